@@ -1,0 +1,175 @@
+//! Support for Echelon's workspace-level tests.
+//!
+//! [`shared_guest_wasm`] builds (once per process, incrementally) the
+//! `echelon-shared` guest module for `wasm32-unknown-unknown` and returns its
+//! path, so `cargo test` works on its own without a prior build step.
+//! [`Guest`] is a minimal direct wasmtime host for that module's ABI, used to
+//! check the guest build against native code independently of the server's
+//! runtime.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use anyhow::{anyhow, bail, Context, Result};
+use wasmtime::{Engine, Instance, Memory, Module, Store, TypedFunc, Val, WasmParams, WasmResults};
+
+/// The workspace root.
+pub fn workspace_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ lives directly under the workspace root")
+}
+
+/// Builds the shared crate's guest module (wasm-release profile) into
+/// `target/guest/` and returns the `.wasm` path. Cargo runs once per test
+/// process; it is a no-op when nothing changed. `ECHELON_GUEST_WASM`
+/// overrides the path and skips the build.
+pub fn shared_guest_wasm() -> Result<&'static Path> {
+    static PATH: OnceLock<std::result::Result<PathBuf, String>> = OnceLock::new();
+    PATH.get_or_init(|| build_guest().map_err(|e| format!("{e:#}")))
+        .as_deref()
+        .map_err(|e| anyhow!("{e}"))
+}
+
+fn build_guest() -> Result<PathBuf> {
+    if let Ok(p) = std::env::var("ECHELON_GUEST_WASM") {
+        return Ok(PathBuf::from(p));
+    }
+    let root = workspace_root();
+    let target_dir = root.join("target").join("guest");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(root)
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "echelon-shared",
+            "--features",
+            "guest",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-release",
+            "--target-dir",
+        ])
+        .arg(&target_dir)
+        .output()
+        .context("running cargo to build the shared guest module")?;
+    if !out.status.success() {
+        bail!(
+            "building the shared guest module failed (is the wasm32-unknown-unknown target installed? \
+             `cargo xtask setup` installs it):\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(target_dir.join("wasm32-unknown-unknown/wasm-release/echelon_shared.wasm"))
+}
+
+/// A guest module instance driven through the guest ABI by hand.
+pub struct Guest {
+    store: Store<()>,
+    instance: Instance,
+    memory: Memory,
+    alloc: TypedFunc<i32, i32>,
+    free: TypedFunc<(i32, i32), ()>,
+}
+
+/// One argument for [`Guest::call`].
+pub enum Arg<'a> {
+    /// Bytes or a string, passed as `(ptr, len)`.
+    Bytes(&'a [u8]),
+    /// A plain WebAssembly value.
+    Val(Val),
+}
+
+impl Guest {
+    /// Compiles and instantiates `wasm` with no imports.
+    pub fn new(engine: &Engine, wasm: &[u8]) -> Result<Self> {
+        let module = Module::new(engine, wasm)?;
+        let mut store = Store::new(engine, ());
+        let instance = Instance::new(&mut store, &module, &[])?;
+        let memory = instance
+            .get_memory(&mut store, "memory")
+            .ok_or_else(|| anyhow!("guest exports no memory"))?;
+        let alloc = instance.get_typed_func(&mut store, "echelon_alloc")?;
+        let free = instance.get_typed_func(&mut store, "echelon_free")?;
+        Ok(Self {
+            store,
+            instance,
+            memory,
+            alloc,
+            free,
+        })
+    }
+
+    /// Calls a typed export with plain values.
+    pub fn typed<P: WasmParams, R: WasmResults>(&mut self, name: &str, params: P) -> Result<R> {
+        let f = self.instance.get_typed_func::<P, R>(&mut self.store, name)?;
+        f.call(&mut self.store, params).map_err(|e| self.explain(e))
+    }
+
+    /// Calls an export whose result is packed bytes, lowering `args`.
+    pub fn call_bytes(&mut self, name: &str, args: &[Arg<'_>]) -> Result<Vec<u8>> {
+        let mut lowered = Vec::new();
+        let mut owned = Vec::new();
+        for a in args {
+            match a {
+                Arg::Val(v) => lowered.push(*v),
+                Arg::Bytes(b) => {
+                    let ptr = self.write(b)?;
+                    owned.push((ptr, b.len() as i32));
+                    lowered.extend([Val::I32(ptr), Val::I32(b.len() as i32)]);
+                }
+            }
+        }
+        let f = self
+            .instance
+            .get_func(&mut self.store, name)
+            .ok_or_else(|| anyhow!("no export `{name}`"))?;
+        let mut out = [Val::I64(0)];
+        let called = f.call(&mut self.store, &lowered, &mut out);
+        for (ptr, len) in owned {
+            self.free.call(&mut self.store, (ptr, len))?;
+        }
+        called.map_err(|e| self.explain(e))?;
+        let packed = out[0]
+            .i64()
+            .ok_or_else(|| anyhow!("`{name}` did not return i64"))?;
+        self.take(packed)
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<i32> {
+        let ptr = self.alloc.call(&mut self.store, bytes.len() as i32)?;
+        if ptr == 0 && !bytes.is_empty() {
+            bail!("guest allocation of {} bytes failed", bytes.len());
+        }
+        self.memory.write(&mut self.store, ptr as usize, bytes)?;
+        Ok(ptr)
+    }
+
+    fn take(&mut self, packed: i64) -> Result<Vec<u8>> {
+        let (ptr, len) = echelon_shared::abi::unpack(packed);
+        let mut buf = vec![0; len as usize];
+        self.memory.read(&self.store, ptr as usize, &mut buf)?;
+        self.free.call(&mut self.store, (ptr as i32, len as i32))?;
+        Ok(buf)
+    }
+
+    /// Turns a trap into an error carrying the guest's `echelon_last_error`.
+    fn explain(&mut self, trap: wasmtime::Error) -> anyhow::Error {
+        let msg = self
+            .instance
+            .get_typed_func::<(), i64>(&mut self.store, "echelon_last_error")
+            .ok()
+            .and_then(|f| f.call(&mut self.store, ()).ok())
+            .filter(|&p| p != 0)
+            .and_then(|p| self.take(p).ok())
+            .map(|b| String::from_utf8_lossy(&b).into_owned());
+        match msg {
+            Some(m) => anyhow!("guest refused: {m}"),
+            None => anyhow!("guest trapped: {trap}"),
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! Project automation, in the `cargo xtask` style: plain Rust, no
+//! dependencies, so it builds in seconds on a fresh machine.
+//!
+//! ```text
+//! cargo xtask test     install what is missing, then run every test
+//! cargo xtask serve    run the main job
+//! cargo xtask setup    only install what is missing
+//! ```
+//!
+//! `setup` is idempotent and fast on a second run: each tool is checked
+//! first (by version where the version matters) and installed only when
+//! missing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+/// The wasm32 targets the project builds for.
+const TARGETS: &[&str] = &["wasm32-unknown-unknown", "wasm32-wasip1"];
+/// wasm-pack version installed when none is on PATH.
+const WASM_PACK_VERSION: &str = "0.13.1";
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup(),
+        Some("test") => setup().and_then(|()| test(&args[1..])),
+        Some("serve") => serve(&args[1..]),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n  \
+                 test    install what is missing (rustup targets, wasm-bindgen-cli, wasm-pack,\n          \
+                 chromium, chromium-driver), then run every test\n  \
+                 serve   run the main job\n  \
+                 setup   only install what is missing"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn step(what: &str) {
+    eprintln!("\n==> {what}");
+}
+
+/// Runs a command in the workspace root, failing with its name and status.
+fn run(cmd: &mut Command) -> Result {
+    let shown = format!("{cmd:?}");
+    eprintln!("    $ {shown}");
+    let started = Instant::now();
+    let status = cmd
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    eprintln!("    ({:.1}s)", started.elapsed().as_secs_f64());
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed with {status}"))
+    }
+}
+
+/// The first line a command prints on stdout, if it runs at all.
+fn output(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// The version of `package` recorded in Cargo.lock.
+fn locked_version(package: &str) -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let needle = format!("name = \"{package}\"\nversion = \"");
+    let start = lock
+        .find(&needle)
+        .ok_or_else(|| format!("{package} is not in Cargo.lock"))?
+        + needle.len();
+    let end = lock[start..].find('"').ok_or("Cargo.lock is malformed")?;
+    Ok(lock[start..start + end].to_string())
+}
+
+fn setup() -> Result {
+    let started = Instant::now();
+    step("rustup targets");
+    let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    let missing: Vec<&str> = TARGETS
+        .iter()
+        .copied()
+        .filter(|t| !installed.lines().any(|l| l.trim() == *t))
+        .collect();
+    if missing.is_empty() {
+        eprintln!("    installed: {}", TARGETS.join(", "));
+    } else {
+        run(Command::new("rustup").args(["target", "add"]).args(&missing))?;
+    }
+
+    step("wasm-bindgen-cli (must equal the wasm-bindgen in Cargo.lock)");
+    let want = locked_version("wasm-bindgen")?;
+    let have = output("wasm-bindgen", &["--version"]);
+    if have.as_deref() == Some(&format!("wasm-bindgen {want}")) {
+        eprintln!("    installed: wasm-bindgen {want}");
+    } else {
+        eprintln!("    have {have:?}, need {want}");
+        // `--locked` fails here: a locked transitive version is missing from
+        // the registry. The pinned --version keeps the CLI equal to the lib.
+        run(cargo().args(["install", "--force", "wasm-bindgen-cli", "--version", &want]))?;
+    }
+
+    step("wasm-pack");
+    match output("wasm-pack", &["--version"]) {
+        Some(v) => eprintln!("    installed: {v}"),
+        None => run(cargo().args(["install", "wasm-pack", "--version", WASM_PACK_VERSION]))?,
+    }
+
+    step("chromium and chromium-driver (Debian packages)");
+    let have_browser = output("chromium", &["--version"]).is_some();
+    let have_driver = output("chromedriver", &["--version"]).is_some();
+    if have_browser && have_driver {
+        eprintln!(
+            "    installed: {}",
+            output("chromium", &["--version"]).unwrap_or_default()
+        );
+    } else {
+        let sudo = output("id", &["-u"]).as_deref() != Some("0");
+        let apt = |args: &[&str]| {
+            let mut c = if sudo {
+                Command::new("sudo")
+            } else {
+                Command::new("apt-get")
+            };
+            if sudo {
+                c.arg("apt-get");
+            }
+            c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+            c
+        };
+        run(&mut apt(&["update", "-q"]))?;
+        run(&mut apt(&["install", "-y", "-q", "chromium", "chromium-driver"]))?;
+    }
+    eprintln!("\nsetup complete in {:.0}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn test(extra: &[String]) -> Result {
+    let started = Instant::now();
+    step("formatting");
+    run(cargo().args(["fmt", "--all", "--check"]))?;
+
+    step("native, guest-module and integration tests (dev profile)");
+    run(cargo().args(["test", "--workspace"]).args(extra))?;
+
+    step("browser tests in headless Chromium (wasm-pack + Debian's chromedriver)");
+    let chromedriver = output("which", &["chromedriver"]).unwrap_or_else(|| "/usr/bin/chromedriver".into());
+    run(Command::new("wasm-pack")
+        .args([
+            "test",
+            "--headless",
+            "--chrome",
+            "--chromedriver",
+            &chromedriver,
+            "browser",
+        ])
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
+
+    eprintln!("\nall tests passed in {:.0}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn serve(extra: &[String]) -> Result {
+    step("building the shared guest module and running it through wasmtime");
+    run(cargo()
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "echelon-tests",
+            "--bin",
+            "shared-demo",
+            "--",
+        ])
+        .args(extra))
+}
