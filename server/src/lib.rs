@@ -3,3 +3,11 @@
 //! The server half of Echelon: a wasmtime runtime (loader, cache, executor,
 //! limits, host functions, events), sandboxes, WASI preview1, the generator,
 //! the axum server and the `echelon` CLI. See the workspace README.
+//!
+//! The runtime is [`runtime::WasmRuntime`]; errors are one [`Error`] enum.
+
+mod error;
+pub mod runtime;
+
+pub use error::{Error, Result, ValidationKind};
+pub use runtime::{ExecOptions, ExecutionResult, RuntimeConfig, Value, WasmRuntime, WasmSource};

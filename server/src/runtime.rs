@@ -1,0 +1,656 @@
+//! The WebAssembly runtime core on wasmtime: loading, caching, linking,
+//! executing under limits, host functions, memory statistics and events.
+//!
+//! ```no_run
+//! # async fn demo() -> echelon::Result<()> {
+//! use echelon::runtime::{ExecOptions, RuntimeConfig, WasmRuntime, WasmSource};
+//! let runtime = WasmRuntime::new(RuntimeConfig::default())?;
+//! let wat = r#"(module (func (export "add") (param i32 i32) (result i32)
+//!     local.get 0 local.get 1 i32.add))"#;
+//! runtime.load_module_as("math", WasmSource::bytes(wat)).await?;
+//! let sum = runtime.execute::<i32>("math", "add", echelon::args![5, 3], ExecOptions::default()).await;
+//! assert_eq!(sum.value, Some(8));
+//! # Ok(()) }
+//! ```
+
+mod cache;
+mod config;
+mod dts;
+mod events;
+mod executor;
+mod host;
+mod instance;
+mod limits;
+mod loader;
+mod metrics;
+mod module;
+mod native;
+mod store;
+mod values;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use parking_lot::{Mutex, RwLock};
+use serde::Serialize;
+use tracing::Instrument;
+use wasmtime::{Engine, MemoryType, SharedMemory};
+
+pub use cache::{CacheEntryStats, CacheStats};
+pub use config::RuntimeConfig;
+pub use events::{EventType, ListenerId, RuntimeEvent, Violation, ViolationKind};
+pub use executor::{ExecOptions, ExecutionResult, InstanceMode};
+pub use host::{BoxFuture, HostCaller, HostFunc, HostFunction};
+pub use limits::{LimitExceeded, MemoryStats, PAGE_SIZE};
+pub use loader::{engine_features, validate, WasmSource};
+pub use metrics::{Metrics, MetricsSnapshot};
+pub use module::{ExportInfo, ImportInfo, MemoryInfo, ModuleInfo};
+pub use store::StoreState;
+pub use values::{FromResults, ParamType, ValKind, Value};
+
+use cache::{DiskCache, ModuleCache};
+use events::EventBus;
+use instance::{build_linker, LinkInputs, LiveInstance};
+use limits::{Limiter, MemoryCounters};
+use module::LoadedModule;
+use store::{arm, new_store, DeadlineExceeded};
+
+use crate::{Error, Result};
+
+/// Table elements one instance may hold.
+pub const MAX_TABLE_ELEMENTS: usize = 1_000_000;
+
+/// Options of [`WasmRuntime::instantiate`] (the spec's
+/// `WASMInstantiationOptions`).
+#[derive(Default, Clone)]
+pub struct InstantiateOptions {
+    /// Host functions for this instance only, on top of the registered ones
+    /// (the spec's `imports`).
+    pub imports: Vec<HostFunction>,
+    /// Memory to satisfy the module's memory import (the spec's shared
+    /// memory between instances); see [`WasmRuntime::create_shared_memory`].
+    pub shared_memory: Option<SharedMemory>,
+    /// Linear memory limit of this instance; default
+    /// [`RuntimeConfig::module_memory_limit`].
+    pub memory_limit: Option<u64>,
+    /// Time limit of instantiation (start function); default
+    /// [`RuntimeConfig::default_timeout`].
+    pub timeout: Option<Duration>,
+}
+
+/// Global and per-module memory statistics.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuntimeMemoryStats {
+    /// All live instances, against the global limit.
+    pub global: MemoryStats,
+    /// Per module, against the per-module limit.
+    pub modules: BTreeMap<String, MemoryStats>,
+}
+
+pub(crate) struct Inner {
+    engine: Engine,
+    config: RuntimeConfig,
+    modules: RwLock<HashMap<String, Arc<LoadedModule>>>,
+    cache: Mutex<ModuleCache>,
+    disk: Option<DiskCache>,
+    hosts: RwLock<(u64, Vec<HostFunction>)>,
+    semaphore: Arc<tokio::sync::Semaphore>,
+    events: EventBus,
+    metrics: Metrics,
+    global_memory: Arc<MemoryCounters>,
+    running: AtomicBool,
+    next_execution: AtomicU64,
+    natives: Mutex<HashMap<String, native::NativeModule>>,
+    ticker_stop: Arc<AtomicBool>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.ticker_stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The runtime (the spec's `WASMRuntimeCore`). Cheap to clone: clones share
+/// one engine, one module table and one execution queue.
+#[derive(Clone)]
+pub struct WasmRuntime {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for WasmRuntime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WasmRuntime")
+            .field("modules", &self.inner.modules.read().len())
+            .field("config", &self.inner.config)
+            .finish()
+    }
+}
+
+/// Builds the wasmtime engine configuration for a runtime config.
+pub fn engine_config(config: &RuntimeConfig) -> wasmtime::Config {
+    let mut c = wasmtime::Config::new();
+    c.epoch_interruption(true)
+        .consume_fuel(config.fuel_metering)
+        .max_wasm_stack(config.max_wasm_stack)
+        .wasm_threads(true)
+        .shared_memory(true)
+        .wasm_simd(true)
+        .wasm_relaxed_simd(true)
+        .wasm_bulk_memory(true)
+        .wasm_reference_types(true)
+        .wasm_multi_value(true)
+        .wasm_tail_call(true)
+        .wasm_multi_memory(true)
+        .wasm_extended_const(true)
+        .wasm_function_references(true)
+        .wasm_exceptions(true)
+        .wasm_memory64(true);
+    if config.pooling_allocator {
+        let mut pool = wasmtime::PoolingAllocationConfig::default();
+        pool.total_memories(1000)
+            .total_tables(1000)
+            .total_core_instances(1000)
+            .max_memory_size(config.module_memory_limit as usize);
+        c.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(pool));
+    }
+    c
+}
+
+impl WasmRuntime {
+    /// Creates a runtime and starts its epoch ticker (one thread per
+    /// runtime, stopped when the last clone is dropped).
+    pub fn new(config: RuntimeConfig) -> Result<Self> {
+        let engine = Engine::new(&engine_config(&config)).map_err(|e| Error::Engine(format!("{e:#}")))?;
+        let disk = config
+            .precompiled_cache
+            .then(|| DiskCache::new(config.resolved_cache_dir(), &engine));
+        let ticker_stop = Arc::new(AtomicBool::new(false));
+        {
+            let engine = engine.clone();
+            let stop = ticker_stop.clone();
+            let interval = config.epoch_interval;
+            std::thread::Builder::new()
+                .name("echelon-epoch".into())
+                .spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        std::thread::sleep(interval);
+                        engine.increment_epoch();
+                    }
+                })
+                .map_err(|e| Error::Engine(format!("cannot start the epoch ticker thread: {e}")))?;
+        }
+        Ok(Self {
+            inner: Arc::new(Inner {
+                cache: Mutex::new(ModuleCache::new(config.module_cache_size)),
+                semaphore: Arc::new(tokio::sync::Semaphore::new(
+                    config.max_concurrent_executions.max(1),
+                )),
+                engine,
+                disk,
+                config,
+                modules: RwLock::new(HashMap::new()),
+                hosts: RwLock::new((0, Vec::new())),
+                events: EventBus::default(),
+                metrics: Metrics::default(),
+                global_memory: Arc::new(MemoryCounters::default()),
+                running: AtomicBool::new(true),
+                next_execution: AtomicU64::new(1),
+                natives: Mutex::new(HashMap::new()),
+                ticker_stop,
+            }),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &RuntimeConfig {
+        &self.inner.config
+    }
+
+    /// The wasmtime engine (for embedders that need raw access).
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// Counters and histograms.
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    /// Loads a module under the id its source suggests (file stem, URL
+    /// stem) or `module-<first 12 hex digits of its sha256>` for bytes.
+    pub async fn load_module(&self, source: WasmSource) -> Result<ModuleInfo> {
+        self.load(None, source).await
+    }
+
+    /// Loads a module under `id`. Loading the same bytes under the same id
+    /// again is a no-op; different bytes under a taken id is an error.
+    pub async fn load_module_as(&self, id: impl Into<String>, source: WasmSource) -> Result<ModuleInfo> {
+        self.load(Some(id.into()), source).await
+    }
+
+    async fn load(&self, id: Option<String>, source: WasmSource) -> Result<ModuleInfo> {
+        let started = Instant::now();
+        let described = source.describe();
+        let span = tracing::info_span!("wasm.load", source = %described, module = tracing::field::Empty);
+        async move {
+            let fetched = loader::fetch(&source, self.inner.config.max_module_size).await?;
+            let id = id
+                .or_else(|| source.default_id())
+                .unwrap_or_else(|| format!("module-{}", &fetched.sha256[..12]));
+            tracing::Span::current().record("module", id.as_str());
+            if let Some(existing) = self.inner.modules.read().get(&id) {
+                if existing.sha256 == fetched.sha256 {
+                    return Ok(existing.info());
+                }
+                return Err(Error::AlreadyExists(id));
+            }
+            loader::validate(&fetched.bytes, loader::engine_features())?;
+            let abi_text = module::abi_section(&fetched.bytes)?;
+            let (compiled, origin) = self.compile_cached(&id, &fetched.sha256, fetched.bytes.clone()).await?;
+            let size = fetched.bytes.len() as u64;
+            let loaded = LoadedModule::new(id.clone(), compiled, fetched.sha256.clone(), size, described, abi_text.as_deref())?;
+            let info = loaded.info();
+            {
+                let mut modules = self.inner.modules.write();
+                if modules.contains_key(&id) {
+                    return Err(Error::AlreadyExists(id));
+                }
+                modules.insert(id.clone(), Arc::new(loaded));
+            }
+            self.inner.metrics.module_loaded(origin == "compiled");
+            tracing::info!(module = %id, size, origin, elapsed_ms = started.elapsed().as_secs_f64() * 1e3, "module loaded");
+            self.inner.events.emit(RuntimeEvent::ModuleLoaded {
+                module_id: id,
+                size,
+                sha256: fetched.sha256,
+                origin,
+                duration: started.elapsed(),
+            });
+            Ok(info)
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Compiled code for `sha256`: from memory, from disk, or compiled (on
+    /// a blocking thread) and then stored in both caches.
+    async fn compile_cached(
+        &self,
+        id: &str,
+        sha256: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(wasmtime::Module, &'static str)> {
+        if let Some(m) = self.inner.cache.lock().get(sha256, id) {
+            return Ok((m, "memory"));
+        }
+        let inner = self.inner.clone();
+        let sha = sha256.to_string();
+        let wasm_len = bytes.len() as u64;
+        let (module, origin) =
+            tokio::task::spawn_blocking(move || -> Result<(wasmtime::Module, &'static str)> {
+                if let Some(disk) = &inner.disk {
+                    if let Some(m) = disk.load(&inner.engine, &sha) {
+                        return Ok((m, "disk"));
+                    }
+                }
+                let m =
+                    wasmtime::Module::from_binary(&inner.engine, &bytes).map_err(|e| Error::Validation {
+                        kind: crate::error::ValidationKind::UnsupportedFeature,
+                        message: format!("wasmtime cannot compile the module: {e:#}"),
+                        offset: None,
+                    })?;
+                if let Some(disk) = &inner.disk {
+                    disk.store(&sha, &m);
+                }
+                Ok((m, "compiled"))
+            })
+            .await
+            .map_err(|e| Error::Engine(format!("compilation task failed: {e}")))??;
+        let mut cache = self.inner.cache.lock();
+        match origin {
+            "disk" => cache.disk_hits += 1,
+            _ => cache.misses += 1,
+        }
+        cache.insert(sha256, id, module.clone(), wasm_len);
+        Ok((module, origin))
+    }
+
+    /// Unloads a module: its instance is dropped and its id freed. Compiled
+    /// code stays in the cache for a later load of the same bytes.
+    pub async fn unload_module(&self, id: &str) -> Result<()> {
+        let removed = self
+            .inner
+            .modules
+            .write()
+            .remove(id)
+            .ok_or_else(|| Error::not_found("module", id))?;
+        self.inner.cache.lock().release(&removed.sha256, id);
+        // Drop the persistent instance now (releasing its memory), after
+        // any call in progress on it finishes.
+        removed.instance.lock().await.take();
+        Ok(())
+    }
+
+    /// A module's info.
+    pub fn get_module(&self, id: &str) -> Option<ModuleInfo> {
+        self.inner.modules.read().get(id).map(|m| m.info())
+    }
+
+    /// Every loaded module's info, sorted by id.
+    pub fn list_modules(&self) -> Vec<ModuleInfo> {
+        let mut v: Vec<ModuleInfo> = self.inner.modules.read().values().map(|m| m.info()).collect();
+        v.sort_by(|a, b| a.id.cmp(&b.id));
+        v
+    }
+
+    pub(crate) fn module(&self, id: &str) -> Result<Arc<LoadedModule>> {
+        self.inner
+            .modules
+            .read()
+            .get(id)
+            .cloned()
+            .ok_or_else(|| Error::not_found("module", id))
+    }
+
+    /// Creates (or replaces) the module's persistent instance, which
+    /// `execute` then uses, with extra imports, a shared memory or a memory
+    /// limit.
+    pub async fn instantiate(&self, id: &str, options: InstantiateOptions) -> Result<ModuleInfo> {
+        let m = self.module(id)?;
+        let live = self.new_instance(&m, Some(&options)).await?;
+        *m.instance.lock().await = Some(live);
+        Ok(m.info())
+    }
+
+    /// A memory that several instances can import (threads proposal):
+    /// `minimum`/`maximum` in 64 KiB pages.
+    pub fn create_shared_memory(&self, minimum: u32, maximum: u32) -> Result<SharedMemory> {
+        SharedMemory::new(&self.inner.engine, MemoryType::shared(minimum, maximum))
+            .map_err(|e| Error::Engine(format!("cannot create shared memory: {e:#}")))
+    }
+
+    pub(crate) async fn new_instance(
+        &self,
+        m: &LoadedModule,
+        options: Option<&InstantiateOptions>,
+    ) -> Result<LiveInstance> {
+        let cfg = &self.inner.config;
+        let limiter = Limiter::new(
+            options
+                .and_then(|o| o.memory_limit)
+                .unwrap_or(cfg.module_memory_limit),
+            MAX_TABLE_ELEMENTS,
+            self.inner.global_memory.clone(),
+            cfg.global_memory_limit,
+            m.memory.clone(),
+        );
+        let mut store = new_store(
+            &self.inner.engine,
+            Arc::from(m.id.as_str()),
+            limiter,
+            cfg.fuel_metering,
+        );
+        let timeout = options.and_then(|o| o.timeout).unwrap_or(cfg.default_timeout);
+        arm(&mut store, timeout, None, cfg.fuel_metering);
+        let custom = options.is_some_and(|o| !o.imports.is_empty() || o.shared_memory.is_some());
+        let (instance, uses_async) = if custom {
+            let opts = options.expect("custom implies options");
+            let hosts: Vec<HostFunction> = self.inner.hosts.read().1.clone();
+            let inputs = LinkInputs {
+                hosts: hosts.iter().chain(opts.imports.iter()).collect(),
+                shared_memory: opts.shared_memory.as_ref(),
+            };
+            let (mut linker, uses_async) = build_linker(&self.inner.engine, m, &inputs)?;
+            if let Some(shared) = &opts.shared_memory {
+                for import in m.module.imports() {
+                    if matches!(import.ty(), wasmtime::ExternType::Memory(_)) {
+                        linker
+                            .define(&store, import.module(), import.name(), shared.clone())
+                            .map_err(|e| Error::Instantiation {
+                                module: m.id.clone(),
+                                message: format!("{e:#}"),
+                            })?;
+                    }
+                }
+            }
+            let inst = if uses_async {
+                linker.instantiate_async(&mut store, &m.module).await
+            } else {
+                linker.instantiate(&mut store, &m.module)
+            };
+            (
+                inst.map_err(|e| instantiation_error(&m.id, timeout, e))?,
+                uses_async,
+            )
+        } else {
+            let (pre, uses_async) = self.instance_pre(m)?;
+            let inst = if uses_async {
+                pre.instantiate_async(&mut store).await
+            } else {
+                pre.instantiate(&mut store)
+            };
+            (
+                inst.map_err(|e| instantiation_error(&m.id, timeout, e))?,
+                uses_async,
+            )
+        };
+        Ok(LiveInstance::new(store, instance, uses_async))
+    }
+
+    /// The module linked against the current host functions, cached until
+    /// a host function is registered or unregistered.
+    fn instance_pre(&self, m: &LoadedModule) -> Result<(wasmtime::InstancePre<StoreState>, bool)> {
+        let hosts = self.inner.hosts.read();
+        if let Some((version, pre, uses_async)) = &*m.pre.lock() {
+            if *version == hosts.0 {
+                return Ok((pre.clone(), *uses_async));
+            }
+        }
+        let inputs = LinkInputs {
+            hosts: hosts.1.iter().collect(),
+            shared_memory: None,
+        };
+        let (linker, uses_async) = build_linker(&self.inner.engine, m, &inputs)?;
+        let pre = linker
+            .instantiate_pre(&m.module)
+            .map_err(|e| Error::Instantiation {
+                module: m.id.clone(),
+                message: format!("{e:#}"),
+            })?;
+        *m.pre.lock() = Some((hosts.0, pre.clone(), uses_async));
+        Ok((pre, uses_async))
+    }
+
+    /// Makes `func` importable by modules as `func.module`.`func.name`,
+    /// replacing a function of the same name. Existing persistent instances
+    /// keep what they linked; new instances see the change.
+    pub fn register_host_function(&self, func: HostFunction) {
+        let mut hosts = self.inner.hosts.write();
+        hosts
+            .1
+            .retain(|h| !(h.module == func.module && h.name == func.name));
+        hosts.1.push(func);
+        hosts.0 += 1;
+    }
+
+    /// Removes a host function; returns whether it existed.
+    pub fn unregister_host_function(&self, module: &str, name: &str) -> bool {
+        let mut hosts = self.inner.hosts.write();
+        let before = hosts.1.len();
+        hosts.1.retain(|h| !(h.module == module && h.name == name));
+        let removed = hosts.1.len() != before;
+        if removed {
+            hosts.0 += 1;
+        }
+        removed
+    }
+
+    /// The registered host functions' `module.name`s.
+    pub fn host_functions(&self) -> Vec<String> {
+        self.inner
+            .hosts
+            .read()
+            .1
+            .iter()
+            .map(|h| h.qualified_name())
+            .collect()
+    }
+
+    /// Memory statistics, global and per module.
+    pub fn memory_stats(&self) -> RuntimeMemoryStats {
+        let cfg = &self.inner.config;
+        RuntimeMemoryStats {
+            global: self.inner.global_memory.snapshot(cfg.global_memory_limit),
+            modules: self
+                .inner
+                .modules
+                .read()
+                .iter()
+                .map(|(id, m)| (id.clone(), m.memory.snapshot(cfg.module_memory_limit)))
+                .collect(),
+        }
+    }
+
+    /// Reads an exported global of the module's persistent instance
+    /// (created if needed).
+    pub async fn get_global(&self, id: &str, name: &str) -> Result<Value> {
+        let m = self.module(id)?;
+        let mut guard = m.instance.lock().await;
+        if guard.is_none() {
+            *guard = Some(self.new_instance(&m, None).await?);
+        }
+        let live = guard.as_mut().expect("set just above");
+        live.global(name)
+            .ok_or_else(|| Error::not_found("global", format!("{id}.{name}")))
+    }
+
+    /// Copies bytes out of an exported memory of the module's persistent
+    /// instance (created if needed).
+    pub async fn read_memory(&self, id: &str, memory: &str, offset: u64, len: usize) -> Result<Vec<u8>> {
+        let m = self.module(id)?;
+        let mut guard = m.instance.lock().await;
+        if guard.is_none() {
+            *guard = Some(self.new_instance(&m, None).await?);
+        }
+        let live = guard.as_mut().expect("set just above");
+        let mem = live
+            .memory(memory)
+            .ok_or_else(|| Error::not_found("memory", format!("{id}.{memory}")))?;
+        let mut buf = vec![0; len];
+        mem.read(&live.store, offset as usize, &mut buf).map_err(|_| {
+            Error::type_error(
+                memory,
+                format!("bytes {offset}..{} are out of bounds", offset + len as u64),
+            )
+        })?;
+        Ok(buf)
+    }
+
+    /// Starts accepting calls again after [`WasmRuntime::stop`].
+    pub async fn start(&self) {
+        self.inner.running.store(true, Ordering::SeqCst);
+    }
+
+    /// Stops accepting calls and waits for the calls in flight to finish.
+    pub async fn stop(&self) {
+        self.inner.running.store(false, Ordering::SeqCst);
+        let n = self.inner.config.max_concurrent_executions.max(1) as u32;
+        // Holding every permit means nothing is running; release them so a
+        // later start() can run calls again.
+        if let Ok(all) = self.inner.semaphore.acquire_many(n).await {
+            drop(all);
+        }
+    }
+
+    /// Whether the runtime accepts calls.
+    pub fn is_running(&self) -> bool {
+        self.inner.running.load(Ordering::SeqCst)
+    }
+
+    /// Calls `handler` on every event of type `ty`.
+    pub fn on(&self, ty: EventType, handler: impl Fn(&RuntimeEvent) + Send + Sync + 'static) -> ListenerId {
+        self.inner.events.on(ty, Arc::new(handler))
+    }
+
+    /// Removes a handler; returns whether it was registered.
+    pub fn off(&self, id: ListenerId) -> bool {
+        self.inner.events.off(id)
+    }
+
+    pub(crate) fn emit(&self, event: RuntimeEvent) {
+        self.inner.events.emit(event)
+    }
+
+    /// The loader: cache statistics, invalidation and .d.ts generation.
+    pub fn loader(&self) -> Loader<'_> {
+        Loader { runtime: self }
+    }
+}
+
+/// The loader's API (the spec's `app.wasm.loader`).
+pub struct Loader<'a> {
+    runtime: &'a WasmRuntime,
+}
+
+impl Loader<'_> {
+    /// The in-memory module cache.
+    pub fn cache_stats(&self) -> CacheStats {
+        self.runtime.inner.cache.lock().stats()
+    }
+
+    /// Drops one cached module (by sha256) or all of them, in memory and on
+    /// disk. Loaded modules keep working. Returns how many entries went.
+    pub fn invalidate_cache(&self, sha256: Option<&str>) -> usize {
+        let inner = &self.runtime.inner;
+        if let Some(disk) = &inner.disk {
+            match sha256 {
+                Some(h) => disk.remove(h),
+                None => {
+                    if let Ok(dir) = std::fs::read_dir(disk.dir()) {
+                        for e in dir.flatten() {
+                            if e.path().extension().is_some_and(|x| x == "cwasm") {
+                                let _ = std::fs::remove_file(e.path());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        inner.cache.lock().invalidate(sha256)
+    }
+
+    /// Where precompiled artifacts of `sha256` live on disk, if the disk
+    /// cache is on.
+    pub fn precompiled_path(&self, sha256: &str) -> Option<std::path::PathBuf> {
+        self.runtime.inner.disk.as_ref().map(|d| d.path(sha256))
+    }
+
+    /// A TypeScript declaration (.d.ts) of a loaded module's exports, using
+    /// its `echelon:abi` signatures when present.
+    pub fn generate_module_declaration(&self, path: &str, module_id: &str) -> Result<String> {
+        let m = self.runtime.module(module_id)?;
+        Ok(dts::declaration(path, &m))
+    }
+}
+
+fn instantiation_error(module: &str, timeout: Duration, e: wasmtime::Error) -> Error {
+    if e.is::<DeadlineExceeded>() {
+        return Error::Timeout {
+            module: module.to_string(),
+            function: "(instantiation)".into(),
+            timeout,
+        };
+    }
+    if let Some(l) = e.downcast_ref::<LimitExceeded>() {
+        return Error::Memory {
+            module: module.to_string(),
+            message: l.0.clone(),
+        };
+    }
+    Error::Instantiation {
+        module: module.to_string(),
+        message: format!("{e:#}"),
+    }
+}

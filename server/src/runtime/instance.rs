@@ -1,0 +1,564 @@
+//! Linking a module against host functions and shared memory, and calling
+//! an instance's exports through the value bridge.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use echelon_shared::abi::{unpack, AbiType};
+use wasmtime::{
+    Engine, ExternRef, ExternType, Func, Instance, Linker, Memory, SharedMemory, Store, Trap, TypedFunc, Val,
+};
+
+use super::host::{lift_params, lower_results, HostCaller, HostFunc, HostFunction};
+use super::limits::LimitExceeded;
+use super::module::{FuncShape, LoadedModule};
+use super::store::{arm, DeadlineExceeded, HostFailure, StoreState};
+use super::values::{ParamType, Value};
+use crate::{Error, Result};
+
+/// Everything an instantiation needs besides the module.
+#[derive(Default, Clone)]
+pub(crate) struct LinkInputs<'a> {
+    pub hosts: Vec<&'a HostFunction>,
+    pub shared_memory: Option<&'a SharedMemory>,
+}
+
+/// Builds a linker that satisfies `module`'s imports, or explains which
+/// import is missing or mistyped. Returns whether any import is async.
+pub(crate) fn build_linker(
+    engine: &Engine,
+    module: &LoadedModule,
+    inputs: &LinkInputs<'_>,
+) -> Result<(Linker<StoreState>, bool)> {
+    let mut linker: Linker<StoreState> = Linker::new(engine);
+    let mut uses_async = false;
+    let inst_err = |message: String| Error::Instantiation {
+        module: module.id.clone(),
+        message,
+    };
+    for import in module.module.imports() {
+        let (m, n) = (import.module(), import.name());
+        match import.ty() {
+            ExternType::Func(want) => {
+                let Some(host) = inputs.hosts.iter().rev().find(|h| h.module == m && h.name == n) else {
+                    return Err(inst_err(format!(
+                        "it imports function `{m}.{n}` {}, which no host function provides; \
+                         register one with register_host_function or pass it in InstantiateOptions::imports",
+                        describe(&want)
+                    )));
+                };
+                let have = host.func_type(engine);
+                if describe(&have) != describe(&want) {
+                    return Err(inst_err(format!(
+                        "import `{m}.{n}` has type {} but the host function provides {}",
+                        describe(&want),
+                        describe(&have)
+                    )));
+                }
+                define_host(&mut linker, host, have).map_err(|e| inst_err(e.to_string()))?;
+                uses_async |= host.is_async();
+            }
+            ExternType::Memory(mt) => {
+                if inputs.shared_memory.is_none() {
+                    return Err(inst_err(format!(
+                        "it imports memory `{m}.{n}`{}; pass one in InstantiateOptions::shared_memory",
+                        if mt.is_shared() { " (shared)" } else { "" }
+                    )));
+                }
+            }
+            other => {
+                return Err(inst_err(format!(
+                    "it imports a {} `{m}.{n}`; Echelon provides only functions and memories",
+                    match other {
+                        ExternType::Global(_) => "global",
+                        ExternType::Table(_) => "table",
+                        _ => "tag",
+                    }
+                )))
+            }
+        }
+    }
+    Ok((linker, uses_async))
+}
+
+fn describe(ft: &wasmtime::FuncType) -> String {
+    format!(
+        "({}) -> ({})",
+        ft.params().map(|t| t.to_string()).collect::<Vec<_>>().join(", "),
+        ft.results().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")
+    )
+}
+
+fn define_host(
+    linker: &mut Linker<StoreState>,
+    host: &HostFunction,
+    ty: wasmtime::FuncType,
+) -> wasmtime::Result<()> {
+    let qualified = host.qualified_name();
+    let params = host.params.clone();
+    let results = host.results.clone();
+    match &host.func {
+        HostFunc::Sync(f) => {
+            let f = f.clone();
+            linker.func_new(&host.module, &host.name, ty, move |mut caller, raw, out| {
+                let fail = |message: String| {
+                    wasmtime::Error::new(HostFailure {
+                        function: qualified.clone(),
+                        message,
+                    })
+                };
+                let mut hc = HostCaller { caller: &mut caller };
+                let args = lift_params(&mut hc, &params, raw).map_err(fail)?;
+                let values = f(&mut hc, args).map_err(fail)?;
+                lower_results(&mut hc, &results, values, out).map_err(fail)
+            })?;
+        }
+        HostFunc::Async(f) => {
+            let f = f.clone();
+            linker.func_new_async(&host.module, &host.name, ty, move |mut caller, raw, out| {
+                let f = f.clone();
+                let params = params.clone();
+                let results = results.clone();
+                let qualified = qualified.clone();
+                Box::new(async move {
+                    let fail = |message: String| {
+                        wasmtime::Error::new(HostFailure {
+                            function: qualified.clone(),
+                            message,
+                        })
+                    };
+                    let args = {
+                        let mut hc = HostCaller { caller: &mut caller };
+                        lift_params(&mut hc, &params, raw).map_err(fail)?
+                    };
+                    let values = f(args).await.map_err(fail)?;
+                    let mut hc = HostCaller { caller: &mut caller };
+                    lower_results(&mut hc, &results, values, out).map_err(fail)
+                })
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// An instance and its store, ready for calls.
+pub(crate) struct LiveInstance {
+    pub store: Store<StoreState>,
+    pub instance: Instance,
+    pub uses_async: bool,
+    funcs: HashMap<String, Func>,
+    abi: Option<AbiExports>,
+}
+
+struct AbiExports {
+    memory: Memory,
+    alloc: TypedFunc<i32, i32>,
+    free: TypedFunc<(i32, i32), ()>,
+    last_error: Option<TypedFunc<(), i64>>,
+}
+
+/// The outcome of one call on an instance.
+pub(crate) struct CallOutcome {
+    pub result: Result<Vec<Value>>,
+    pub gas_used: Option<u64>,
+    pub memory_used: u64,
+    /// Whether the instance may be reused (false after a trap that was not
+    /// a clean guest refusal: its state may be inconsistent).
+    pub reusable: bool,
+}
+
+impl LiveInstance {
+    pub fn new(mut store: Store<StoreState>, instance: Instance, uses_async: bool) -> Self {
+        let abi = (|| {
+            let memory = instance.get_memory(&mut store, "memory")?;
+            let alloc = instance.get_typed_func(&mut store, "echelon_alloc").ok()?;
+            let free = instance.get_typed_func(&mut store, "echelon_free").ok()?;
+            let last_error = instance.get_typed_func(&mut store, "echelon_last_error").ok();
+            Some(AbiExports {
+                memory,
+                alloc,
+                free,
+                last_error,
+            })
+        })();
+        Self {
+            store,
+            instance,
+            uses_async,
+            funcs: HashMap::new(),
+            abi,
+        }
+    }
+
+    fn func(&mut self, name: &str) -> Option<Func> {
+        if let Some(f) = self.funcs.get(name) {
+            return Some(*f);
+        }
+        let f = self.instance.get_func(&mut self.store, name)?;
+        self.funcs.insert(name.to_string(), f);
+        Some(f)
+    }
+
+    /// Calls `name` with already type-checked arguments.
+    pub async fn call(
+        &mut self,
+        name: &str,
+        shape: &FuncShape,
+        args: Vec<Value>,
+        timeout: Duration,
+        fuel: Option<u64>,
+        metering: bool,
+    ) -> CallOutcome {
+        let module_id = self.store.data().module_id.to_string();
+        let budget = arm(&mut self.store, timeout, fuel, metering);
+        let mut owned: Vec<(i32, i32)> = Vec::new();
+        let result = self.call_inner(name, shape, args, &mut owned).await;
+        let gas_used = metering.then(|| budget.saturating_sub(self.store.get_fuel().unwrap_or(0)));
+        let (result, reusable) = match result {
+            Ok(values) => (Ok(values), true),
+            Err(RawFailure::Error(e)) => (Err(e), true),
+            Err(RawFailure::Trap(err)) => {
+                let (e, reusable) = self.classify(&module_id, name, err, timeout, fuel);
+                (Err(e), reusable)
+            }
+        };
+        // Free argument buffers unless the instance is being discarded
+        // (after an unclean trap its allocator may be mid-update).
+        if reusable && !owned.is_empty() {
+            if let Some(abi) = &self.abi {
+                arm(
+                    &mut self.store,
+                    Duration::from_secs(1),
+                    Some(10_000_000),
+                    metering,
+                );
+                for (ptr, len) in owned {
+                    let _ = abi.free.call(&mut self.store, (ptr, len));
+                }
+            }
+        }
+        CallOutcome {
+            result,
+            gas_used,
+            memory_used: self.store.data().limiter.held(),
+            reusable,
+        }
+    }
+
+    async fn call_inner(
+        &mut self,
+        name: &str,
+        shape: &FuncShape,
+        args: Vec<Value>,
+        owned: &mut Vec<(i32, i32)>,
+    ) -> std::result::Result<Vec<Value>, RawFailure> {
+        let Some(func) = self.func(name) else {
+            return Err(RawFailure::Error(Error::not_found("export", name)));
+        };
+        let mut raw = Vec::with_capacity(args.len() * 2);
+        for (v, ty) in args.into_iter().zip(&shape.params) {
+            match (v, ty) {
+                (Value::I32(x), _) => raw.push(Val::I32(x)),
+                (Value::I64(x), _) => raw.push(Val::I64(x)),
+                (Value::F32(x), _) => raw.push(Val::F32(x.to_bits())),
+                (Value::F64(x), _) => raw.push(Val::F64(x.to_bits())),
+                (Value::V128(b), _) => raw.push(Val::V128(u128::from_le_bytes(b).into())),
+                (Value::FuncRef(None), _) => raw.push(Val::FuncRef(None)),
+                (Value::FuncRef(Some(n)), _) => {
+                    let f = self.func(&n).ok_or_else(|| {
+                        RawFailure::Error(Error::type_error(
+                            name,
+                            format!("funcref argument `{n}` is not an export"),
+                        ))
+                    })?;
+                    raw.push(Val::FuncRef(Some(f)));
+                }
+                (Value::ExternRef(None), _) => raw.push(Val::ExternRef(None)),
+                (Value::ExternRef(Some(j)), _) => {
+                    let r = ExternRef::new(&mut self.store, j)
+                        .map_err(|e| RawFailure::Error(Error::Engine(e.to_string())))?;
+                    raw.push(Val::ExternRef(Some(r)));
+                }
+                (Value::Bytes(b), _) => self.push_bytes(name, &b, &mut raw, owned)?,
+                (Value::String(s), _) => self.push_bytes(name, s.as_bytes(), &mut raw, owned)?,
+                (Value::Json(j), _) => self.push_bytes(name, j.to_string().as_bytes(), &mut raw, owned)?,
+            }
+        }
+        let ty = func.ty(&self.store);
+        let mut out: Vec<Val> = ty
+            .results()
+            .map(|t| Val::default_for_ty(&t).unwrap_or(Val::I32(0)))
+            .collect();
+        let called = if self.uses_async {
+            self.store.data_mut().in_async = true;
+            let r = func.call_async(&mut self.store, &raw, &mut out).await;
+            self.store.data_mut().in_async = false;
+            r
+        } else {
+            func.call(&mut self.store, &raw, &mut out)
+        };
+        called.map_err(RawFailure::Trap)?;
+        let mut values = Vec::with_capacity(out.len());
+        for (v, ty) in out.iter().zip(&shape.results) {
+            values.push(self.lift(name, v, *ty)?);
+        }
+        Ok(values)
+    }
+
+    fn push_bytes(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        raw: &mut Vec<Val>,
+        owned: &mut Vec<(i32, i32)>,
+    ) -> std::result::Result<(), RawFailure> {
+        let abi = self.abi.as_ref().ok_or_else(|| {
+            RawFailure::Error(Error::type_error(
+                name,
+                "the module does not implement the guest ABI (memory, echelon_alloc, echelon_free), so it cannot take bytes or strings",
+            ))
+        })?;
+        let len = i32::try_from(bytes.len())
+            .map_err(|_| RawFailure::Error(Error::type_error(name, "argument larger than 2 GiB")))?;
+        let ptr = if len == 0 {
+            0
+        } else {
+            abi.alloc.call(&mut self.store, len).map_err(RawFailure::Trap)?
+        };
+        if ptr == 0 && len > 0 {
+            return Err(RawFailure::Error(Error::Memory {
+                module: self.store.data().module_id.to_string(),
+                message: format!("the guest could not allocate {len} bytes for an argument"),
+            }));
+        }
+        if len > 0 {
+            abi.memory
+                .write(&mut self.store, ptr as usize, bytes)
+                .map_err(|_| {
+                    RawFailure::Error(Error::Engine(
+                        "echelon_alloc returned memory outside the guest's memory".into(),
+                    ))
+                })?;
+            owned.push((ptr, len));
+        }
+        raw.extend([Val::I32(ptr), Val::I32(len)]);
+        Ok(())
+    }
+
+    fn lift(&mut self, name: &str, v: &Val, ty: ParamType) -> std::result::Result<Value, RawFailure> {
+        let indirect = match ty {
+            ParamType::Abi(a) if a.is_indirect() => a,
+            ParamType::Abi(AbiType::Bool) => return Ok(Value::I32(v.i32().unwrap_or(0))),
+            _ => {
+                return Ok(match v {
+                    Val::I32(x) => Value::I32(*x),
+                    Val::I64(x) => Value::I64(*x),
+                    Val::F32(x) => Value::F32(f32::from_bits(*x)),
+                    Val::F64(x) => Value::F64(f64::from_bits(*x)),
+                    Val::V128(x) => Value::V128(x.as_u128().to_le_bytes()),
+                    Val::FuncRef(None) => Value::FuncRef(None),
+                    Val::FuncRef(Some(f)) => Value::FuncRef(Some(self.export_name_of(f))),
+                    Val::ExternRef(None) => Value::ExternRef(None),
+                    Val::ExternRef(Some(r)) => Value::ExternRef(Some(
+                        r.data(&self.store)
+                            .ok()
+                            .flatten()
+                            .and_then(|d| d.downcast_ref::<serde_json::Value>().cloned())
+                            .unwrap_or(serde_json::Value::Null),
+                    )),
+                    other => {
+                        return Err(RawFailure::Error(Error::type_error(
+                            name,
+                            format!("result of type {:?} cannot be bridged", other),
+                        )))
+                    }
+                })
+            }
+        };
+        let packed = v
+            .i64()
+            .ok_or_else(|| RawFailure::Error(Error::type_error(name, "packed result must be i64")))?;
+        let (ptr, len) = unpack(packed);
+        let bytes = if len == 0 {
+            Vec::new()
+        } else {
+            let abi = self.abi.as_ref().ok_or_else(|| {
+                RawFailure::Error(Error::type_error(
+                    name,
+                    "the module does not implement the guest ABI",
+                ))
+            })?;
+            let mut buf = vec![0; len as usize];
+            abi.memory
+                .read(&self.store, ptr as usize, &mut buf)
+                .map_err(|_| {
+                    RawFailure::Error(Error::type_error(
+                        name,
+                        format!(
+                            "packed result points at bytes {ptr}..{} outside the guest's memory",
+                            u64::from(ptr) + u64::from(len)
+                        ),
+                    ))
+                })?;
+            let _ = abi.free.call(&mut self.store, (ptr as i32, len as i32));
+            buf
+        };
+        Ok(match indirect {
+            AbiType::Bytes => Value::Bytes(bytes),
+            AbiType::String => Value::String(
+                String::from_utf8(bytes)
+                    .map_err(|_| RawFailure::Error(Error::type_error(name, "string result is not UTF-8")))?,
+            ),
+            _ => Value::Json(serde_json::from_slice(&bytes).map_err(|e| {
+                RawFailure::Error(Error::type_error(
+                    name,
+                    format!("json result does not parse: {e}"),
+                ))
+            })?),
+        })
+    }
+
+    fn export_name_of(&mut self, f: &Func) -> String {
+        let exports: Vec<(String, Func)> = self
+            .instance
+            .exports(&mut self.store)
+            .filter_map(|e| {
+                let n = e.name().to_string();
+                e.into_func().map(|f| (n, f))
+            })
+            .collect();
+        for (n, g) in exports {
+            if f.to_raw(&mut self.store) == g.to_raw(&mut self.store) {
+                return n;
+            }
+        }
+        describe(&f.ty(&self.store))
+    }
+
+    /// Turns a wasmtime error from a call into an [`Error`], reading the
+    /// guest's own message for clean refusals.
+    fn classify(
+        &mut self,
+        module: &str,
+        function: &str,
+        err: wasmtime::Error,
+        timeout: Duration,
+        fuel: Option<u64>,
+    ) -> (Error, bool) {
+        let module = module.to_string();
+        let function = function.to_string();
+        if err.is::<DeadlineExceeded>() {
+            return (
+                Error::Timeout {
+                    module,
+                    function,
+                    timeout,
+                },
+                false,
+            );
+        }
+        if let Some(l) = err.downcast_ref::<LimitExceeded>() {
+            return (
+                Error::Memory {
+                    module,
+                    message: l.0.clone(),
+                },
+                false,
+            );
+        }
+        if let Some(h) = err.downcast_ref::<HostFailure>() {
+            return (
+                Error::Host {
+                    function: h.function.clone(),
+                    message: h.message.clone(),
+                },
+                false,
+            );
+        }
+        match err.downcast_ref::<Trap>() {
+            Some(Trap::OutOfFuel) => (
+                Error::OutOfFuel {
+                    module,
+                    function,
+                    limit: fuel.unwrap_or(u64::MAX),
+                },
+                false,
+            ),
+            Some(Trap::Interrupt) => (
+                Error::Timeout {
+                    module,
+                    function,
+                    timeout,
+                },
+                false,
+            ),
+            Some(trap) => {
+                let guest_message = self.last_error();
+                let reusable = guest_message.is_some();
+                (
+                    Error::Trap {
+                        module,
+                        function,
+                        trap: trap.to_string(),
+                        guest_message,
+                    },
+                    reusable,
+                )
+            }
+            None => (
+                Error::Trap {
+                    module,
+                    function,
+                    trap: format!("{err:#}"),
+                    guest_message: None,
+                },
+                false,
+            ),
+        }
+    }
+
+    fn last_error(&mut self) -> Option<String> {
+        let abi = self.abi.as_ref()?;
+        let f = abi.last_error.clone()?;
+        let memory = abi.memory;
+        let free = abi.free.clone();
+        let metering = self.store.get_fuel().is_ok();
+        arm(
+            &mut self.store,
+            Duration::from_secs(1),
+            Some(10_000_000),
+            metering,
+        );
+        let packed = f.call(&mut self.store, ()).ok()?;
+        if packed == 0 {
+            return None;
+        }
+        let (ptr, len) = unpack(packed);
+        let mut buf = vec![0; len as usize];
+        memory.read(&self.store, ptr as usize, &mut buf).ok()?;
+        let _ = free.call(&mut self.store, (ptr as i32, len as i32));
+        Some(String::from_utf8_lossy(&buf).into_owned())
+    }
+
+    /// Reads an exported global.
+    pub fn global(&mut self, name: &str) -> Option<Value> {
+        let g = self.instance.get_global(&mut self.store, name)?;
+        let v = g.get(&mut self.store);
+        Some(super::host::core_to_value(
+            &v,
+            ParamType::Core(super::values::ValKind::I32),
+        ))
+    }
+
+    /// The exported memory named `name`.
+    pub fn memory(&mut self, name: &str) -> Option<Memory> {
+        self.instance.get_memory(&mut self.store, name)
+    }
+}
+
+enum RawFailure {
+    /// Already classified (type errors, allocation failures).
+    Error(Error),
+    /// Raised by wasmtime; classified with the instance's help.
+    Trap(wasmtime::Error),
+}

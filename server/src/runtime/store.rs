@@ -1,0 +1,92 @@
+//! The per-instance store state and how stores are configured.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use wasmtime::{Engine, Store, UpdateDeadline};
+
+use super::limits::Limiter;
+
+/// Raised by the epoch callback when a call passes its deadline.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("deadline exceeded")]
+pub(crate) struct DeadlineExceeded;
+
+/// Raised by a host function that failed.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("host function `{function}` failed: {message}")]
+pub(crate) struct HostFailure {
+    pub function: String,
+    pub message: String,
+}
+
+/// What every store carries.
+pub struct StoreState {
+    pub(crate) module_id: Arc<str>,
+    pub(crate) limiter: Limiter,
+    pub(crate) deadline: Instant,
+    pub(crate) timeout: Duration,
+    /// Set while a call runs through `call_async`, so the epoch callback
+    /// may yield to the executor.
+    pub(crate) in_async: bool,
+}
+
+pub(crate) fn new_store(
+    engine: &Engine,
+    module_id: Arc<str>,
+    limiter: Limiter,
+    fuel_metering: bool,
+) -> Store<StoreState> {
+    let mut store = Store::new(
+        engine,
+        StoreState {
+            module_id,
+            limiter,
+            deadline: Instant::now(),
+            timeout: Duration::ZERO,
+            in_async: false,
+        },
+    );
+    store.limiter(|s| &mut s.limiter);
+    // The engine's ticker advances the epoch every `epoch_interval`; each
+    // tick runs this callback, which compares the wall clock with the
+    // call's deadline. Async calls also yield to the executor on each tick.
+    store.epoch_deadline_callback(|ctx| {
+        let state = ctx.data();
+        if Instant::now() >= state.deadline {
+            Err(wasmtime::Error::new(DeadlineExceeded))
+        } else if state.in_async {
+            Ok(UpdateDeadline::Yield(1))
+        } else {
+            Ok(UpdateDeadline::Continue(1))
+        }
+    });
+    if fuel_metering {
+        // Fuel is topped up before each call; instantiation (start
+        // functions) gets the same budget as an unlimited call.
+        let _ = store.set_fuel(u64::MAX);
+    }
+    store.set_epoch_deadline(1);
+    store
+}
+
+/// Arms a store for one call.
+pub(crate) fn arm(
+    store: &mut Store<StoreState>,
+    timeout: Duration,
+    fuel: Option<u64>,
+    metering: bool,
+) -> u64 {
+    let state = store.data_mut();
+    state.timeout = timeout;
+    state.deadline = Instant::now() + timeout;
+    store.set_epoch_deadline(1);
+    if metering {
+        let budget = fuel.unwrap_or(u64::MAX);
+        // set_fuel only fails when metering is off, which `metering` rules out.
+        let _ = store.set_fuel(budget);
+        budget
+    } else {
+        0
+    }
+}

@@ -1,0 +1,9 @@
+//! Integration tests of the `echelon` library, one binary (so the linker
+//! runs once), one module per area.
+
+mod support;
+
+// The runtime core: loading, caching, execution, limits, host functions.
+mod runtime;
+// Loading and validation of hostile input.
+mod validation;
