@@ -67,6 +67,53 @@ fn build_guest() -> Result<PathBuf> {
     Ok(target_dir.join("wasm32-unknown-unknown/wasm-release/echelon_shared.wasm"))
 }
 
+/// Builds the WASI guest programs of `examples/wasi-guests` for
+/// `wasm32-wasip1` (once per process) and returns the path of `name`'s
+/// module, e.g. `wasi_guest("file_processor")`.
+pub fn wasi_guest(name: &str) -> Result<PathBuf> {
+    static DIR: OnceLock<std::result::Result<PathBuf, String>> = OnceLock::new();
+    let dir = DIR
+        .get_or_init(|| build_wasi_guests().map_err(|e| format!("{e:#}")))
+        .as_deref()
+        .map_err(|e| anyhow!("{e}"))?;
+    let path = dir.join(format!("{name}.wasm"));
+    if !path.is_file() {
+        bail!("no WASI guest named {name} (looked for {})", path.display());
+    }
+    Ok(path)
+}
+
+fn build_wasi_guests() -> Result<PathBuf> {
+    let root = workspace_root();
+    let target_dir = root.join("target").join("guest");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(root)
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "echelon-wasi-guests",
+            "--bins",
+            "--target",
+            "wasm32-wasip1",
+            "--profile",
+            "wasm-release",
+            "--target-dir",
+        ])
+        .arg(&target_dir)
+        .output()
+        .context("running cargo to build the WASI guests")?;
+    if !out.status.success() {
+        bail!(
+            "building the WASI guests failed (is the wasm32-wasip1 target installed? \
+             `cargo xtask setup` installs it):\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(target_dir.join("wasm32-wasip1/wasm-release"))
+}
+
 /// A guest module instance driven through the guest ABI by hand.
 pub struct Guest {
     store: Store<()>,

@@ -73,6 +73,15 @@ pub enum Error {
         /// Byte offset of the defect in the module, when known.
         offset: Option<usize>,
     },
+    /// A WASI guest called `proc_exit` with a non-zero code (with
+    /// `allow_exit` granted).
+    #[error("module `{module}` exited with code {code}")]
+    Exit {
+        /// Module id.
+        module: String,
+        /// The exit code.
+        code: i32,
+    },
     /// A sandbox refused something the module tried to do.
     #[error("sandbox violation ({kind}) in sandbox `{sandbox_id}`: {message}")]
     Sandbox {
@@ -173,7 +182,7 @@ impl std::fmt::Display for ValidationKind {
 
 impl Error {
     /// A stable, lower-case name of the error's kind: `trap`, `timeout`,
-    /// `out_of_fuel`, `memory`, `type`, `validation`, `sandbox`,
+    /// `out_of_fuel`, `memory`, `type`, `validation`, `sandbox`, `exit`,
     /// `instantiation`, `not_found`, `conflict`, `io`, `fetch`, `source`,
     /// `stopped`, `host`, `engine`.
     pub fn kind(&self) -> &'static str {
@@ -185,6 +194,7 @@ impl Error {
             Error::Type { .. } => "type",
             Error::Validation { .. } => "validation",
             Error::Sandbox { .. } => "sandbox",
+            Error::Exit { .. } => "exit",
             Error::Instantiation { .. } => "instantiation",
             Error::NotFound { .. } => "not_found",
             Error::AlreadyExists(_) => "conflict",

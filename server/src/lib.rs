@@ -8,6 +8,8 @@
 
 mod error;
 pub mod runtime;
+pub mod sandbox;
+pub mod wasi;
 
 pub use error::{Error, Result, ValidationKind};
 pub use runtime::{ExecOptions, ExecutionResult, RuntimeConfig, Value, WasmRuntime, WasmSource};

@@ -57,6 +57,8 @@ use limits::{Limiter, MemoryCounters};
 use module::LoadedModule;
 use store::{arm, new_store, DeadlineExceeded};
 
+use crate::sandbox::{instrument_call_depth, Sandbox, SandboxConfig, SandboxInfo};
+use crate::wasi::{imports_wasi, WasiCapabilities, WasiState};
 use crate::{Error, Result};
 
 /// Table elements one instance may hold.
@@ -78,6 +80,8 @@ pub struct InstantiateOptions {
     /// Time limit of instantiation (start function); default
     /// [`RuntimeConfig::default_timeout`].
     pub timeout: Option<Duration>,
+    /// Run this instance (and later `execute` calls on it) under a sandbox.
+    pub sandbox_id: Option<String>,
 }
 
 /// Global and per-module memory statistics.
@@ -103,6 +107,8 @@ pub(crate) struct Inner {
     running: AtomicBool,
     next_execution: AtomicU64,
     natives: Mutex<HashMap<String, native::NativeModule>>,
+    sandboxes: RwLock<HashMap<String, Arc<Sandbox>>>,
+    next_sandbox: AtomicU64,
     ticker_stop: Arc<AtomicBool>,
 }
 
@@ -198,6 +204,8 @@ impl WasmRuntime {
                 running: AtomicBool::new(true),
                 next_execution: AtomicU64::new(1),
                 natives: Mutex::new(HashMap::new()),
+                sandboxes: RwLock::new(HashMap::new()),
+                next_sandbox: AtomicU64::new(1),
                 ticker_stop,
             }),
         })
@@ -248,9 +256,10 @@ impl WasmRuntime {
             }
             loader::validate(&fetched.bytes, loader::engine_features())?;
             let abi_text = module::abi_section(&fetched.bytes)?;
-            let (compiled, origin) = self.compile_cached(&id, &fetched.sha256, fetched.bytes.clone()).await?;
-            let size = fetched.bytes.len() as u64;
-            let loaded = LoadedModule::new(id.clone(), compiled, fetched.sha256.clone(), size, described, abi_text.as_deref())?;
+            let bytes = Arc::new(fetched.bytes);
+            let (compiled, origin) = self.compile_cached(&id, &fetched.sha256, bytes.clone()).await?;
+            let size = bytes.len() as u64;
+            let loaded = LoadedModule::new(id.clone(), compiled, bytes, fetched.sha256.clone(), described, abi_text.as_deref())?;
             let info = loaded.info();
             {
                 let mut modules = self.inner.modules.write();
@@ -280,7 +289,7 @@ impl WasmRuntime {
         &self,
         id: &str,
         sha256: &str,
-        bytes: Vec<u8>,
+        bytes: Arc<Vec<u8>>,
     ) -> Result<(wasmtime::Module, &'static str)> {
         if let Some(m) = self.inner.cache.lock().get(sha256, id) {
             return Ok((m, "memory"));
@@ -359,7 +368,12 @@ impl WasmRuntime {
     /// limit.
     pub async fn instantiate(&self, id: &str, options: InstantiateOptions) -> Result<ModuleInfo> {
         let m = self.module(id)?;
-        let live = self.new_instance(&m, Some(&options)).await?;
+        let sandbox = match &options.sandbox_id {
+            Some(sid) => Some(self.sandbox(sid)?),
+            None => None,
+        };
+        let live = self.new_instance(&m, Some(&options), sandbox.as_ref()).await?;
+        *m.sandbox.lock() = sandbox.map(|s| s.id.clone());
         *m.instance.lock().await = Some(live);
         Ok(m.info())
     }
@@ -375,36 +389,86 @@ impl WasmRuntime {
         &self,
         m: &LoadedModule,
         options: Option<&InstantiateOptions>,
+        sandbox: Option<&Arc<Sandbox>>,
+    ) -> Result<LiveInstance> {
+        let result = self.new_instance_inner(m, options, sandbox).await;
+        if let (Err(e), Some(sb)) = (&result, sandbox) {
+            self.record_violation(sb, &m.id, e);
+        }
+        result
+    }
+
+    async fn new_instance_inner(
+        &self,
+        m: &LoadedModule,
+        options: Option<&InstantiateOptions>,
+        sandbox: Option<&Arc<Sandbox>>,
     ) -> Result<LiveInstance> {
         let cfg = &self.inner.config;
+        let mut compiled = m.module.clone();
+        if let Some(sb) = sandbox {
+            sb.check_module(&m.bytes).map_err(|message| Error::Sandbox {
+                sandbox_id: sb.id.clone(),
+                kind: ViolationKind::Capability,
+                message,
+            })?;
+            if let Some(depth) = sb.config.cpu_limit.max_call_depth {
+                compiled = self.instrumented(m, depth).await?;
+            }
+        }
+        let memory_limit = options
+            .and_then(|o| o.memory_limit)
+            .or(sandbox.map(|s| s.config.memory_limit))
+            .unwrap_or(cfg.module_memory_limit);
         let limiter = Limiter::new(
-            options
-                .and_then(|o| o.memory_limit)
-                .unwrap_or(cfg.module_memory_limit),
+            memory_limit,
             MAX_TABLE_ELEMENTS,
             self.inner.global_memory.clone(),
             cfg.global_memory_limit,
             m.memory.clone(),
         );
+        let wasi_caps: Option<&WasiCapabilities> = sandbox.and_then(|s| s.config.wasi.as_ref());
+        let wasi = if imports_wasi(&compiled) {
+            Some(WasiState::new(wasi_caps.unwrap_or(&WasiCapabilities::default()))?)
+        } else {
+            None
+        };
         let mut store = new_store(
             &self.inner.engine,
             Arc::from(m.id.as_str()),
             limiter,
             cfg.fuel_metering,
+            wasi,
         );
-        let timeout = options.and_then(|o| o.timeout).unwrap_or(cfg.default_timeout);
+        let timeout = options
+            .and_then(|o| o.timeout)
+            .unwrap_or(cfg.default_timeout)
+            .min(sandbox.and_then(|s| s.config.time_limit).unwrap_or(Duration::MAX));
         arm(&mut store, timeout, None, cfg.fuel_metering);
         let custom = options.is_some_and(|o| !o.imports.is_empty() || o.shared_memory.is_some());
-        let (instance, uses_async) = if custom {
+        let (instance, uses_async) = if custom || sandbox.is_some() {
+            if !custom {
+                let sb = sandbox.expect("checked above");
+                let (pre, uses_async) = self.sandbox_pre(m, &compiled, sb)?;
+                let inst = if uses_async {
+                    pre.instantiate_async(&mut store).await
+                } else {
+                    pre.instantiate(&mut store)
+                };
+                let inst = inst.map_err(|e| instantiation_error(&m.id, timeout, e))?;
+                return Ok(LiveInstance::new(store, inst, uses_async, Some(sb.id.clone())));
+            }
             let opts = options.expect("custom implies options");
             let hosts: Vec<HostFunction> = self.inner.hosts.read().1.clone();
             let inputs = LinkInputs {
                 hosts: hosts.iter().chain(opts.imports.iter()).collect(),
                 shared_memory: opts.shared_memory.as_ref(),
+                sandbox: sandbox.map(|s| &**s),
+                wasi: wasi_caps,
             };
             let (mut linker, uses_async) = build_linker(&self.inner.engine, m, &inputs)?;
             if let Some(shared) = &opts.shared_memory {
-                for import in m.module.imports() {
+                for import in compiled.imports() {
                     if matches!(import.ty(), wasmtime::ExternType::Memory(_)) {
                         linker
                             .define(&store, import.module(), import.name(), shared.clone())
@@ -416,9 +480,9 @@ impl WasmRuntime {
                 }
             }
             let inst = if uses_async {
-                linker.instantiate_async(&mut store, &m.module).await
+                linker.instantiate_async(&mut store, &compiled).await
             } else {
-                linker.instantiate(&mut store, &m.module)
+                linker.instantiate(&mut store, &compiled)
             };
             (
                 inst.map_err(|e| instantiation_error(&m.id, timeout, e))?,
@@ -436,7 +500,146 @@ impl WasmRuntime {
                 uses_async,
             )
         };
-        Ok(LiveInstance::new(store, instance, uses_async))
+        Ok(LiveInstance::new(
+            store,
+            instance,
+            uses_async,
+            sandbox.map(|s| s.id.clone()),
+        ))
+    }
+
+    /// The module rewritten to count call depth, compiled once per limit.
+    async fn instrumented(&self, m: &LoadedModule, depth: u32) -> Result<wasmtime::Module> {
+        if let Some(c) = m.instrumented.lock().get(&depth) {
+            return Ok(c.clone());
+        }
+        let bytes = m.bytes.clone();
+        let engine = self.inner.engine.clone();
+        let id = m.id.clone();
+        let compiled = tokio::task::spawn_blocking(move || -> Result<wasmtime::Module> {
+            let rewritten = instrument_call_depth(&bytes, depth).map_err(|message| Error::Instantiation {
+                module: id.clone(),
+                message,
+            })?;
+            wasmtime::Module::from_binary(&engine, &rewritten).map_err(|e| Error::Instantiation {
+                module: id,
+                message: format!("instrumented module does not compile: {e:#}"),
+            })
+        })
+        .await
+        .map_err(|e| Error::Engine(format!("instrumentation task failed: {e}")))??;
+        m.instrumented.lock().insert(depth, compiled.clone());
+        Ok(compiled)
+    }
+
+    /// The module linked under a sandbox, cached per sandbox until the host
+    /// functions change.
+    fn sandbox_pre(
+        &self,
+        m: &LoadedModule,
+        compiled: &wasmtime::Module,
+        sb: &Sandbox,
+    ) -> Result<(wasmtime::InstancePre<StoreState>, bool)> {
+        let hosts = self.inner.hosts.read();
+        if let Some((version, pre, uses_async)) = m.sandbox_pre.lock().get(&sb.id) {
+            if *version == hosts.0 {
+                return Ok((pre.clone(), *uses_async));
+            }
+        }
+        let inputs = LinkInputs {
+            hosts: hosts.1.iter().collect(),
+            shared_memory: None,
+            sandbox: Some(sb),
+            wasi: sb.config.wasi.as_ref(),
+        };
+        let (linker, uses_async) = build_linker(&self.inner.engine, m, &inputs)?;
+        let pre = linker
+            .instantiate_pre(compiled)
+            .map_err(|e| Error::Instantiation {
+                module: m.id.clone(),
+                message: format!("{e:#}"),
+            })?;
+        m.sandbox_pre
+            .lock()
+            .insert(sb.id.clone(), (hosts.0, pre.clone(), uses_async));
+        Ok((pre, uses_async))
+    }
+
+    /// Records a violation on `sandbox` when `error` is one (memory, time,
+    /// cpu or capability) and emits `wasm:sandbox:violation`.
+    pub(crate) fn record_violation(&self, sandbox: &Sandbox, module_id: &str, error: &Error) {
+        let kind = match error {
+            Error::Memory { .. } => ViolationKind::Memory,
+            Error::Timeout { .. } => ViolationKind::Time,
+            Error::OutOfFuel { .. } => ViolationKind::Cpu,
+            Error::Sandbox { kind, .. } => *kind,
+            Error::Trap { trap, .. } if trap.contains("call stack exhausted") => ViolationKind::Cpu,
+            _ => return,
+        };
+        let v = sandbox.record(module_id, kind, error.to_string());
+        tracing::warn!(sandbox = %v.sandbox_id, module = module_id, kind = %kind, message = %v.message, "sandbox violation");
+        self.emit(RuntimeEvent::SandboxViolation(v));
+    }
+
+    /// Creates a sandbox; its id is `config.id` or `sandbox-N`.
+    pub fn create_sandbox(&self, config: SandboxConfig) -> Result<SandboxInfo> {
+        let id = config.id.clone().unwrap_or_else(|| {
+            format!(
+                "sandbox-{}",
+                self.inner.next_sandbox.fetch_add(1, Ordering::Relaxed)
+            )
+        });
+        let mut sandboxes = self.inner.sandboxes.write();
+        if sandboxes.contains_key(&id) {
+            return Err(Error::AlreadyExists(format!("sandbox {id}")));
+        }
+        if let Some(wasi) = &config.wasi {
+            for (guest, host) in &wasi.preopened_directories {
+                if !host.is_dir() {
+                    return Err(Error::Io {
+                        path: host.clone(),
+                        source: std::io::Error::new(
+                            std::io::ErrorKind::NotFound,
+                            format!("the directory to preopen as {guest} does not exist"),
+                        ),
+                    });
+                }
+            }
+        }
+        let sb = Sandbox::new(id.clone(), config);
+        let info = SandboxInfo::from(&*sb);
+        sandboxes.insert(id, sb);
+        Ok(info)
+    }
+
+    /// Removes a sandbox; instances already running under it keep their
+    /// limits. Returns whether it existed.
+    pub fn destroy_sandbox(&self, id: &str) -> bool {
+        let removed = self.inner.sandboxes.write().remove(id).is_some();
+        if removed {
+            for m in self.inner.modules.read().values() {
+                m.sandbox_pre.lock().remove(id);
+            }
+        }
+        removed
+    }
+
+    /// A sandbox's configuration and violations.
+    pub fn get_sandbox(&self, id: &str) -> Option<SandboxInfo> {
+        self.inner
+            .sandboxes
+            .read()
+            .get(id)
+            .map(|s| SandboxInfo::from(&**s))
+    }
+
+    pub(crate) fn sandbox(&self, id: &str) -> Result<Arc<Sandbox>> {
+        self.inner
+            .sandboxes
+            .read()
+            .get(id)
+            .cloned()
+            .ok_or_else(|| Error::not_found("sandbox", id))
     }
 
     /// The module linked against the current host functions, cached until
@@ -450,7 +653,7 @@ impl WasmRuntime {
         }
         let inputs = LinkInputs {
             hosts: hosts.1.iter().collect(),
-            shared_memory: None,
+            ..LinkInputs::default()
         };
         let (linker, uses_async) = build_linker(&self.inner.engine, m, &inputs)?;
         let pre = linker
@@ -519,7 +722,7 @@ impl WasmRuntime {
         let m = self.module(id)?;
         let mut guard = m.instance.lock().await;
         if guard.is_none() {
-            *guard = Some(self.new_instance(&m, None).await?);
+            *guard = Some(self.new_instance(&m, None, None).await?);
         }
         let live = guard.as_mut().expect("set just above");
         live.global(name)
@@ -532,7 +735,7 @@ impl WasmRuntime {
         let m = self.module(id)?;
         let mut guard = m.instance.lock().await;
         if guard.is_none() {
-            *guard = Some(self.new_instance(&m, None).await?);
+            *guard = Some(self.new_instance(&m, None, None).await?);
         }
         let live = guard.as_mut().expect("set just above");
         let mem = live

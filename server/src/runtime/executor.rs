@@ -35,6 +35,10 @@ pub struct ExecOptions {
     pub fuel: Option<u64>,
     /// Which instance to use.
     pub instance: InstanceMode,
+    /// Run under this sandbox (its limits and capabilities). When the
+    /// module's persistent instance runs under another sandbox (or none),
+    /// the call gets a fresh instance under this one.
+    pub sandbox_id: Option<String>,
 }
 
 impl ExecOptions {
@@ -49,6 +53,12 @@ impl ExecOptions {
     /// Sets the fuel budget.
     pub fn with_fuel(mut self, fuel: u64) -> Self {
         self.fuel = Some(fuel);
+        self
+    }
+
+    /// Sets the sandbox.
+    pub fn with_sandbox(mut self, id: impl Into<String>) -> Self {
+        self.sandbox_id = Some(id.into());
         self
     }
 
@@ -82,6 +92,12 @@ pub struct ExecutionResult<T> {
     pub memory_used: u64,
     /// Unique id of this call (as in the events).
     pub execution_id: u64,
+    /// What a WASI guest wrote to stdout during the call (when captured).
+    pub stdout: Vec<u8>,
+    /// What a WASI guest wrote to stderr during the call (when captured).
+    pub stderr: Vec<u8>,
+    /// The code a WASI guest passed to `proc_exit`, if it exited.
+    pub exit_code: Option<i32>,
     #[serde(skip)]
     _t: PhantomData<T>,
 }
@@ -113,6 +129,9 @@ impl<T> ExecutionResult<T> {
             gas_used: None,
             memory_used: 0,
             execution_id,
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+            exit_code: None,
             _t: PhantomData,
         }
     }
@@ -179,7 +198,26 @@ impl WasmRuntime {
                 execution_id,
             );
         }
-        let timeout = options.timeout.unwrap_or(cfg.default_timeout);
+        let sandbox_id = options.sandbox_id.clone().or_else(|| m.sandbox.lock().clone());
+        let sandbox = match &sandbox_id {
+            Some(id) => match self.sandbox(id) {
+                Ok(s) => Some(s),
+                Err(e) => return ExecutionResult::failed(e, execution_id),
+            },
+            None => None,
+        };
+        let mut timeout = options.timeout.unwrap_or(cfg.default_timeout);
+        let mut fuel = options.fuel;
+        if let Some(sb) = &sandbox {
+            if let Some(limit) = sb.config.time_limit {
+                timeout = timeout.min(limit);
+            }
+            if let Some(max) = sb.config.cpu_limit.max_instructions {
+                if cfg.fuel_metering {
+                    fuel = Some(fuel.map_or(max, |f| f.min(max)));
+                }
+            }
+        }
 
         let queued_at = Instant::now();
         let permit = match self.inner.semaphore.clone().try_acquire_owned() {
@@ -208,14 +246,23 @@ impl WasmRuntime {
             });
         }
 
-        let outcome = match options.instance {
-            InstanceMode::Persistent => {
-                let mut guard = m.instance.lock().await;
+        let mut guard = match options.instance {
+            InstanceMode::Persistent => Some(m.instance.lock().await),
+            InstanceMode::Fresh => None,
+        };
+        // The persistent instance serves the call only if it runs under the
+        // requested sandbox; otherwise the call gets a fresh one.
+        if let Some(g) = &guard {
+            if g.as_ref().is_some_and(|live| live.sandbox_id != sandbox_id) {
+                guard = None;
+            }
+        }
+        let outcome = match guard.as_mut() {
+            Some(guard) => {
                 if guard.is_none() {
-                    match self.new_instance(&m, None).await {
-                        Ok(live) => *guard = Some(live),
+                    match self.new_instance(&m, None, sandbox.as_ref()).await {
+                        Ok(live) => **guard = Some(live),
                         Err(e) => {
-                            drop(guard);
                             return self.finish(
                                 module_id,
                                 func,
@@ -225,22 +272,22 @@ impl WasmRuntime {
                                 Err(e),
                                 None,
                                 0,
-                            );
+                            )
                         }
                     }
                 }
                 let live = guard.as_mut().expect("instance created just above");
                 let outcome = live
-                    .call(func, shape, args, timeout, options.fuel, cfg.fuel_metering)
+                    .call(func, shape, args, timeout, fuel, cfg.fuel_metering)
                     .await;
                 if !outcome.reusable {
-                    *guard = None;
+                    **guard = None;
                 }
                 outcome
             }
-            InstanceMode::Fresh => match self.new_instance(&m, None).await {
+            None => match self.new_instance(&m, None, sandbox.as_ref()).await {
                 Ok(mut live) => {
-                    live.call(func, shape, args, timeout, options.fuel, cfg.fuel_metering)
+                    live.call(func, shape, args, timeout, fuel, cfg.fuel_metering)
                         .await
                 }
                 Err(e) => {
@@ -248,8 +295,13 @@ impl WasmRuntime {
                 }
             },
         };
+        drop(guard);
+        if let (Err(e), Some(sb)) = (&outcome.result, &sandbox) {
+            self.record_violation(sb, module_id, e);
+        }
+        let (stdout, stderr, exit_code) = (outcome.stdout, outcome.stderr, outcome.exit_code);
         drop(permit);
-        self.finish(
+        let mut r = self.finish(
             module_id,
             func,
             execution_id,
@@ -258,7 +310,11 @@ impl WasmRuntime {
             outcome.result,
             outcome.gas_used,
             outcome.memory_used,
-        )
+        );
+        r.stdout = stdout;
+        r.stderr = stderr;
+        r.exit_code = exit_code;
+        r
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -317,6 +373,9 @@ impl WasmRuntime {
             gas_used,
             memory_used,
             execution_id,
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+            exit_code: None,
             _t: PhantomData,
         }
     }

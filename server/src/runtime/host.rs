@@ -57,6 +57,9 @@ pub struct HostFunction {
     pub results: Vec<ParamType>,
     /// The body.
     pub func: HostFunc,
+    /// The capability a sandbox must grant for this function to link
+    /// (`None`: the generic `host-functions` capability).
+    pub capability: Option<crate::sandbox::Capability>,
 }
 
 impl std::fmt::Debug for HostFunction {
@@ -91,6 +94,7 @@ impl HostFunction {
             params: params.into_iter().collect(),
             results: results.into_iter().collect(),
             func: HostFunc::Sync(Arc::new(f)),
+            capability: None,
         }
     }
 
@@ -112,7 +116,15 @@ impl HostFunction {
             params: params.into_iter().collect(),
             results: results.into_iter().collect(),
             func: HostFunc::Async(Arc::new(move |args| Box::pin(f(args)))),
+            capability: None,
         }
+    }
+
+    /// Tags the function with the capability a sandbox must grant for it
+    /// (e.g. `Console` for a logger, `Network` for a fetch).
+    pub fn with_capability(mut self, capability: crate::sandbox::Capability) -> Self {
+        self.capability = Some(capability);
+        self
     }
 
     /// `module.name`.

@@ -9,6 +9,10 @@ use wasmtime::{
     Engine, ExternRef, ExternType, Func, Instance, Linker, Memory, SharedMemory, Store, Trap, TypedFunc, Val,
 };
 
+use crate::sandbox::{Capability, Sandbox, DEPTH_EXCEEDED, DEPTH_GLOBAL_EXPORT};
+use crate::wasi::{ExitRefused, WasiCapabilities, WASI_MODULE};
+
+use super::events::ViolationKind;
 use super::host::{lift_params, lower_results, HostCaller, HostFunc, HostFunction};
 use super::limits::LimitExceeded;
 use super::module::{FuncShape, LoadedModule};
@@ -21,6 +25,8 @@ use crate::{Error, Result};
 pub(crate) struct LinkInputs<'a> {
     pub hosts: Vec<&'a HostFunction>,
     pub shared_memory: Option<&'a SharedMemory>,
+    pub sandbox: Option<&'a Sandbox>,
+    pub wasi: Option<&'a WasiCapabilities>,
 }
 
 /// Builds a linker that satisfies `module`'s imports, or explains which
@@ -36,11 +42,23 @@ pub(crate) fn build_linker(
         module: module.id.clone(),
         message,
     };
+    let sandbox_err = |sandbox: &Sandbox, message: String| Error::Sandbox {
+        sandbox_id: sandbox.id.clone(),
+        kind: ViolationKind::Capability,
+        message,
+    };
+    let mut wasi = false;
     for import in module.module.imports() {
         let (m, n) = (import.module(), import.name());
         match import.ty() {
+            ExternType::Func(_) if m == WASI_MODULE => wasi = true,
             ExternType::Func(want) => {
-                let Some(host) = inputs.hosts.iter().rev().find(|h| h.module == m && h.name == n) else {
+                let host = inputs.hosts.iter().rev().find(|h| h.module == m && h.name == n);
+                if let Some(sb) = inputs.sandbox {
+                    sb.permits_host_function(m, n, host.and_then(|h| h.capability))
+                        .map_err(|msg| sandbox_err(sb, msg))?;
+                }
+                let Some(host) = host else {
                     return Err(inst_err(format!(
                         "it imports function `{m}.{n}` {}, which no host function provides; \
                          register one with register_host_function or pass it in InstantiateOptions::imports",
@@ -59,6 +77,14 @@ pub(crate) fn build_linker(
                 uses_async |= host.is_async();
             }
             ExternType::Memory(mt) => {
+                if let Some(sb) = inputs.sandbox {
+                    if !sb.config.capabilities.contains(&Capability::Memory) {
+                        return Err(sandbox_err(
+                            sb,
+                            format!("importing memory `{m}.{n}` needs the `memory` capability"),
+                        ));
+                    }
+                }
                 if inputs.shared_memory.is_none() {
                     return Err(inst_err(format!(
                         "it imports memory `{m}.{n}`{}; pass one in InstantiateOptions::shared_memory",
@@ -77,6 +103,13 @@ pub(crate) fn build_linker(
                 )))
             }
         }
+    }
+    if wasi {
+        let empty = WasiCapabilities::default();
+        crate::wasi::add_to_linker(&mut linker, inputs.wasi.unwrap_or(&empty))
+            .map_err(|e| inst_err(format!("{e:#}")))?;
+        // WASI functions are async in wasmtime-wasi; calls go through call_async.
+        uses_async = true;
     }
     Ok((linker, uses_async))
 }
@@ -148,6 +181,9 @@ pub(crate) struct LiveInstance {
     pub uses_async: bool,
     funcs: HashMap<String, Func>,
     abi: Option<AbiExports>,
+    depth: Option<wasmtime::Global>,
+    /// The sandbox this instance runs under.
+    pub sandbox_id: Option<String>,
 }
 
 struct AbiExports {
@@ -162,13 +198,25 @@ pub(crate) struct CallOutcome {
     pub result: Result<Vec<Value>>,
     pub gas_used: Option<u64>,
     pub memory_used: u64,
+    /// WASI output written during the call.
+    pub stdout: Vec<u8>,
+    /// WASI error output written during the call.
+    pub stderr: Vec<u8>,
+    /// The guest's exit code, when it called `proc_exit`.
+    pub exit_code: Option<i32>,
     /// Whether the instance may be reused (false after a trap that was not
     /// a clean guest refusal: its state may be inconsistent).
     pub reusable: bool,
 }
 
 impl LiveInstance {
-    pub fn new(mut store: Store<StoreState>, instance: Instance, uses_async: bool) -> Self {
+    pub fn new(
+        mut store: Store<StoreState>,
+        instance: Instance,
+        uses_async: bool,
+        sandbox_id: Option<String>,
+    ) -> Self {
+        let depth = instance.get_global(&mut store, DEPTH_GLOBAL_EXPORT);
         let abi = (|| {
             let memory = instance.get_memory(&mut store, "memory")?;
             let alloc = instance.get_typed_func(&mut store, "echelon_alloc").ok()?;
@@ -187,6 +235,8 @@ impl LiveInstance {
             uses_async,
             funcs: HashMap::new(),
             abi,
+            depth,
+            sandbox_id,
         }
     }
 
@@ -211,17 +261,46 @@ impl LiveInstance {
     ) -> CallOutcome {
         let module_id = self.store.data().module_id.to_string();
         let budget = arm(&mut self.store, timeout, fuel, metering);
+        if let Some(d) = self.depth {
+            // A trap leaves the counter raised; each host call starts at 0.
+            let _ = d.set(&mut self.store, Val::I32(0));
+        }
         let mut owned: Vec<(i32, i32)> = Vec::new();
         let result = self.call_inner(name, shape, args, &mut owned).await;
         let gas_used = metering.then(|| budget.saturating_sub(self.store.get_fuel().unwrap_or(0)));
+        let mut exit_code = None;
         let (result, reusable) = match result {
             Ok(values) => (Ok(values), true),
             Err(RawFailure::Error(e)) => (Err(e), true),
             Err(RawFailure::Trap(err)) => {
-                let (e, reusable) = self.classify(&module_id, name, err, timeout, fuel);
-                (Err(e), reusable)
+                if let Some(exit) = err.downcast_ref::<wasmtime_wasi::I32Exit>() {
+                    // proc_exit with allow_exit: the run ends with its code;
+                    // the instance is finished.
+                    exit_code = Some(exit.0);
+                    if exit.0 == 0 {
+                        (Ok(Vec::new()), false)
+                    } else {
+                        (
+                            Err(Error::Exit {
+                                module: module_id.clone(),
+                                code: exit.0,
+                            }),
+                            false,
+                        )
+                    }
+                } else {
+                    let (e, reusable) = self.classify(&module_id, name, err, timeout, fuel);
+                    (Err(e), reusable)
+                }
             }
         };
+        let (stdout, stderr) = self
+            .store
+            .data_mut()
+            .wasi
+            .as_mut()
+            .map(|w| w.take_output())
+            .unwrap_or_default();
         // Free argument buffers unless the instance is being discarded
         // (after an unclean trap its allocator may be mid-update).
         if reusable && !owned.is_empty() {
@@ -241,6 +320,9 @@ impl LiveInstance {
             result,
             gas_used,
             memory_used: self.store.data().limiter.held(),
+            stdout,
+            stderr,
+            exit_code,
             reusable,
         }
     }
@@ -465,6 +547,31 @@ impl LiveInstance {
                 },
                 false,
             );
+        }
+        if let Some(code) = err.downcast_ref::<ExitRefused>() {
+            return (
+                Error::Sandbox {
+                    sandbox_id: self.sandbox_id.clone().unwrap_or_else(|| "(default)".into()),
+                    kind: ViolationKind::Capability,
+                    message: format!(
+                        "proc_exit({}) refused: exiting is not granted (WasiCapabilities::allow_exit)",
+                        code.0
+                    ),
+                },
+                false,
+            );
+        }
+        if let Some(d) = self.depth {
+            if d.get(&mut self.store).i32() == Some(DEPTH_EXCEEDED) {
+                return (
+                    Error::Sandbox {
+                        sandbox_id: self.sandbox_id.clone().unwrap_or_default(),
+                        kind: ViolationKind::Cpu,
+                        message: format!("`{function}` exceeded the call depth limit"),
+                    },
+                    false,
+                );
+            }
         }
         if let Some(h) = err.downcast_ref::<HostFailure>() {
             return (

@@ -88,6 +88,10 @@ pub struct ModuleInfo {
     pub sandbox: Option<String>,
 }
 
+/// A linked module ready to instantiate: (host-function registry version it
+/// was linked against, the pre-instance, whether it needs `call_async`).
+pub(crate) type LinkedPre = (u64, InstancePre<StoreState>, bool);
+
 /// How to call one exported function.
 #[derive(Debug, Clone)]
 pub(crate) struct FuncShape {
@@ -99,6 +103,12 @@ pub(crate) struct FuncShape {
 pub(crate) struct LoadedModule {
     pub id: String,
     pub module: Module,
+    /// The module bytes (sandbox checks and instrumentation need them).
+    pub bytes: Arc<Vec<u8>>,
+    /// Call-depth-instrumented compilations, by depth limit.
+    pub instrumented: Mutex<HashMap<u32, Module>>,
+    /// Linked forms under sandboxes, by sandbox id: (host version, pre, async).
+    pub sandbox_pre: Mutex<HashMap<String, LinkedPre>>,
     pub sha256: String,
     pub size: u64,
     pub source: String,
@@ -115,7 +125,7 @@ pub(crate) struct LoadedModule {
     pub instance: tokio::sync::Mutex<Option<LiveInstance>>,
     /// Linked, ready-to-instantiate form, keyed by the host-function
     /// registry version it was linked against.
-    pub pre: Mutex<Option<(u64, InstancePre<StoreState>, bool)>>,
+    pub pre: Mutex<Option<LinkedPre>>,
     pub sandbox: Mutex<Option<String>>,
 }
 
@@ -123,11 +133,12 @@ impl LoadedModule {
     pub fn new(
         id: String,
         module: Module,
+        bytes: Arc<Vec<u8>>,
         sha256: String,
-        size: u64,
         source: String,
         abi_text: Option<&str>,
     ) -> Result<Self> {
+        let size = bytes.len() as u64;
         let sigs = match abi_text {
             Some(t) => abi::parse_section(t).map_err(|e| Error::Validation {
                 kind: ValidationKind::MalformedSection,
@@ -246,6 +257,9 @@ impl LoadedModule {
         Ok(Self {
             id,
             module,
+            bytes,
+            instrumented: Mutex::new(HashMap::new()),
+            sandbox_pre: Mutex::new(HashMap::new()),
             sha256,
             size,
             source,

@@ -62,15 +62,16 @@ impl WasmRuntime {
         let module = Arc::new(LoadedModule::new(
             alias.to_string(),
             compiled,
+            Arc::new(bytes),
             sha,
-            bytes.len() as u64,
             format!("native:{}", path.display()),
             abi.as_deref(),
         )?);
-        let live = run_ready(self.new_instance(&module, None)).ok_or_else(|| Error::Instantiation {
-            module: alias.to_string(),
-            message: "native modules cannot import async host functions".into(),
-        })??;
+        let live =
+            run_ready(self.new_instance(&module, None, None)).ok_or_else(|| Error::Instantiation {
+                module: alias.to_string(),
+                message: "native modules cannot import async host functions".into(),
+            })??;
         if live.uses_async {
             return Err(Error::Instantiation {
                 module: alias.to_string(),

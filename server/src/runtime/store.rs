@@ -29,6 +29,20 @@ pub struct StoreState {
     /// Set while a call runs through `call_async`, so the epoch callback
     /// may yield to the executor.
     pub(crate) in_async: bool,
+    /// WASI context, for modules that import WASI preview1.
+    pub(crate) wasi: Option<crate::wasi::WasiState>,
+}
+
+impl StoreState {
+    /// The WASI context. Only called by WASI functions, which are linked
+    /// only into stores created with a WASI state (see `new_instance`).
+    pub(crate) fn wasi_ctx(&mut self) -> &mut wasmtime_wasi::p1::WasiP1Ctx {
+        &mut self
+            .wasi
+            .as_mut()
+            .expect("WASI imports are linked only for stores created with a WASI state")
+            .ctx
+    }
 }
 
 pub(crate) fn new_store(
@@ -36,6 +50,7 @@ pub(crate) fn new_store(
     module_id: Arc<str>,
     limiter: Limiter,
     fuel_metering: bool,
+    wasi: Option<crate::wasi::WasiState>,
 ) -> Store<StoreState> {
     let mut store = Store::new(
         engine,
@@ -45,6 +60,7 @@ pub(crate) fn new_store(
             deadline: Instant::now(),
             timeout: Duration::ZERO,
             in_async: false,
+            wasi,
         },
     );
     store.limiter(|s| &mut s.limiter);

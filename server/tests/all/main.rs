@@ -7,3 +7,7 @@ mod support;
 mod runtime;
 // Loading and validation of hostile input.
 mod validation;
+// Sandboxes: limits, capabilities, violations.
+mod sandbox;
+// WASI preview1 guests under capabilities.
+mod wasi;

@@ -1,0 +1,10 @@
+;; Recursive fibonacci with nothing beyond WebAssembly 1.0: runs under the
+;; strictest sandbox.
+(module
+  (func $fib (export "fibonacci") (param $n i32) (result i32)
+    (if (result i32) (i32.lt_s (local.get $n) (i32.const 2))
+      (then (local.get $n))
+      (else
+        (i32.add
+          (call $fib (i32.sub (local.get $n) (i32.const 1)))
+          (call $fib (i32.sub (local.get $n) (i32.const 2))))))))

@@ -1,0 +1,466 @@
+//! Sandboxes: capability sets and resource limits for untrusted modules
+//! (the spec's "Security Model").
+//!
+//! A sandbox decides, for every module instantiated or executed under it:
+//! - which WebAssembly features it may use (`threads`, `simd`,
+//!   `bulk-memory`, `reference-types`, `tail-call`, `exception-handling`) —
+//!   a module using one that is not granted is refused, naming it;
+//! - which host functions link: a host function needs its own capability
+//!   (e.g. `console` for a logger) or `host-functions`, must be in
+//!   `allowed_host_functions` when that list is given, and must not be in
+//!   `denied_host_functions` (`module.name`, `module.*` or `*`);
+//! - its limits: memory (bytes), time (wall clock), instructions (fuel),
+//!   call depth (counted by instrumenting the module at load), functions;
+//! - its WASI capabilities.
+//!
+//! Every refusal is a [`Violation`], recorded on the sandbox and emitted as
+//! `wasm:sandbox:violation`.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use parking_lot::Mutex;
+use serde::Serialize;
+use wasmparser::WasmFeatures;
+
+use crate::runtime::{Violation, ViolationKind};
+use crate::wasi::WasiCapabilities;
+use crate::{Error, Result};
+
+mod depth;
+
+pub use depth::{instrument_call_depth, DEPTH_EXCEEDED, DEPTH_GLOBAL_EXPORT};
+
+/// A capability a sandbox can grant (the spec's `WASMCapability`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Capability {
+    /// Importing or exporting a shared memory.
+    Memory,
+    /// The threads proposal (atomics, shared memory).
+    Threads,
+    /// 128-bit SIMD (and relaxed SIMD).
+    Simd,
+    /// Bulk memory operations (`memory.copy`, `memory.fill`, passive data).
+    BulkMemory,
+    /// Reference types (`externref`, multiple tables, `ref.func`).
+    ReferenceTypes,
+    /// Tail calls (`return_call`).
+    TailCall,
+    /// Exception handling (`try_table`, `throw`).
+    ExceptionHandling,
+    /// Any host function without a more specific capability.
+    HostFunctions,
+    /// Host functions that read files.
+    FileRead,
+    /// Host functions that write files.
+    FileWrite,
+    /// Host functions that use the network.
+    Network,
+    /// Host functions that read the environment.
+    Env,
+    /// Key-value reads.
+    KvRead,
+    /// Key-value writes.
+    KvWrite,
+    /// Crypto host functions.
+    Crypto,
+    /// Logging host functions.
+    Console,
+}
+
+impl Capability {
+    /// Every capability.
+    pub const ALL: [Capability; 16] = [
+        Capability::Memory,
+        Capability::Threads,
+        Capability::Simd,
+        Capability::BulkMemory,
+        Capability::ReferenceTypes,
+        Capability::TailCall,
+        Capability::ExceptionHandling,
+        Capability::HostFunctions,
+        Capability::FileRead,
+        Capability::FileWrite,
+        Capability::Network,
+        Capability::Env,
+        Capability::KvRead,
+        Capability::KvWrite,
+        Capability::Crypto,
+        Capability::Console,
+    ];
+
+    /// The spec's name, e.g. `bulk-memory`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Capability::Memory => "memory",
+            Capability::Threads => "threads",
+            Capability::Simd => "simd",
+            Capability::BulkMemory => "bulk-memory",
+            Capability::ReferenceTypes => "reference-types",
+            Capability::TailCall => "tail-call",
+            Capability::ExceptionHandling => "exception-handling",
+            Capability::HostFunctions => "host-functions",
+            Capability::FileRead => "file-read",
+            Capability::FileWrite => "file-write",
+            Capability::Network => "network",
+            Capability::Env => "env",
+            Capability::KvRead => "kv-read",
+            Capability::KvWrite => "kv-write",
+            Capability::Crypto => "crypto",
+            Capability::Console => "console",
+        }
+    }
+
+    /// The WebAssembly features this capability grants (empty for host
+    /// capabilities).
+    pub fn features(self) -> WasmFeatures {
+        match self {
+            Capability::Threads => WasmFeatures::THREADS,
+            Capability::Simd => WasmFeatures::SIMD | WasmFeatures::RELAXED_SIMD,
+            Capability::BulkMemory => WasmFeatures::BULK_MEMORY,
+            Capability::ReferenceTypes => WasmFeatures::REFERENCE_TYPES | WasmFeatures::FUNCTION_REFERENCES,
+            Capability::TailCall => WasmFeatures::TAIL_CALL,
+            Capability::ExceptionHandling => WasmFeatures::EXCEPTIONS,
+            _ => WasmFeatures::empty(),
+        }
+    }
+}
+
+impl fmt::Display for Capability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Capability {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        Capability::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| {
+                Error::Source(format!(
+                    "unknown capability `{s}`; expected one of {}",
+                    Capability::ALL.map(|c| c.as_str()).join(", ")
+                ))
+            })
+    }
+}
+
+/// Features every module may use: WebAssembly 1.0 plus the small
+/// extensions every toolchain emits (mutable globals, sign extension,
+/// saturating float-to-int, multi-value, memory64 is not among them).
+pub fn base_features() -> WasmFeatures {
+    WasmFeatures::WASM1
+        | WasmFeatures::SIGN_EXTENSION
+        | WasmFeatures::SATURATING_FLOAT_TO_INT
+        | WasmFeatures::MULTI_VALUE
+        | WasmFeatures::EXTENDED_CONST
+        | WasmFeatures::MULTI_MEMORY
+}
+
+/// CPU limits (the spec's `WASMCPULimit`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CpuLimit {
+    /// Fuel per call: roughly one unit per WebAssembly instruction.
+    pub max_instructions: Option<u64>,
+    /// Deepest chain of WebAssembly calls (counted exactly: the module is
+    /// instrumented at instantiation to count call depth).
+    pub max_call_depth: Option<u32>,
+    /// Accepted for compatibility; interruption is by epochs, whose interval
+    /// is [`RuntimeConfig::epoch_interval`](crate::RuntimeConfig).
+    pub interrupt_interval: Option<u64>,
+}
+
+/// A sandbox's configuration (the spec's `WASMSandboxConfig`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SandboxConfig {
+    /// Id; generated (`sandbox-N`) when `None`.
+    pub id: Option<String>,
+    /// Linear memory per instance, bytes.
+    pub memory_limit: u64,
+    /// Instruction and call-depth limits.
+    pub cpu_limit: CpuLimit,
+    /// Wall-clock limit per call (the smaller of this and the call's own
+    /// timeout applies).
+    pub time_limit: Option<Duration>,
+    /// Granted capabilities.
+    pub capabilities: BTreeSet<Capability>,
+    /// When given, only these host functions (`module.name`, `module.*`)
+    /// link.
+    pub allowed_host_functions: Option<Vec<String>>,
+    /// These never link.
+    pub denied_host_functions: Vec<String>,
+    /// Most functions a module may define.
+    pub max_functions: Option<u32>,
+    /// WASI capabilities; `None` grants none (an empty WASI context for
+    /// modules that import WASI).
+    pub wasi: Option<WasiCapabilities>,
+}
+
+impl Default for SandboxConfig {
+    /// A strict sandbox: 16 MiB, 5 s, 10^9 instructions, call depth 10,000,
+    /// 50,000 functions, the `bulk-memory` and `reference-types` features
+    /// that current compilers emit by default, no host functions, no WASI.
+    fn default() -> Self {
+        Self {
+            id: None,
+            memory_limit: 16 * 1024 * 1024,
+            cpu_limit: CpuLimit {
+                max_instructions: Some(1_000_000_000),
+                max_call_depth: Some(10_000),
+                interrupt_interval: None,
+            },
+            time_limit: Some(Duration::from_secs(5)),
+            capabilities: [Capability::BulkMemory, Capability::ReferenceTypes]
+                .into_iter()
+                .collect(),
+            allowed_host_functions: None,
+            denied_host_functions: Vec::new(),
+            max_functions: Some(50_000),
+            wasi: None,
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// Grants capabilities.
+    pub fn grant(mut self, caps: impl IntoIterator<Item = Capability>) -> Self {
+        self.capabilities.extend(caps);
+        self
+    }
+
+    /// Sets the id.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// Sets [`SandboxConfig::memory_limit`].
+    pub fn memory_limit(mut self, bytes: u64) -> Self {
+        self.memory_limit = bytes;
+        self
+    }
+
+    /// Sets [`SandboxConfig::time_limit`].
+    pub fn time_limit(mut self, limit: Duration) -> Self {
+        self.time_limit = Some(limit);
+        self
+    }
+
+    /// Sets [`CpuLimit::max_instructions`].
+    pub fn max_instructions(mut self, n: u64) -> Self {
+        self.cpu_limit.max_instructions = Some(n);
+        self
+    }
+
+    /// Sets [`CpuLimit::max_call_depth`].
+    pub fn max_call_depth(mut self, n: u32) -> Self {
+        self.cpu_limit.max_call_depth = Some(n);
+        self
+    }
+
+    /// Sets [`SandboxConfig::allowed_host_functions`].
+    pub fn allow_host_functions(mut self, names: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.allowed_host_functions = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Adds to [`SandboxConfig::denied_host_functions`].
+    pub fn deny_host_functions(mut self, names: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.denied_host_functions
+            .extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sets the WASI capabilities.
+    pub fn wasi(mut self, caps: WasiCapabilities) -> Self {
+        self.wasi = Some(caps);
+        self
+    }
+
+    /// The WebAssembly features modules in this sandbox may use.
+    pub fn features(&self) -> WasmFeatures {
+        self.capabilities
+            .iter()
+            .fold(base_features(), |f, c| f | c.features())
+    }
+}
+
+/// A live sandbox: its configuration and the violations recorded so far.
+#[derive(Debug)]
+pub struct Sandbox {
+    /// The sandbox id.
+    pub id: String,
+    /// Its configuration.
+    pub config: SandboxConfig,
+    /// When it was created.
+    pub created_at: SystemTime,
+    violations: Mutex<Vec<Violation>>,
+}
+
+impl Sandbox {
+    pub(crate) fn new(id: String, config: SandboxConfig) -> Arc<Self> {
+        Arc::new(Self {
+            id,
+            config,
+            created_at: SystemTime::now(),
+            violations: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Violations recorded so far, oldest first.
+    pub fn violations(&self) -> Vec<Violation> {
+        self.violations.lock().clone()
+    }
+
+    pub(crate) fn record(&self, module_id: &str, kind: ViolationKind, message: String) -> Violation {
+        let v = Violation {
+            sandbox_id: self.id.clone(),
+            module_id: module_id.to_string(),
+            kind,
+            message,
+            timestamp: SystemTime::now(),
+        };
+        self.violations.lock().push(v.clone());
+        v
+    }
+
+    /// Whether the host function `module.name` (tagged with `capability`)
+    /// may link, or why not.
+    pub fn permits_host_function(
+        &self,
+        module: &str,
+        name: &str,
+        capability: Option<Capability>,
+    ) -> Result<(), String> {
+        let qualified = format!("{module}.{name}");
+        let matches = |pattern: &String| {
+            pattern == "*" || *pattern == qualified || pattern.strip_suffix(".*").is_some_and(|m| m == module)
+        };
+        if self.config.denied_host_functions.iter().any(matches) {
+            return Err(format!(
+                "host function `{qualified}` is denied by sandbox `{}`",
+                self.id
+            ));
+        }
+        if let Some(allowed) = &self.config.allowed_host_functions {
+            if !allowed.iter().any(matches) {
+                return Err(format!(
+                    "host function `{qualified}` is not in the allowed list of sandbox `{}`",
+                    self.id
+                ));
+            }
+        }
+        let needed = capability.unwrap_or(Capability::HostFunctions);
+        if !self.config.capabilities.contains(&needed)
+            && !self.config.capabilities.contains(&Capability::HostFunctions)
+        {
+            return Err(format!(
+                "host function `{qualified}` needs the `{needed}` capability, which sandbox `{}` does not grant",
+                self.id
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks a module's bytes against the granted features and function
+    /// limit; the error names each missing capability.
+    pub fn check_module(&self, bytes: &[u8]) -> Result<(), String> {
+        let granted = self.config.features();
+        if wasmparser::Validator::new_with_features(granted)
+            .validate_all(bytes)
+            .is_err()
+        {
+            let feature_caps = [
+                Capability::Threads,
+                Capability::Simd,
+                Capability::BulkMemory,
+                Capability::ReferenceTypes,
+                Capability::TailCall,
+                Capability::ExceptionHandling,
+            ];
+            // A capability is needed when everything but it is not enough.
+            let missing: Vec<&str> = feature_caps
+                .iter()
+                .filter(|c| !self.config.capabilities.contains(c))
+                .filter(|c| {
+                    let without = feature_caps
+                        .iter()
+                        .filter(|o| o != c)
+                        .fold(granted, |f, o| f | o.features());
+                    wasmparser::Validator::new_with_features(without)
+                        .validate_all(bytes)
+                        .is_err()
+                })
+                .map(|c| c.as_str())
+                .collect();
+            return Err(if missing.is_empty() {
+                format!(
+                    "the module uses WebAssembly features sandbox `{}` does not grant",
+                    self.id
+                )
+            } else {
+                format!(
+                    "the module uses {} which sandbox `{}` does not grant; add the capability to run it",
+                    missing
+                        .iter()
+                        .map(|m| format!("`{m}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    self.id
+                )
+            });
+        }
+        if let Some(max) = self.config.max_functions {
+            let mut count = 0u64;
+            for payload in wasmparser::Parser::new(0).parse_all(bytes).flatten() {
+                if let wasmparser::Payload::FunctionSection(r) = payload {
+                    count += u64::from(r.count());
+                }
+            }
+            if count > u64::from(max) {
+                return Err(format!(
+                    "the module defines {count} functions, over the limit of {max} of sandbox `{}`",
+                    self.id
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A snapshot of a sandbox for callers and the HTTP API.
+#[derive(Debug, Clone, Serialize)]
+pub struct SandboxInfo {
+    /// Id.
+    pub id: String,
+    /// Granted capabilities.
+    pub capabilities: Vec<Capability>,
+    /// Memory limit in bytes.
+    pub memory_limit: u64,
+    /// Time limit.
+    pub time_limit: Option<Duration>,
+    /// CPU limits.
+    pub cpu_limit: CpuLimit,
+    /// Violations so far.
+    pub violations: Vec<Violation>,
+}
+
+impl From<&Sandbox> for SandboxInfo {
+    fn from(s: &Sandbox) -> Self {
+        Self {
+            id: s.id.clone(),
+            capabilities: s.config.capabilities.iter().copied().collect(),
+            memory_limit: s.config.memory_limit,
+            time_limit: s.config.time_limit,
+            cpu_limit: s.config.cpu_limit,
+            violations: s.violations(),
+        }
+    }
+}
