@@ -5,6 +5,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, Event, MessageEvent, WebSocket};
 
+use crate::error::js_error;
+
 /// A WebSocket whose `message` and `error` handlers are Rust closures owned
 /// by this object: replacing a handler drops the previous closure, and
 /// `close()` (or freeing the object) detaches and drops both. Nothing is
@@ -69,13 +71,16 @@ impl WsClient {
         })
     }
 
-    /// Sends a text message. Fails if the socket is not open.
+    /// Sends a text message. Fails if the socket is not open (the browser
+    /// itself silently drops messages sent while closing or closed).
     pub fn send(&self, text: &str) -> Result<(), JsValue> {
+        self.check_open()?;
         self.ws.send_with_str(text)
     }
 
     /// Sends a binary message. Fails if the socket is not open.
     pub fn send_bytes(&self, bytes: &[u8]) -> Result<(), JsValue> {
+        self.check_open()?;
         self.ws.send_with_u8_array(bytes)
     }
 
@@ -130,6 +135,17 @@ impl WsClient {
 }
 
 impl WsClient {
+    /// An error unless the socket is open.
+    fn check_open(&self) -> Result<(), JsValue> {
+        let state = match self.ws.ready_state() {
+            WebSocket::OPEN => return Ok(()),
+            WebSocket::CONNECTING => "still connecting (await opened())",
+            WebSocket::CLOSING => "closing",
+            _ => "closed",
+        };
+        Err(js_error(format!("the WebSocket is not open: {state}")))
+    }
+
     /// Detaches the handlers from the socket, then drops the closures, so
     /// the socket can never call a dropped closure.
     fn release(&mut self) {

@@ -185,9 +185,7 @@ async fn shared_guest_refusals_surface_the_guest_message() {
     let err = rt
         .call("apply_grayscale", vec![bytes(&[1, 2, 3]), n(1.0), n(1.0)])
         .expect_err("wrong buffer size");
-    let native = echelon_browser::apply_grayscale(&[1, 2, 3], 1, 1)
-        .err()
-        .expect("native refuses too");
+    let native = echelon_browser::apply_grayscale(&[1, 2, 3], 1, 1).expect_err("native refuses too");
     let native = common::message(&native.into());
     assert_eq!(common::message(&err), format!("apply_grayscale: {native}"));
     // The module still works after a trap.

@@ -24,7 +24,7 @@ async fn next_message(client: &mut WsClient, send: impl FnOnce(&WsClient)) -> Js
 async fn echoes_text_and_bytes_then_releases_its_closures() {
     let mut client = WsClient::new(&common::ws("/echo")).expect("client");
     let errors = js_sys::Array::new();
-    let push = Function::new_with_args("e", "this.push(e)").bind(&errors);
+    let push = Function::new_with_args("e", "this.push(e)").bind0(&errors);
     client.on_error(push);
     JsFuture::from(client.opened()).await.expect("open");
     assert_eq!(client.ready_state(), 1);
@@ -40,7 +40,9 @@ async fn echoes_text_and_bytes_then_releases_its_closures() {
     client.close().expect("close");
     assert_eq!(client.handler_count(), 0);
     assert!(client.ready_state() >= 2, "closing or closed");
-    assert!(client.send("after close").is_err());
+    let err = client.send("after close").expect_err("not open");
+    assert!(common::message(&err).contains("not open"));
+    assert!(client.send_bytes(&[1]).is_err());
     client.close().expect("closing twice is harmless");
     assert_eq!(errors.length(), 0);
 }
@@ -58,5 +60,6 @@ async fn a_refused_connection_rejects_opened_and_reports_the_error() {
         event.dyn_into::<web_sys::Event>().expect("an Event").type_(),
         "error"
     );
-    assert!(WsClient::new("not a url").is_err());
+    // Relative URLs resolve against the page; a non-WebSocket scheme throws.
+    assert!(WsClient::new("ftp://127.0.0.1/").is_err());
 }

@@ -2,7 +2,7 @@
 //! rules, in JavaScript types).
 
 use echelon_shared::abi::{self, AbiType};
-use js_sys::{ArrayBuffer, Function, Uint8Array, WebAssembly, JSON};
+use js_sys::{Array, ArrayBuffer, Function, Uint8Array, WebAssembly, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -29,8 +29,6 @@ pub(super) fn type_of(v: &JsValue) -> String {
         v.js_typeof().as_string().unwrap_or_default()
     }
 }
-
-use js_sys::Array;
 
 /// Checks and converts one argument for a parameter of type `ty`.
 pub(super) fn lower(ty: AbiType, v: &JsValue) -> Result<Lowered, String> {
