@@ -35,8 +35,7 @@ async fn a_404_is_an_error_with_the_status() {
 
 #[wasm_bindgen_test]
 async fn a_non_json_body_is_an_error() {
-    // The 404 page is text, but a 200 with text is the case here: the guest
-    // module is binary.
+    // A 200 whose body is not JSON: the guest module's bytes.
     let err = echelon_browser::fetch_json(common::http("/guest.wasm"))
         .await
         .expect_err("not JSON");

@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo xtask test     install what is missing, then run every test
+//! cargo xtask test-browser   only the browser tests, against their local server
 //! cargo xtask serve    run the main job
 //! cargo xtask setup    only install what is missing
 //! ```
@@ -31,12 +32,14 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup(),
         Some("test") => setup().and_then(|()| test(&args[1..])),
+        Some("test-browser") => setup().and_then(|()| browser_tests()),
         Some("serve") => serve(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n  \
                  test    install what is missing (rustup targets, wasm-bindgen-cli, wasm-pack,\n          \
                  chromium, chromium-driver), then run every test\n  \
+                 test-browser  only the browser tests (guest module, test server, wasm-pack)\n  \
                  serve   run the main job\n  \
                  setup   only install what is missing"
             );
@@ -175,6 +178,15 @@ fn test(extra: &[String]) -> Result {
     step("native, guest-module and integration tests (dev profile)");
     run(cargo().args(["test", "--workspace"]).args(extra))?;
 
+    browser_tests()?;
+
+    eprintln!("\nall tests passed in {:.0}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// The browser tests: builds the guest module and the test server, runs
+/// the server in the background, runs wasm-pack against it, stops it.
+fn browser_tests() -> Result {
     step("shared guest module (served to the browser tests)");
     run(cargo().args([
         "build",
@@ -208,10 +220,7 @@ fn test(extra: &[String]) -> Result {
         ])
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
         // Read by the browser tests at compile time (option_env!).
-        .env("ECHELON_TEST_SERVER", &addr))?;
-
-    eprintln!("\nall tests passed in {:.0}s", started.elapsed().as_secs_f64());
-    Ok(())
+        .env("ECHELON_TEST_SERVER", &addr))
 }
 
 /// `browser-test-server` running in the background; killed when dropped,
@@ -230,9 +239,8 @@ impl TestServer {
                 "{addr} is already in use; stop what listens there or set ECHELON_TEST_SERVER"
             ));
         }
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root().join("target"));
+        // Cargo ran in root(), so a relative CARGO_TARGET_DIR is relative to it.
+        let target = root().join(std::env::var_os("CARGO_TARGET_DIR").unwrap_or_else(|| "target".into()));
         let binary = target.join("debug").join("browser-test-server");
         eprintln!("    $ {} {addr}", binary.display());
         let child = Command::new(&binary)
