@@ -44,6 +44,7 @@ async fn core_module_from_bytes() {
     assert_eq!(rt.loaded_by(), "bytes");
     assert!(!rt.has_abi());
     assert_eq!(rt.functions(), vec!["add", "mul64", "half", "div"]);
+    assert_eq!(rt.signature("add"), None);
     assert_eq!(rt.call("add", vec![n(2.0), n(40.0)]).ok(), Some(n(42.0)));
     // i64 is a BigInt both ways.
     let product = rt.call("mul64", vec![big(3_000_000_000), big(3)]).expect("mul64");
@@ -210,4 +211,23 @@ async fn wrong_mime_type_falls_back_to_bytes() {
         .expect("404");
     assert!(common::message(&err).contains("404"));
     assert_eq!(Reflect::get(&err, &"status".into()).ok(), Some(n(404.0)));
+}
+
+#[wasm_bindgen_test]
+async fn an_unclean_trap_replaces_the_instance_a_refusal_does_not() {
+    let rt = BrowserRuntime::load_bytes(ABI.to_vec(), None)
+        .await
+        .expect("loaded");
+    assert_eq!(rt.call("counter", vec![]).ok(), Some(n(1.0)));
+    assert_eq!(rt.call("counter", vec![]).ok(), Some(n(2.0)));
+    // A clean refusal keeps the instance (and its state).
+    assert!(rt.call("refuse", vec![n(0.0)]).is_err());
+    assert_eq!(rt.call("counter", vec![]).ok(), Some(n(3.0)));
+    // A trap without a message: the engine's message, then a fresh instance.
+    let err = rt.call("crash", vec![]).expect_err("trap");
+    let msg = common::message(&err);
+    assert!(msg.starts_with("crash: ") && msg.contains("unreachable"), "{msg}");
+    assert_eq!(rt.call("counter", vec![]).ok(), Some(n(1.0)));
+    // The fresh instance still speaks the ABI.
+    assert_eq!(rt.call("length", vec![s("four")]).ok(), Some(n(4.0)));
 }

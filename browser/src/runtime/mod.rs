@@ -14,6 +14,7 @@
 
 mod values;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use echelon_shared::abi::{self, Signature};
@@ -41,7 +42,11 @@ const BYTES: &str = "bytes";
 #[wasm_bindgen]
 pub struct BrowserRuntime {
     module: WebAssembly::Module,
-    exports: Object,
+    imports: Object,
+    /// The current instance's exports; replaced after an unclean trap.
+    exports: RefCell<Object>,
+    /// Why the module cannot be called any more, if it cannot.
+    broken: RefCell<Option<String>>,
     signatures: HashMap<String, Signature>,
     loaded_by: &'static str,
 }
@@ -76,7 +81,7 @@ impl BrowserRuntime {
                 .map_err(|e| js_error(format!("{url}: {}", describe(&e))))?;
             (source, BYTES)
         };
-        Self::from_source(source, loaded_by)
+        Self::from_source(source, imports, loaded_by)
     }
 
     /// Compiles and instantiates a module from its bytes with `imports`
@@ -86,7 +91,7 @@ impl BrowserRuntime {
         let source = JsFuture::from(WebAssembly::instantiate_buffer(&bytes, &imports))
             .await
             .map_err(|e| js_error(describe(&e)))?;
-        Self::from_source(source, BYTES)
+        Self::from_source(source, imports, BYTES)
     }
 
     /// `"streaming"` or `"bytes"`: how the module was compiled.
@@ -134,13 +139,21 @@ impl BrowserRuntime {
     /// JS API returns.
     ///
     /// A wrong argument count or type is an error before the module runs.
-    /// A trap is an error; when the module explains it through
-    /// `echelon_last_error`, that message is the error's message.
+    /// A trap is an error. When the module explains it through
+    /// `echelon_last_error` (a clean refusal), that message is the error's
+    /// message and the instance stays in use. Any other trap may have left
+    /// the instance inconsistent (an allocator mid-update), so, like the
+    /// server, the runtime replaces it with a fresh instance of the same
+    /// module (`new WebAssembly.Instance`); if the browser refuses that,
+    /// later calls fail until the module is loaded again.
     pub fn call(&self, name: &str, args: Vec<JsValue>) -> Result<JsValue, JsValue> {
+        if let Some(why) = self.broken.borrow().as_ref() {
+            return Err(js_error(format!("{name}: {why}")));
+        }
         let function = self.function(name)?;
         match self.signatures.get(name) {
             Some(signature) => self.call_abi(name, &function, signature, &args),
-            None => call_core(name, &function, &args),
+            None => self.call_core(name, &function, &args),
         }
     }
 }
@@ -148,7 +161,11 @@ impl BrowserRuntime {
 impl BrowserRuntime {
     /// Builds the runtime from `{ module, instance }`, reading and checking
     /// the `echelon:abi` section against the exports.
-    fn from_source(source: JsValue, loaded_by: &'static str) -> Result<BrowserRuntime, JsValue> {
+    fn from_source(
+        source: JsValue,
+        imports: Object,
+        loaded_by: &'static str,
+    ) -> Result<BrowserRuntime, JsValue> {
         let source: WebAssembly::InstantiatedSource = source.unchecked_into();
         let module = source.module();
         let exports = source.instance().exports();
@@ -164,7 +181,9 @@ impl BrowserRuntime {
         let parsed = abi::parse_section(&text).map_err(|e| js_error(e.to_string()))?;
         let runtime = BrowserRuntime {
             module,
-            exports,
+            imports,
+            exports: RefCell::new(exports),
+            broken: RefCell::new(None),
             signatures: parsed.into_iter().map(|s| (s.name.clone(), s)).collect(),
             loaded_by,
         };
@@ -201,7 +220,7 @@ impl BrowserRuntime {
 
     /// The exported function `name`.
     fn function(&self, name: &str) -> Result<Function, JsValue> {
-        Reflect::get(&self.exports, &name.into())?
+        Reflect::get(&self.exports.borrow(), &name.into())?
             .dyn_into::<Function>()
             .map_err(|_| {
                 js_error(format!(
@@ -213,7 +232,8 @@ impl BrowserRuntime {
 
     /// The module's memory and ABI helpers.
     fn guest(&self) -> Result<Guest, JsValue> {
-        let get = |name: &str| Reflect::get(&self.exports, &name.into());
+        let exports = self.exports.borrow();
+        let get = |name: &str| Reflect::get(&exports, &name.into());
         let memory = get("memory")?
             .dyn_into::<WebAssembly::Memory>()
             .map_err(|_| js_error("the module uses the guest ABI but exports no `memory`"))?;
@@ -269,6 +289,7 @@ impl BrowserRuntime {
 
         let core = Array::new();
         let mut written = Vec::new();
+        let mut clean = true;
         let outcome = (|| {
             for value in &lowered {
                 match value {
@@ -284,55 +305,74 @@ impl BrowserRuntime {
                     }
                 }
             }
-            let result = function
-                .apply(&JsValue::UNDEFINED, &core)
-                .map_err(|trap| trap_error(name, self.guest().ok(), trap))?;
+            let result = function.apply(&JsValue::UNDEFINED, &core).map_err(|trap| {
+                let (err, refused) = self.trapped(name, trap);
+                clean = refused;
+                err
+            })?;
             match signature.result {
                 None => Ok(JsValue::UNDEFINED),
                 Some(ty) => values::lift(ty, result, guest.as_ref())
                     .map_err(|why| js_error(format!("{name}: result: {why}"))),
             }
         })();
-        if let Some(guest) = &guest {
+        // After an unclean trap the arguments went with the old instance.
+        if let (Some(guest), true) = (&guest, clean) {
             for (ptr, len) in written {
                 let _ = guest.free(ptr, len);
             }
         }
         outcome
     }
-}
 
-/// A call to an export without an `echelon:abi` signature: numbers in,
-/// whatever the JS API returns out.
-fn call_core(name: &str, function: &Function, args: &[JsValue]) -> Result<JsValue, JsValue> {
-    let expected = function.length() as usize;
-    if args.len() != expected {
-        return Err(js_error(format!(
-            "{name}: expected {expected} argument(s), got {}",
-            args.len()
-        )));
-    }
-    for (i, arg) in args.iter().enumerate() {
-        if arg.as_f64().is_none() && !arg.is_bigint() {
+    /// A call to an export without an `echelon:abi` signature: numbers in,
+    /// whatever the JS API returns out.
+    fn call_core(&self, name: &str, function: &Function, args: &[JsValue]) -> Result<JsValue, JsValue> {
+        let expected = function.length() as usize;
+        if args.len() != expected {
             return Err(js_error(format!(
-                "{name}: argument {i} must be a number or BigInt, got {}",
-                values::type_of(arg)
+                "{name}: expected {expected} argument(s), got {}",
+                args.len()
             )));
         }
+        for (i, arg) in args.iter().enumerate() {
+            if arg.as_f64().is_none() && !arg.is_bigint() {
+                return Err(js_error(format!(
+                    "{name}: argument {i} must be a number or BigInt, got {}",
+                    values::type_of(arg)
+                )));
+            }
+        }
+        let core: Array = args.iter().collect();
+        function
+            .apply(&JsValue::UNDEFINED, &core)
+            .map_err(|trap| self.trapped(name, trap).0)
     }
-    let core: Array = args.iter().collect();
-    function
-        .apply(&JsValue::UNDEFINED, &core)
-        .map_err(|e| js_error(format!("{name}: {}", describe(&e))))
-}
 
-/// The error for a call that threw: the guest's own message when it left
-/// one, otherwise the engine's (e.g. `unreachable`).
-fn trap_error(name: &str, guest: Option<Guest>, trap: JsValue) -> JsValue {
-    if let Some(message) = guest.and_then(|g| g.take_last_error()) {
-        return js_error(format!("{name}: {message}"));
+    /// The error for a call that threw, and whether it was a clean refusal.
+    ///
+    /// A refusal carries the guest's own message (`echelon_last_error`).
+    /// Anything else reports the engine's message (e.g. `unreachable`) and
+    /// replaces the instance, which may be inconsistent now.
+    fn trapped(&self, name: &str, trap: JsValue) -> (JsValue, bool) {
+        if let Some(message) = self.guest().ok().and_then(|g| g.take_last_error()) {
+            return (js_error(format!("{name}: {message}")), true);
+        }
+        let message = describe(&trap);
+        match WebAssembly::Instance::new(&self.module, &self.imports) {
+            Ok(fresh) => {
+                self.exports.replace(fresh.exports());
+            }
+            Err(e) => {
+                self.broken.replace(Some(format!(
+                    "the module trapped earlier ({message}) and could not be instantiated again \
+                     ({}); load it again",
+                    describe(&e)
+                )));
+            }
+        }
+        (js_error(format!("{name}: {message}")), false)
     }
-    js_error(format!("{name}: {}", describe(&trap)))
 }
 
 /// Whether the browser has `WebAssembly.instantiateStreaming`.
