@@ -13,6 +13,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const CORE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/core.wasm"));
 const ABI: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/abi.wasm"));
+const IMPORTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/imports.wasm"));
 
 fn n(v: f64) -> JsValue {
     JsValue::from(v)
@@ -230,4 +231,31 @@ async fn an_unclean_trap_replaces_the_instance_a_refusal_does_not() {
     assert_eq!(rt.call("counter", vec![]).ok(), Some(n(1.0)));
     // The fresh instance still speaks the ABI.
     assert_eq!(rt.call("length", vec![s("four")]).ok(), Some(n(4.0)));
+}
+
+#[wasm_bindgen_test]
+async fn imports_reach_the_module_and_survive_a_new_instance() {
+    let err = BrowserRuntime::load_bytes(IMPORTS.to_vec(), None)
+        .await
+        .err()
+        .expect("env.twice is missing");
+    let msg = common::message(&err);
+    assert!(msg.contains("twice") || msg.contains("env"), "{msg}");
+
+    let env = js_sys::Object::new();
+    Reflect::set(
+        &env,
+        &"twice".into(),
+        &js_sys::Function::new_with_args("x", "return x * 2"),
+    )
+    .unwrap();
+    let imports = js_sys::Object::new();
+    Reflect::set(&imports, &"env".into(), &env).unwrap();
+    let rt = BrowserRuntime::load_bytes(IMPORTS.to_vec(), Some(imports))
+        .await
+        .expect("loaded");
+    assert_eq!(rt.call("quadruple", vec![n(5.0)]).ok(), Some(n(20.0)));
+    assert!(rt.call("crash", vec![]).is_err());
+    // The replacement instance was linked with the same imports.
+    assert_eq!(rt.call("quadruple", vec![n(6.0)]).ok(), Some(n(24.0)));
 }
