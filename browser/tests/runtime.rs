@@ -13,6 +13,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const CORE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/core.wasm"));
 const ABI: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/abi.wasm"));
+const MISMATCH: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/mismatch.wasm"));
 const IMPORTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/imports.wasm"));
 
 fn n(v: f64) -> JsValue {
@@ -52,6 +53,26 @@ async fn core_module_from_bytes() {
     assert!(product.is_bigint());
     assert_eq!(i64::try_from(product).ok(), Some(9_000_000_000));
     assert_eq!(rt.call("half", vec![n(5.0)]).ok(), Some(n(2.5)));
+    // i64 also takes safe-integer numbers and decimal strings, like the server.
+    assert_eq!(rt.call("mul64", vec![n(3.0), s("-4")]).ok(), Some(big(-12)));
+    // u32 values are accepted for i32 and wrap.
+    assert_eq!(
+        rt.call("add", vec![n(4_294_967_295.0), n(1.0)]).ok(),
+        Some(n(0.0))
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_abi_section_that_contradicts_the_exports_is_refused() {
+    let err = BrowserRuntime::load_bytes(MISMATCH.to_vec(), None)
+        .await
+        .err()
+        .expect("refused");
+    let msg = common::message(&err);
+    assert!(
+        msg.contains("`half(x: i64) -> i64` does not match") && msg.contains("(f64) -> (f64)"),
+        "{msg}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -61,8 +82,15 @@ async fn core_module_errors() {
         .expect("loaded");
     let msg = |r: Result<JsValue, JsValue>| common::message(&r.expect_err("an error"));
     assert!(msg(rt.call("add", vec![n(1.0)])).contains("expected 2 argument(s), got 1"));
-    assert!(msg(rt.call("add", vec![n(1.0), s("2")]))
-        .contains("argument 1 must be a number or BigInt, got string"));
+    // Core types are read from the binary: checked with the server's rules.
+    let ty = msg(rt.call("add", vec![n(1.0), s("2")]));
+    assert!(
+        ty.contains("argument 1: expected an integer number, got string"),
+        "{ty}"
+    );
+    assert!(msg(rt.call("add", vec![n(1.5), n(2.0)])).contains("1.5 is not an i32"));
+    assert!(msg(rt.call("add", vec![big(1), n(2.0)])).contains("got bigint"));
+    assert!(msg(rt.call("mul64", vec![n(1e300), big(1)])).contains("pass a BigInt"));
     assert!(msg(rt.call("nope", vec![])).contains("no function `nope`"));
     // A trap without echelon_last_error: the engine's message.
     let trap = msg(rt.call("div", vec![n(1.0), n(0.0)]));

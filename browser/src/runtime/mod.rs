@@ -12,6 +12,7 @@
 //! writes and packed `(ptr << 32) | len` results; any other export takes
 //! plain numbers (`i64` as `BigInt`). See [`values`] for the exact rules.
 
+mod core_types;
 mod values;
 
 use std::cell::RefCell;
@@ -26,6 +27,7 @@ use web_sys::Response;
 
 use crate::error::{js_error, window};
 use crate::net::{check_status, describe};
+use core_types::{FuncType, ValType};
 use values::{Guest, Lowered};
 
 /// How a module reached the page.
@@ -48,6 +50,9 @@ pub struct BrowserRuntime {
     /// Why the module cannot be called any more, if it cannot.
     broken: RefCell<Option<String>>,
     signatures: HashMap<String, Signature>,
+    /// Core types of the exported functions, read from the binary; `None`
+    /// when the decoder could not read it.
+    core: Option<HashMap<String, FuncType>>,
     loaded_by: &'static str,
 }
 
@@ -68,20 +73,24 @@ impl BrowserRuntime {
         check_status("GET", &url, &response)?;
         let mime = response.headers().get("content-type")?.unwrap_or_default();
         let streams = mime.trim().eq_ignore_ascii_case("application/wasm") && has_streaming();
-        let (source, loaded_by) = if streams {
+        let (source, bytes, loaded_by) = if streams {
+            // The bytes are read alongside, from a copy of the stream, for
+            // the export signatures JavaScript cannot tell.
+            let copy = response.clone()?.array_buffer()?;
             let source = JsFuture::from(WebAssembly::instantiate_streaming(&response, &imports))
                 .await
                 .map_err(|e| js_error(format!("{url}: {}", describe(&e))))?;
-            (source, STREAMING)
+            let bytes = Uint8Array::new(&JsFuture::from(copy).await?).to_vec();
+            (source, bytes, STREAMING)
         } else {
             let buffer = JsFuture::from(response.array_buffer()?).await?;
             let bytes = Uint8Array::new(&buffer).to_vec();
             let source = JsFuture::from(WebAssembly::instantiate_buffer(&bytes, &imports))
                 .await
                 .map_err(|e| js_error(format!("{url}: {}", describe(&e))))?;
-            (source, BYTES)
+            (source, bytes, BYTES)
         };
-        Self::from_source(source, imports, loaded_by)
+        Self::from_source(source, &bytes, imports, loaded_by)
     }
 
     /// Compiles and instantiates a module from its bytes with `imports`
@@ -91,7 +100,7 @@ impl BrowserRuntime {
         let source = JsFuture::from(WebAssembly::instantiate_buffer(&bytes, &imports))
             .await
             .map_err(|e| js_error(describe(&e)))?;
-        Self::from_source(source, imports, BYTES)
+        Self::from_source(source, &bytes, imports, BYTES)
     }
 
     /// `"streaming"` or `"bytes"`: how the module was compiled.
@@ -134,9 +143,10 @@ impl BrowserRuntime {
     /// `f32`/`f64` a number, `bool` a boolean, `string` a string, `bytes` a
     /// `Uint8Array`, `ArrayBuffer` or array of bytes, `json` any
     /// JSON-serializable value; results come back as number, `BigInt`,
-    /// boolean, string, `Uint8Array` or parsed JSON. Without one, every
-    /// argument is a number or `BigInt` and the result is what WebAssembly's
-    /// JS API returns.
+    /// boolean, string, `Uint8Array` or parsed JSON. Without one, the
+    /// export's core types (read from the module's bytes) get the same
+    /// number rules, references pass as they are, and the result is what
+    /// WebAssembly's JS API returns.
     ///
     /// A wrong argument count or type is an error before the module runs.
     /// A trap is an error. When the module explains it through
@@ -163,6 +173,7 @@ impl BrowserRuntime {
     /// the `echelon:abi` section against the exports.
     fn from_source(
         source: JsValue,
+        bytes: &[u8],
         imports: Object,
         loaded_by: &'static str,
     ) -> Result<BrowserRuntime, JsValue> {
@@ -185,6 +196,7 @@ impl BrowserRuntime {
             exports: RefCell::new(exports),
             broken: RefCell::new(None),
             signatures: parsed.into_iter().map(|s| (s.name.clone(), s)).collect(),
+            core: core_types::exported_functions(bytes),
             loaded_by,
         };
         runtime.check_signatures()?;
@@ -208,6 +220,18 @@ impl BrowserRuntime {
                     "`{signature}` lowers to {core} core parameter(s), but the export takes {}",
                     function.length()
                 )));
+            }
+            if let Some(actual) = self.core.as_ref().and_then(|c| c.get(&signature.name)) {
+                let lowered = FuncType {
+                    params: signature.core_params().into_iter().map(ValType::from).collect(),
+                    results: signature.core_result().into_iter().map(ValType::from).collect(),
+                };
+                if *actual != lowered {
+                    return Err(js_error(format!(
+                        "`{signature}` does not match the export's core type {}",
+                        core_types::describe(actual)
+                    )));
+                }
             }
             needs_memory |= signature.params.iter().any(|p| p.ty.is_indirect())
                 || signature.result.is_some_and(|r| r.is_indirect());
@@ -335,15 +359,33 @@ impl BrowserRuntime {
                 args.len()
             )));
         }
-        for (i, arg) in args.iter().enumerate() {
-            if arg.as_f64().is_none() && !arg.is_bigint() {
-                return Err(js_error(format!(
-                    "{name}: argument {i} must be a number or BigInt, got {}",
-                    values::type_of(arg)
-                )));
+        let core = Array::new();
+        match self.core.as_ref().and_then(|c| c.get(name)) {
+            Some(ty) => {
+                if ty.results.contains(&ValType::V128) {
+                    return Err(js_error(format!(
+                        "{name}: returns a v128, which JavaScript cannot receive"
+                    )));
+                }
+                for (i, (param, arg)) in ty.params.iter().zip(args).enumerate() {
+                    let value = values::lower_core(*param, arg)
+                        .map_err(|why| js_error(format!("{name}: argument {i}: {why}")))?;
+                    core.push(&value);
+                }
+            }
+            // Types unknown: numbers and BigInts, converted by the engine.
+            None => {
+                for (i, arg) in args.iter().enumerate() {
+                    if arg.as_f64().is_none() && !arg.is_bigint() {
+                        return Err(js_error(format!(
+                            "{name}: argument {i} must be a number or BigInt, got {}",
+                            values::type_of(arg)
+                        )));
+                    }
+                    core.push(arg);
+                }
             }
         }
-        let core: Array = args.iter().collect();
         function
             .apply(&JsValue::UNDEFINED, &core)
             .map_err(|trap| self.trapped(name, trap).0)

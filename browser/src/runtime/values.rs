@@ -6,6 +6,7 @@ use js_sys::{Array, ArrayBuffer, Function, Uint8Array, WebAssembly, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::core_types::ValType;
 use crate::error::js_error;
 
 /// An argument after checking: a core value, or bytes to place in guest
@@ -81,6 +82,24 @@ pub(super) fn lower(ty: AbiType, v: &JsValue) -> Result<Lowered, String> {
                 .ok_or_else(|| format!("a {} cannot be serialized to JSON", type_of(v)))?;
             Ok(Lowered::Indirect(text.into_bytes()))
         }
+    }
+}
+
+/// Checks and converts one argument for a core parameter of type `ty`
+/// (an export without an `echelon:abi` signature): numbers follow the same
+/// rules as ABI numbers; references pass through.
+pub(super) fn lower_core(ty: ValType, v: &JsValue) -> Result<JsValue, String> {
+    let abi = match ty {
+        ValType::I32 => AbiType::I32,
+        ValType::I64 => AbiType::I64,
+        ValType::F32 => AbiType::F32,
+        ValType::F64 => AbiType::F64,
+        ValType::V128 => return Err("v128 values cannot be passed from JavaScript".into()),
+        ValType::FuncRef | ValType::ExternRef => return Ok(v.clone()),
+    };
+    match lower(abi, v)? {
+        Lowered::Direct(value) => Ok(value),
+        Lowered::Indirect(_) => Err("not a core value".into()),
     }
 }
 
