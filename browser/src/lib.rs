@@ -1,10 +1,20 @@
 //! # echelon-browser
 //!
-//! The browser half of Echelon: the `echelon-shared` logic exported to
-//! JavaScript through wasm-bindgen, so a page runs exactly the code the
-//! server runs. Every export returns `Result<_, JsError>` instead of
-//! panicking: bad input becomes a JavaScript exception with the shared
-//! crate's message.
+//! The browser half of Echelon, through wasm-bindgen:
+//!
+//! - the `echelon-shared` logic ([`validate_user`], [`apply_grayscale`],
+//!   [`resize_image`], [`process_image`], [`encrypt_block`],
+//!   [`decrypt_block`], [`monte_carlo_pi`], ...), so a page runs exactly the
+//!   code the server runs;
+//! - DOM ([`create_button`], [`get_element_text`]), Canvas
+//!   ([`draw_mandelbrot`]), Fetch ([`fetch_json`]) and WebSocket
+//!   ([`WsClient`]) bindings;
+//! - [`BrowserRuntime`], which loads any WebAssembly module (streaming when
+//!   the server allows it) and calls it with the server runtime's value
+//!   rules, guest ABI included.
+//!
+//! Every export returns a `Result`: failures become JavaScript exceptions
+//! (or rejected promises) with a message, never a panic.
 //!
 //! ```js
 //! import init, { validate_user } from "./echelon_browser.js";
@@ -12,6 +22,17 @@
 //! validate_user(JSON.stringify({ email: "ada@example.com", age: 36 })); // "valid"
 //! ```
 
+mod canvas;
+mod dom;
+mod error;
+mod net;
+mod runtime;
 mod shared;
+mod ws;
 
+pub use canvas::{draw_mandelbrot, draw_mandelbrot_view};
+pub use dom::{create_button, get_element_text};
+pub use net::fetch_json;
+pub use runtime::BrowserRuntime;
 pub use shared::*;
+pub use ws::WsClient;

@@ -74,3 +74,23 @@ pub fn fibonacci(n: u32) -> Result<u64, JsError> {
 pub fn monte_carlo_pi(iterations: u32, seed: u64) -> Result<f64, JsError> {
     compute::monte_carlo_pi(iterations, seed).map_err(js)
 }
+
+/// RGBA pixels of the Mandelbrot set, `width x height`, centred on
+/// `center_x + center_y i` and `view_width` units across; the same renderer
+/// as the server's guest module and [`crate::draw_mandelbrot`].
+#[wasm_bindgen]
+pub fn render_mandelbrot(
+    width: u32,
+    height: u32,
+    max_iterations: u32,
+    center_x: f64,
+    center_y: f64,
+    view_width: f64,
+) -> Result<Vec<u8>, JsError> {
+    let view = compute::Viewport {
+        center_x,
+        center_y,
+        width: view_width,
+    };
+    compute::render_mandelbrot(width, height, max_iterations, view).map_err(js)
+}

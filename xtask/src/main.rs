@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo xtask test     install what is missing, then run every test
+//! cargo xtask test-browser   only the browser tests, against their local server
 //! cargo xtask serve    run the main job
 //! cargo xtask setup    only install what is missing
 //! ```
@@ -20,6 +21,10 @@ const TARGETS: &[&str] = &["wasm32-unknown-unknown", "wasm32-wasip1"];
 /// wasm-pack version installed when none is on PATH.
 const WASM_PACK_VERSION: &str = "0.13.1";
 
+/// Where the browser test server listens (`ECHELON_TEST_SERVER` overrides;
+/// the browser tests default to the same address).
+const TEST_SERVER_ADDR: &str = "127.0.0.1:38917";
+
 type Result<T = ()> = std::result::Result<T, String>;
 
 fn main() -> ExitCode {
@@ -27,12 +32,14 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup(),
         Some("test") => setup().and_then(|()| test(&args[1..])),
+        Some("test-browser") => setup().and_then(|()| browser_tests()),
         Some("serve") => serve(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n  \
                  test    install what is missing (rustup targets, wasm-bindgen-cli, wasm-pack,\n          \
                  chromium, chromium-driver), then run every test\n  \
+                 test-browser  only the browser tests (guest module, test server, wasm-pack)\n  \
                  serve   run the main job\n  \
                  setup   only install what is missing"
             );
@@ -171,6 +178,35 @@ fn test(extra: &[String]) -> Result {
     step("native, guest-module and integration tests (dev profile)");
     run(cargo().args(["test", "--workspace"]).args(extra))?;
 
+    browser_tests()?;
+
+    eprintln!("\nall tests passed in {:.0}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// The browser tests: builds the guest module and the test server, runs
+/// the server in the background, runs wasm-pack against it, stops it.
+fn browser_tests() -> Result {
+    step("shared guest module (served to the browser tests)");
+    run(cargo().args([
+        "build",
+        "-p",
+        "echelon-shared",
+        "--features",
+        "guest",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+        "--target-dir",
+        "target/guest",
+    ]))?;
+
+    step("browser test server");
+    run(cargo().args(["build", "-p", "echelon-tests", "--bin", "browser-test-server"]))?;
+    let addr = std::env::var("ECHELON_TEST_SERVER").unwrap_or_else(|_| TEST_SERVER_ADDR.to_string());
+    let _server = TestServer::start(&addr)?;
+
     step("browser tests in headless Chromium (wasm-pack + Debian's chromedriver)");
     let chromedriver = output("which", &["chromedriver"]).unwrap_or_else(|| "/usr/bin/chromedriver".into());
     run(Command::new("wasm-pack")
@@ -182,10 +218,65 @@ fn test(extra: &[String]) -> Result {
             &chromedriver,
             "browser",
         ])
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+        // Read by the browser tests at compile time (option_env!).
+        .env("ECHELON_TEST_SERVER", &addr))
+}
 
-    eprintln!("\nall tests passed in {:.0}s", started.elapsed().as_secs_f64());
-    Ok(())
+/// `browser-test-server` running in the background; killed when dropped,
+/// so it stops whether the browser tests pass or fail.
+struct TestServer(std::process::Child);
+
+impl TestServer {
+    /// Starts the server (already built) on `addr` and waits until it
+    /// accepts connections.
+    fn start(addr: &str) -> Result<TestServer> {
+        use std::net::{TcpStream, ToSocketAddrs};
+        use std::time::Duration;
+
+        if TcpStream::connect(addr).is_ok() {
+            return Err(format!(
+                "{addr} is already in use; stop what listens there or set ECHELON_TEST_SERVER"
+            ));
+        }
+        // Cargo ran in root(), so a relative CARGO_TARGET_DIR is relative to it.
+        let target = root().join(std::env::var_os("CARGO_TARGET_DIR").unwrap_or_else(|| "target".into()));
+        let binary = target.join("debug").join("browser-test-server");
+        eprintln!("    $ {} {addr}", binary.display());
+        let child = Command::new(&binary)
+            .arg(addr)
+            .env(
+                "ECHELON_GUEST_WASM",
+                root().join("target/guest/wasm32-unknown-unknown/wasm-release/echelon_shared.wasm"),
+            )
+            .current_dir(root())
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+        let mut server = TestServer(child);
+        let socket = addr
+            .to_socket_addrs()
+            .map_err(|e| format!("bad address {addr}: {e}"))?
+            .next()
+            .ok_or_else(|| format!("bad address {addr}"))?;
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(30) {
+            if let Ok(Some(status)) = server.0.try_wait() {
+                return Err(format!("browser-test-server exited at start with {status}"));
+            }
+            if TcpStream::connect_timeout(&socket, Duration::from_millis(200)).is_ok() {
+                return Ok(server);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err(format!("browser-test-server did not listen on {addr} within 30s"))
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 fn serve(extra: &[String]) -> Result {
