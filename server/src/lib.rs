@@ -6,7 +6,9 @@
 //!
 //! The runtime is [`runtime::WasmRuntime`]; errors are one [`Error`] enum.
 
+pub mod cli;
 mod error;
+pub mod http;
 pub mod runtime;
 pub mod sandbox;
 pub mod wasi;

@@ -354,6 +354,18 @@ impl WasmRuntime {
         v
     }
 
+    /// The parameter and result types of an exported function: guest-ABI
+    /// types when the module's `echelon:abi` section describes it, core types
+    /// otherwise. Used to convert text or JSON arguments (CLI, HTTP).
+    pub fn function_signature(&self, id: &str, func: &str) -> Result<(Vec<ParamType>, Vec<ParamType>)> {
+        let m = self.module(id)?;
+        let shape = m
+            .funcs
+            .get(func)
+            .ok_or_else(|| Error::not_found("export", format!("{id}.{func}")))?;
+        Ok((shape.params.clone(), shape.results.clone()))
+    }
+
     pub(crate) fn module(&self, id: &str) -> Result<Arc<LoadedModule>> {
         self.inner
             .modules
@@ -374,6 +386,7 @@ impl WasmRuntime {
         };
         let live = self.new_instance(&m, Some(&options), sandbox.as_ref()).await?;
         *m.sandbox.lock() = sandbox.map(|s| s.id.clone());
+        *m.options.lock() = Some(options);
         *m.instance.lock().await = Some(live);
         Ok(m.info())
     }
@@ -506,6 +519,17 @@ impl WasmRuntime {
             uses_async,
             sandbox.map(|s| s.id.clone()),
         ))
+    }
+
+    /// A new persistent instance for `m`, with the options and sandbox of its
+    /// last `instantiate` (if any).
+    pub(crate) async fn persistent_instance(&self, m: &LoadedModule) -> Result<LiveInstance> {
+        let options = m.options.lock().clone();
+        let sandbox = match m.sandbox.lock().clone() {
+            Some(id) => Some(self.sandbox(&id)?),
+            None => None,
+        };
+        self.new_instance(m, options.as_ref(), sandbox.as_ref()).await
     }
 
     /// The module rewritten to count call depth, compiled once per limit.
@@ -722,7 +746,7 @@ impl WasmRuntime {
         let m = self.module(id)?;
         let mut guard = m.instance.lock().await;
         if guard.is_none() {
-            *guard = Some(self.new_instance(&m, None, None).await?);
+            *guard = Some(self.persistent_instance(&m).await?);
         }
         let live = guard.as_mut().expect("set just above");
         live.global(name)
@@ -735,7 +759,7 @@ impl WasmRuntime {
         let m = self.module(id)?;
         let mut guard = m.instance.lock().await;
         if guard.is_none() {
-            *guard = Some(self.new_instance(&m, None, None).await?);
+            *guard = Some(self.persistent_instance(&m).await?);
         }
         let live = guard.as_mut().expect("set just above");
         let mem = live

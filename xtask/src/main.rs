@@ -188,19 +188,7 @@ fn test(extra: &[String]) -> Result {
 /// the server in the background, runs wasm-pack against it, stops it.
 fn browser_tests() -> Result {
     step("shared guest module (served to the browser tests)");
-    run(cargo().args([
-        "build",
-        "-p",
-        "echelon-shared",
-        "--features",
-        "guest",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--profile",
-        "wasm-release",
-        "--target-dir",
-        "target/guest",
-    ]))?;
+    build_guest()?;
 
     step("browser test server");
     run(cargo().args(["build", "-p", "echelon-tests", "--bin", "browser-test-server"]))?;
@@ -279,17 +267,51 @@ impl Drop for TestServer {
     }
 }
 
+/// Builds the shared crate's guest module into `target/guest` (where the
+/// tests, the browser test server and `echelon serve` look for it).
+fn build_guest() -> Result {
+    run(cargo().args([
+        "build",
+        "-p",
+        "echelon-shared",
+        "--features",
+        "guest",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+        "--target-dir",
+        "target/guest",
+    ]))
+}
+
 fn serve(extra: &[String]) -> Result {
-    step("building the shared guest module and running it through wasmtime");
-    run(cargo()
-        .args([
-            "run",
-            "--quiet",
-            "-p",
-            "echelon-tests",
-            "--bin",
-            "shared-demo",
-            "--",
-        ])
-        .args(extra))
+    step("building the shared guest module (for /users and /upload)");
+    build_guest()?;
+    let root = root();
+    let guest = root.join("target/guest/wasm32-unknown-unknown/wasm-release/echelon_shared.wasm");
+    let stream = root.join("examples/wat/transform.wat");
+    let www = root.join("www/dist");
+    step("echelon serve (Ctrl-C stops it gracefully)");
+    let mut cmd = cargo();
+    cmd.args([
+        "run",
+        "--quiet",
+        "-p",
+        "echelon-server",
+        "--bin",
+        "echelon",
+        "--",
+        "serve",
+        "--guest",
+    ])
+    .arg(&guest)
+    .arg("--stream-module")
+    .arg(&stream);
+    if www.join("index.html").is_file() {
+        cmd.arg("--www").arg(&www);
+    } else {
+        eprintln!("    (www/dist is not built yet: the browser demos are not served)");
+    }
+    run(cmd.args(extra))
 }

@@ -260,7 +260,12 @@ impl WasmRuntime {
         let outcome = match guard.as_mut() {
             Some(guard) => {
                 if guard.is_none() {
-                    match self.new_instance(&m, None, sandbox.as_ref()).await {
+                    let created = if sandbox_id == *m.sandbox.lock() {
+                        self.persistent_instance(&m).await
+                    } else {
+                        self.new_instance(&m, None, sandbox.as_ref()).await
+                    };
+                    match created {
                         Ok(live) => **guard = Some(live),
                         Err(e) => {
                             return self.finish(

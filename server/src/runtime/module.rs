@@ -127,6 +127,9 @@ pub(crate) struct LoadedModule {
     /// registry version it was linked against.
     pub pre: Mutex<Option<LinkedPre>>,
     pub sandbox: Mutex<Option<String>>,
+    /// The options of the last `instantiate`, reused when the persistent
+    /// instance is recreated (after a trap discarded it).
+    pub options: Mutex<Option<super::InstantiateOptions>>,
 }
 
 impl LoadedModule {
@@ -275,6 +278,7 @@ impl LoadedModule {
             instance: tokio::sync::Mutex::new(None),
             pre: Mutex::new(None),
             sandbox: Mutex::new(None),
+            options: Mutex::new(None),
         })
     }
 

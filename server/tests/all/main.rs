@@ -11,3 +11,7 @@ mod validation;
 mod sandbox;
 // WASI preview1 guests under capabilities.
 mod wasi;
+// The `echelon` binary.
+mod cli;
+// The HTTP API of `echelon serve`.
+mod http;

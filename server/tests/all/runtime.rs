@@ -205,6 +205,22 @@ async fn memory_limit_is_a_memory_error() {
     let stats = rt.memory_stats();
     assert!(stats.global.peak_usage <= 2 * 1024 * 1024);
     assert!(stats.modules["hostile"].allocations >= 1);
+
+    // A limit given to instantiate survives the instance being discarded
+    // after a trap and recreated.
+    let opts = InstantiateOptions {
+        memory_limit: Some(1024 * 1024),
+        ..Default::default()
+    };
+    rt.instantiate("hostile", opts).await.unwrap();
+    for _ in 0..2 {
+        let e = rt
+            .execute::<i32>("hostile", "grow_forever", vec![], ExecOptions::default())
+            .await
+            .error
+            .unwrap();
+        assert!(e.to_string().contains("1048576"), "{e}");
+    }
 }
 
 #[tokio::test]

@@ -1,0 +1,329 @@
+//! The `echelon` command line: a thin clap front end over the library, in
+//! the style of the wasmtime CLI.
+//!
+//! Exit codes: 0 success; 1 the operation failed (trap, timeout, invalid
+//! module, ...), with a one-line reason on stderr; 2 bad usage (clap); a WASI
+//! program's own exit code when it calls `proc_exit`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use echelon_shared::abi::AbiType;
+
+use crate::runtime::{ExecOptions, ParamType, RuntimeConfig, ValKind, Value, WasmRuntime, WasmSource};
+use crate::sandbox::SandboxConfig;
+use crate::wasi::{Stdio, WasiCapabilities};
+use crate::{Error, Result};
+
+/// Echelon: WebAssembly on both sides of the wire.
+#[derive(Debug, Parser)]
+#[command(name = "echelon", version, about, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a module: call one export with --invoke, or run a WASI program's
+    /// `_start` with the given directories, environment and arguments.
+    Run(RunArgs),
+    /// Check that a module is valid WebAssembly (exit 0) or say why not
+    /// (exit 1, errors on stderr).
+    Validate {
+        /// The module (.wasm or .wat).
+        module: PathBuf,
+    },
+    /// Serve the HTTP API and the browser demos.
+    Serve(ServeArgs),
+    /// Show a module's imports, exports and memory, or print a .d.ts.
+    Inspect {
+        /// The module (.wasm or .wat).
+        module: PathBuf,
+        /// Print TypeScript declarations instead.
+        #[arg(long)]
+        dts: bool,
+    },
+}
+
+/// Arguments of `echelon serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback unless told otherwise).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Where uploaded modules persist.
+    #[arg(long = "data", default_value = "echelon-data")]
+    pub data_dir: PathBuf,
+    /// Directory of the built browser demos, served at `/`.
+    #[arg(long = "www")]
+    pub www_dir: Option<PathBuf>,
+    /// Bearer token required by mutating `/api` endpoints.
+    #[arg(long, env = "ECHELON_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// The shared guest module, for `/users` and `/upload`.
+    #[arg(long)]
+    pub guest: Option<PathBuf>,
+    /// The module whose `transform` handles `/stream`.
+    #[arg(long)]
+    pub stream_module: Option<PathBuf>,
+    /// Largest module upload in bytes.
+    #[arg(long, default_value_t = 16 * 1024 * 1024)]
+    pub upload_limit: usize,
+    /// Calls that may wait for a slot before new ones get 503.
+    #[arg(long, default_value_t = 1000)]
+    pub queue_bound: u64,
+}
+
+/// Arguments of `echelon run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// The module (.wasm or .wat).
+    pub module: PathBuf,
+    /// Export to call; its result values are printed one per line.
+    #[arg(long, value_name = "FUNC")]
+    pub invoke: Option<String>,
+    /// Grant a directory: HOST, or HOST::GUEST (read-write).
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    pub dirs: Vec<String>,
+    /// Pass an environment variable to the guest.
+    #[arg(long = "env", value_name = "NAME=VAL")]
+    pub envs: Vec<String>,
+    /// Time limit in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 5000)]
+    pub timeout: u64,
+    /// Instruction budget (fuel).
+    #[arg(long, value_name = "N")]
+    pub fuel: Option<u64>,
+    /// Linear memory limit in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024 * 1024)]
+    pub max_memory: u64,
+    /// Grant the wall clock and randomness to a WASI program.
+    #[arg(long)]
+    pub allow_time_and_random: bool,
+    /// Arguments: for --invoke, the function's arguments (numbers, text for
+    /// strings, JSON for json, base64 or @FILE for bytes); otherwise the
+    /// WASI program's arguments.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "ARGS")]
+    pub args: Vec<String>,
+}
+
+/// Runs a parsed command line; returns the process exit code.
+pub async fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Run(args) => run_module(args).await,
+        Command::Validate { module } => validate(&module),
+        Command::Inspect { module, dts } => inspect(&module, dts).await,
+        Command::Serve(args) => serve(args).await,
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<i32> {
+    let config = crate::http::AppConfig {
+        data_dir: args.data_dir,
+        www_dir: args.www_dir,
+        token: args.token,
+        upload_limit: args.upload_limit,
+        queue_bound: args.queue_bound,
+        shared_guest: args.guest,
+        stream_module: args.stream_module,
+        ..crate::http::AppConfig::default()
+    };
+    let app = crate::http::Application::new(config).await?;
+    println!("echelon serving on http://{}", args.addr);
+    app.serve(args.addr).await?;
+    Ok(0)
+}
+
+fn read_module(path: &Path) -> Result<Vec<u8>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    if path.extension().is_some_and(|e| e == "wat") || bytes.first() == Some(&b'(') {
+        return wat::parse_bytes(&bytes)
+            .map(|b| b.into_owned())
+            .map_err(|e| Error::Validation {
+                kind: crate::ValidationKind::MalformedSection,
+                message: format!("{}: {e}", path.display()),
+                offset: None,
+            });
+    }
+    Ok(bytes)
+}
+
+fn validate(path: &Path) -> Result<i32> {
+    let bytes = read_module(path)?;
+    crate::runtime::validate(&bytes, crate::runtime::engine_features())?;
+    println!("{}: valid ({} bytes)", path.display(), bytes.len());
+    Ok(0)
+}
+
+fn runtime(max_memory: u64, timeout: Duration) -> Result<WasmRuntime> {
+    WasmRuntime::new(
+        RuntimeConfig::default()
+            .module_memory_limit(max_memory)
+            .global_memory_limit(max_memory.max(256 * 1024 * 1024))
+            .default_timeout(timeout),
+    )
+}
+
+async fn inspect(path: &Path, dts: bool) -> Result<i32> {
+    let rt = runtime(256 * 1024 * 1024, Duration::from_secs(5))?;
+    let info = rt
+        .load_module_as("module", WasmSource::bytes(read_module(path)?))
+        .await?;
+    if dts {
+        print!(
+            "{}",
+            rt.loader()
+                .generate_module_declaration(&path.display().to_string(), "module")?
+        );
+        return Ok(0);
+    }
+    println!(
+        "module {} ({} bytes, sha256 {})",
+        path.display(),
+        info.size,
+        info.sha256
+    );
+    if let Some(m) = info.memory {
+        println!(
+            "memory: {} page(s){}{}{}",
+            m.minimum_pages,
+            m.maximum_pages.map(|x| format!(", max {x}")).unwrap_or_default(),
+            if m.shared { ", shared" } else { "" },
+            if m.imported { ", imported" } else { "" }
+        );
+    }
+    println!("imports:");
+    for i in &info.imports {
+        println!("  {} {}.{} {}", i.kind, i.module, i.name, i.signature);
+    }
+    println!("exports:");
+    for e in &info.exports {
+        println!("  {} {}", e.kind, e.signature);
+    }
+    Ok(0)
+}
+
+/// Converts one command-line argument to the value a parameter expects.
+pub fn parse_arg(text: &str, ty: ParamType) -> std::result::Result<Value, String> {
+    let json = |t: &str| {
+        serde_json::from_str::<serde_json::Value>(t).map_err(|e| format!("`{t}` is not valid: {e}"))
+    };
+    match ty {
+        ParamType::Abi(AbiType::String) => Ok(Value::String(text.to_string())),
+        ParamType::Abi(AbiType::Json) => Ok(Value::Json(json(text)?)),
+        ParamType::Abi(AbiType::Bytes) => match text.strip_prefix('@') {
+            Some(file) => std::fs::read(file)
+                .map(Value::Bytes)
+                .map_err(|e| format!("cannot read {file}: {e}")),
+            None => Value::from_json(&serde_json::Value::String(text.to_string()), ty),
+        },
+        ParamType::Core(ValKind::I64) | ParamType::Abi(AbiType::I64) => {
+            Value::from_json(&serde_json::Value::String(text.to_string()), ty)
+        }
+        ParamType::Core(ValKind::FuncRef) if text != "null" => Ok(Value::FuncRef(Some(text.to_string()))),
+        _ => Value::from_json(&json(text)?, ty),
+    }
+}
+
+/// Formats a result value for stdout.
+pub fn format_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::V128(b) => b.iter().map(|x| format!("{x:02x}")).collect(),
+        other => match other.to_json() {
+            serde_json::Value::String(s) => s,
+            j => j.to_string(),
+        },
+    }
+}
+
+async fn run_module(args: RunArgs) -> Result<i32> {
+    let timeout = Duration::from_millis(args.timeout);
+    let rt = runtime(args.max_memory, timeout)?;
+    let name = args
+        .module
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "module".into());
+    let bytes = read_module(&args.module)?;
+    rt.load_module_as(&name, WasmSource::bytes(bytes)).await?;
+    let mut options = ExecOptions::timeout(timeout);
+    options.fuel = args.fuel;
+
+    let mut wasi = WasiCapabilities::default()
+        .stdio(Stdio::Inherit)
+        .allow_clock_get(args.allow_time_and_random)
+        .allow_random(args.allow_time_and_random)
+        .allow_exit(true);
+    for d in &args.dirs {
+        let (host, guest) = d.split_once("::").unwrap_or((d.as_str(), d.as_str()));
+        wasi = wasi.preopen(guest, host).allow_read(true).allow_write(true);
+    }
+    for e in &args.envs {
+        let (k, v) = e
+            .split_once('=')
+            .ok_or_else(|| Error::Source(format!("--env {e}: expected NAME=VALUE")))?;
+        wasi = wasi.env(k, v);
+    }
+    let invoke = args.invoke.clone();
+    if invoke.is_none() {
+        wasi = wasi.arg(args.module.display().to_string());
+        for a in &args.args {
+            wasi = wasi.arg(a);
+        }
+    }
+    let mut sandbox = SandboxConfig::default().memory_limit(args.max_memory).wasi(wasi);
+    sandbox.capabilities.extend(crate::sandbox::Capability::ALL);
+    sandbox.cpu_limit.max_call_depth = None;
+    sandbox.cpu_limit.max_instructions = None;
+    sandbox.max_functions = None;
+    sandbox.time_limit = Some(timeout);
+    let sb = rt.create_sandbox(sandbox)?;
+    options.sandbox_id = Some(sb.id);
+
+    let Some(func) = invoke else {
+        let r = rt.execute::<()>(&name, "_start", vec![], options).await;
+        return match (r.exit_code, r.error) {
+            (Some(code), _) => Ok(code),
+            (None, Some(e)) => Err(e),
+            (None, None) => Ok(0),
+        };
+    };
+    let (params, _) = rt.function_signature(&name, &func)?;
+    if params.len() != args.args.len() {
+        return Err(Error::Type {
+            function: func,
+            message: format!(
+                "expected {} argument(s) ({}), got {}",
+                params.len(),
+                params.iter().map(|p| p.name()).collect::<Vec<_>>().join(", "),
+                args.args.len()
+            ),
+        });
+    }
+    let values = args
+        .args
+        .iter()
+        .zip(&params)
+        .enumerate()
+        .map(|(i, (text, ty))| {
+            parse_arg(text, *ty).map_err(|m| Error::Type {
+                function: func.clone(),
+                message: format!("argument {i}: {m}"),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let r = rt.execute::<Vec<Value>>(&name, &func, values, options).await;
+    let values = r.into_result()?;
+    for v in &values {
+        println!("{}", format_value(v));
+    }
+    Ok(0)
+}

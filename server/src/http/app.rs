@@ -1,0 +1,296 @@
+//! [`Application`]: the runtime and the HTTP API in one value, with axum
+//! style route helpers and a graceful `serve`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::Request;
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, MethodRouter};
+use axum::Router;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use super::error::ApiError;
+use super::store::ModuleStore;
+use super::{api, demo};
+use crate::runtime::{RuntimeConfig, WasmRuntime, WasmSource};
+use crate::sandbox::SandboxConfig;
+use crate::Result;
+
+/// Id of the sandbox uploaded plugins run under.
+pub const PLUGIN_SANDBOX: &str = "plugins";
+/// Module id of the shared guest module (for `/users` and `/upload`).
+pub const SHARED_MODULE: &str = "shared";
+/// Module id of the `/stream` transformer.
+pub const STREAM_MODULE: &str = "stream";
+
+/// Configuration of [`Application`] (and `echelon serve`).
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Where uploaded modules persist. Default `./echelon-data`.
+    pub data_dir: PathBuf,
+    /// The built browser demos served at `/`, if any.
+    pub www_dir: Option<PathBuf>,
+    /// When set, mutating `/api` endpoints need `Authorization: Bearer <token>`.
+    pub token: Option<String>,
+    /// Largest upload in bytes. Default 16 MiB.
+    pub upload_limit: usize,
+    /// Calls that may wait for a slot before new ones get 503. Default 1000.
+    pub queue_bound: u64,
+    /// The runtime's configuration.
+    pub runtime: RuntimeConfig,
+    /// The sandbox uploaded plugins run under (strict by default).
+    pub plugin_sandbox: SandboxConfig,
+    /// The shared guest module (`echelon-shared` built with `guest`), for
+    /// `/users` and `/upload`.
+    pub shared_guest: Option<PathBuf>,
+    /// The module whose `transform(bytes) -> bytes` handles `/stream`.
+    pub stream_module: Option<PathBuf>,
+    /// Timeout of one `/stream` transformation. Default 100 ms.
+    pub stream_timeout: Duration,
+    /// Linear memory of the shared guest module's instance: decoding and
+    /// resizing a large upload needs far more than a plugin. Default 192 MiB.
+    pub shared_memory_limit: u64,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("echelon-data"),
+            www_dir: None,
+            token: None,
+            upload_limit: 16 * 1024 * 1024,
+            queue_bound: 1000,
+            runtime: RuntimeConfig::default(),
+            plugin_sandbox: SandboxConfig::default(),
+            shared_guest: None,
+            stream_module: None,
+            stream_timeout: Duration::from_millis(100),
+            shared_memory_limit: 192 * 1024 * 1024,
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The runtime.
+    pub wasm: WasmRuntime,
+    /// Persistent module store.
+    pub store: Arc<ModuleStore>,
+    /// The configuration.
+    pub config: Arc<AppConfig>,
+}
+
+/// The application (the spec's `Application`): `wasm` is the runtime; routes
+/// added with [`Application::route`], [`Application::get`],
+/// [`Application::post`] sit beside the built-in API.
+pub struct Application {
+    /// The WebAssembly runtime.
+    pub wasm: WasmRuntime,
+    state: AppState,
+    extra: Router<AppState>,
+}
+
+impl Application {
+    /// Starts the runtime, creates the plugin sandbox, loads the demo
+    /// modules and reloads every stored module (so a restart loses nothing).
+    pub async fn new(config: AppConfig) -> Result<Self> {
+        let wasm = WasmRuntime::new(config.runtime.clone())?;
+        wasm.create_sandbox(config.plugin_sandbox.clone().id(PLUGIN_SANDBOX))?;
+        if let Some(path) = &config.shared_guest {
+            wasm.load_module_as(SHARED_MODULE, WasmSource::file(path)).await?;
+            let opts = crate::runtime::InstantiateOptions {
+                memory_limit: Some(config.shared_memory_limit),
+                ..Default::default()
+            };
+            wasm.instantiate(SHARED_MODULE, opts).await?;
+        }
+        if let Some(path) = &config.stream_module {
+            wasm.load_module_as(STREAM_MODULE, WasmSource::file(path)).await?;
+        }
+        let store = Arc::new(ModuleStore::open(&config.data_dir)?);
+        for (id, sha) in store.entries() {
+            let loaded = async {
+                wasm.load_module_as(&id, WasmSource::file(store.path(&sha)))
+                    .await?;
+                api::bind_to_plugin_sandbox(&wasm, &id).await
+            };
+            if let Err(e) = loaded.await {
+                tracing::error!(module = %id, error = %e, "a stored module failed to reload; it stays on disk");
+            }
+        }
+        let state = AppState {
+            wasm: wasm.clone(),
+            store,
+            config: Arc::new(config),
+        };
+        Ok(Self {
+            wasm,
+            state,
+            extra: Router::new(),
+        })
+    }
+
+    /// Adds a route (axum's `MethodRouter`).
+    pub fn route(mut self, path: &str, method_router: MethodRouter<AppState>) -> Self {
+        self.extra = self.extra.route(path, method_router);
+        self
+    }
+
+    /// Adds a GET route.
+    pub fn get<H, T>(self, path: &str, handler: H) -> Self
+    where
+        H: axum::handler::Handler<T, AppState>,
+        T: 'static,
+    {
+        self.route(path, get(handler))
+    }
+
+    /// Adds a POST route.
+    pub fn post<H, T>(self, path: &str, handler: H) -> Self
+    where
+        H: axum::handler::Handler<T, AppState>,
+        T: 'static,
+    {
+        self.route(path, post(handler))
+    }
+
+    /// The shared state handlers receive.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The complete router: the API of DESIGN.md, the added routes, the
+    /// static demos, request ids and tracing.
+    pub fn router(&self) -> Router {
+        let state = self.state.clone();
+        let mut router = api::routes()
+            .merge(demo::routes())
+            .merge(self.extra.clone())
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                guard_mutations,
+            ))
+            // Bodies read by extractors (JSON, multipart) share the upload limit.
+            .layer(axum::extract::DefaultBodyLimit::max(state.config.upload_limit));
+        router = match &state.config.www_dir {
+            Some(dir) => router.fallback_service(
+                tower_http::services::ServeDir::new(dir).append_index_html_on_directories(true),
+            ),
+            None => router.fallback(|| async {
+                ApiError::not_found(
+                    "no such endpoint (the browser demos are not built: `cargo xtask serve` builds them)",
+                )
+            }),
+        };
+        router
+            .with_state(state)
+            .layer(
+                TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                    let id = req
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-")
+                        .to_string();
+                    tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                }),
+            )
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+    }
+
+    /// Serves on `addr` until SIGINT or SIGTERM, then stops accepting,
+    /// lets in-flight requests and calls finish, and returns.
+    pub async fn serve(self, addr: SocketAddr) -> Result<()> {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| crate::Error::Io {
+                path: PathBuf::from(addr.to_string()),
+                source: e,
+            })?;
+        self.serve_on(listener, shutdown_signal()).await
+    }
+
+    /// Serves on a bound listener until `shutdown` completes (tests use
+    /// this with an ephemeral port and their own signal).
+    pub async fn serve_on(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<()> {
+        let addr = listener.local_addr().ok();
+        tracing::info!(?addr, "echelon serving");
+        let router = self.router();
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| crate::Error::Engine(format!("server error: {e}")))?;
+        // Connections are drained; wait for calls still running.
+        self.wasm.stop().await;
+        tracing::info!("echelon stopped");
+        Ok(())
+    }
+}
+
+/// SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+/// With a token configured, POST/PUT/DELETE under `/api` need it.
+async fn guard_mutations(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if let Some(token) = &state.config.token {
+        let mutating = matches!(
+            *req.method(),
+            Method::POST | Method::PUT | Method::DELETE | Method::PATCH
+        );
+        if mutating && req.uri().path().starts_with("/api/") {
+            let ok = req
+                .headers()
+                .get(axum::http::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .is_some_and(|t| t == token);
+            if !ok {
+                return ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "this endpoint needs `Authorization: Bearer <token>` (the server was started with --token)",
+                )
+                .into_response();
+            }
+        }
+    }
+    next.run(req).await
+}

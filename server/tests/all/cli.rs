@@ -1,0 +1,163 @@
+//! The `echelon` binary, run as a user would (assert_cmd): each subcommand,
+//! success and failure.
+
+use assert_cmd::Command;
+
+use crate::support::example;
+
+fn echelon() -> Command {
+    Command::cargo_bin("echelon").expect("the echelon binary is built")
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("runs");
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+fn failure(cmd: &mut Command) -> (i32, String) {
+    let out = cmd.output().expect("runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).expect("utf-8 errors");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one-line reason: {stderr}");
+    (out.status.code().unwrap_or(-1), stderr)
+}
+
+#[test]
+fn run_invoke_prints_results() {
+    let math = example("wat/math.wat");
+    assert_eq!(
+        stdout(
+            echelon()
+                .arg("run")
+                .arg(&math)
+                .args(["--invoke", "add", "5", "3"])
+        ),
+        "8\n"
+    );
+    assert_eq!(
+        stdout(
+            echelon()
+                .arg("run")
+                .arg(&math)
+                .args(["--invoke", "multiply64", "3000000000", "3"])
+        ),
+        "9000000000\n"
+    );
+    assert_eq!(
+        stdout(
+            echelon()
+                .arg("run")
+                .arg(&math)
+                .args(["--invoke", "f64_sqrt", "2.25"])
+        ),
+        "1.5\n"
+    );
+    let guest = echelon_tests::shared_guest_wasm().unwrap();
+    let out = stdout(echelon().arg("run").arg(guest).args([
+        "--invoke",
+        "validate_user",
+        r#"{"email":"ada@example.com","age":36}"#,
+    ]));
+    assert_eq!(out, "valid\n");
+}
+
+#[test]
+fn run_failures_are_one_line_and_non_zero() {
+    let math = example("wat/math.wat");
+    let (code, err) = failure(
+        echelon()
+            .arg("run")
+            .arg(&math)
+            .args(["--invoke", "divide", "1", "0"]),
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("integer divide by zero"), "{err}");
+    let (_, err) = failure(echelon().arg("run").arg(&math).args(["--invoke", "add", "1"]));
+    assert!(err.contains("expected 2 argument(s)"), "{err}");
+    let (_, err) = failure(
+        echelon()
+            .arg("run")
+            .arg(&math)
+            .args(["--invoke", "add", "1", "x"]),
+    );
+    assert!(err.contains("argument 1"), "{err}");
+    let (_, err) = failure(echelon().arg("run").arg(example("wat/hostile.wat")).args([
+        "--invoke",
+        "spin",
+        "--timeout",
+        "100",
+    ]));
+    assert!(err.contains("timed out after 100 ms"), "{err}");
+    let (_, err) = failure(echelon().args(["run", "/nonexistent.wasm", "--invoke", "f"]));
+    assert!(err.contains("cannot read /nonexistent.wasm"), "{err}");
+    let out = echelon().arg("run").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "usage errors exit 2");
+}
+
+#[test]
+fn run_wasi_programs_with_dirs_env_and_args() {
+    let args = echelon_tests::wasi_guest("print_args").unwrap();
+    let out = stdout(echelon().arg("run").arg(&args).args(["--", "hello", "--flag"]));
+    assert!(out.ends_with("hello\n--flag\n"), "{out}");
+    let env = echelon_tests::wasi_guest("env_clock_random").unwrap();
+    let out = stdout(echelon().arg("run").arg(&env).args(["--env", "NODE_ENV=cli"]));
+    assert!(
+        out.contains("env NODE_ENV=cli") && out.contains("clock errno 76"),
+        "{out}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("input.txt"), "cli input").unwrap();
+    let fp = echelon_tests::wasi_guest("file_processor").unwrap();
+    let out = stdout(
+        echelon()
+            .arg("run")
+            .arg(&fp)
+            .arg("--dir")
+            .arg(format!("{}::/data", dir.path().display())),
+    );
+    assert_eq!(out, "File contents: cli input\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("output.txt")).unwrap(),
+        "Hello from WASM+WASI!"
+    );
+    let exit = echelon_tests::wasi_guest("exit_with").unwrap();
+    let out = echelon()
+        .arg("run")
+        .arg(&exit)
+        .args(["--", "3"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+}
+
+#[test]
+fn validate_and_inspect() {
+    let math = example("wat/math.wat");
+    assert!(stdout(echelon().arg("validate").arg(&math)).contains("valid"));
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.wasm");
+    std::fs::write(&bad, b"\0asm\x01\0\0\0\x01\x05").unwrap();
+    let (code, err) = failure(echelon().arg("validate").arg(&bad));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("invalid WebAssembly module") && err.contains("byte offset"),
+        "{err}"
+    );
+    let out = stdout(echelon().arg("inspect").arg(&math));
+    assert!(out.contains("func add(i32, i32) -> i32"), "{out}");
+    assert!(out.contains("memory: 1 page(s)"), "{out}");
+    let dts = stdout(echelon().arg("inspect").arg(&math).arg("--dts"));
+    assert!(
+        dts.contains("export function add(arg0: number, arg1: number): number;"),
+        "{dts}"
+    );
+    let help = stdout(echelon().arg("--help"));
+    for sub in ["run", "validate", "inspect"] {
+        assert!(help.contains(sub));
+    }
+}
