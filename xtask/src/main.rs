@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         Some("test") => setup().and_then(|()| test(&args[1..])),
         Some("test-browser") => setup().and_then(|()| browser_tests()),
         Some("serve") => serve(&args[1..]),
+        Some("load") => load(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n  \
@@ -41,6 +42,7 @@ fn main() -> ExitCode {
                  chromium, chromium-driver), then run every test\n  \
                  test-browser  only the browser tests (guest module, test server, wasm-pack)\n  \
                  serve   run the main job\n  \
+                 load    bounded load test of echelon serve with wrk (release build)\n  \
                  setup   only install what is missing"
             );
             return ExitCode::from(2);
@@ -314,4 +316,128 @@ fn serve(extra: &[String]) -> Result {
         eprintln!("    (www/dist is not built yet: the browser demos are not served)");
     }
     run(cmd.args(extra))
+}
+
+/// Installs a Debian package when `probe` is not on PATH.
+fn apt_install(probe: &str, package: &str) -> Result {
+    if output("which", &[probe]).is_some() {
+        return Ok(());
+    }
+    let sudo = output("id", &["-u"]).as_deref() != Some("0");
+    let mut c = if sudo {
+        Command::new("sudo")
+    } else {
+        Command::new("apt-get")
+    };
+    if sudo {
+        c.arg("apt-get");
+    }
+    run(c
+        .args(["install", "-y", "-q", package])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+fn rss_kib(pid: u32) -> Result<u64> {
+    let status =
+        std::fs::read_to_string(format!("/proc/{pid}/status")).map_err(|e| format!("reading RSS: {e}"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .ok_or_else(|| "no VmRSS in /proc status".to_string())
+}
+
+/// Runs wrk and returns (requests/s, failures: socket errors + non-2xx).
+fn wrk(url: &str, script: &Path, seconds: u32) -> Result<(f64, u64)> {
+    let out = Command::new("wrk")
+        .args(["-t2", "-c50", &format!("-d{seconds}s"), "-s"])
+        .arg(script)
+        .arg(url)
+        .output()
+        .map_err(|e| format!("cannot run wrk: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    eprint!("{text}");
+    let rps = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or("wrk printed no Requests/sec")?;
+    let mut failures = 0;
+    for l in text.lines() {
+        if let Some(v) = l.trim().strip_prefix("Non-2xx or 3xx responses:") {
+            failures += v.trim().parse::<u64>().unwrap_or(0);
+        }
+        if let Some(v) = l.trim().strip_prefix("Socket errors:") {
+            failures += v
+                .split(',')
+                .filter_map(|p| p.split_whitespace().last()?.parse::<u64>().ok())
+                .sum::<u64>();
+        }
+    }
+    Ok((rps, failures))
+}
+
+/// Bounded load test: 50 connections against `POST /users` (validated in
+/// WASM) and `POST /users/native` (the same code compiled in), zero failed
+/// requests, RSS after the run within 10% of RSS after warm-up.
+fn load() -> Result {
+    apt_install("wrk", "wrk")?;
+    build_guest()?;
+    step("release build of echelon");
+    run(cargo().args(["build", "--release", "-p", "echelon-server", "--bin", "echelon"]))?;
+    let root = root();
+    let data = std::env::temp_dir().join(format!("echelon-load-{}", std::process::id()));
+    let addr = "127.0.0.1:38990";
+    let mut child = Command::new(root.join("target/release/echelon"))
+        .args(["serve", "--addr", addr, "--data"])
+        .arg(&data)
+        .arg("--guest")
+        .arg(root.join("target/guest/wasm32-unknown-unknown/wasm-release/echelon_shared.wasm"))
+        .env("RUST_LOG", "warn")
+        .spawn()
+        .map_err(|e| format!("cannot start echelon serve: {e}"))?;
+    let result = (|| -> Result {
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(addr).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let rss_idle = rss_kib(child.id())?;
+        eprintln!("idle RSS with the demo modules loaded: {rss_idle} KiB");
+        let script = data.join("post-user.lua");
+        std::fs::write(
+            &script,
+            "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n\
+             wrk.body = '{\"email\":\"ada@example.com\",\"age\":36}'\n",
+        )
+        .map_err(|e| format!("writing the wrk script: {e}"))?;
+        step("warm-up (5 s)");
+        wrk(&format!("http://{addr}/users"), &script, 5)?;
+        let rss_warm = rss_kib(child.id())?;
+        step("POST /users through WASM (10 s, 50 connections)");
+        let (wasm_rps, wasm_fail) = wrk(&format!("http://{addr}/users"), &script, 10)?;
+        step("POST /users/native (10 s, 50 connections)");
+        let (native_rps, native_fail) = wrk(&format!("http://{addr}/users/native"), &script, 10)?;
+        let rss_after = rss_kib(child.id())?;
+        eprintln!(
+            "\nWASM {wasm_rps:.0} req/s, native {native_rps:.0} req/s, ratio {:.2}x; failures {wasm_fail} + {native_fail}; \
+             RSS after warm-up {rss_warm} KiB, after the runs {rss_after} KiB ({:+.1}%)",
+            wasm_rps / native_rps,
+            (rss_after as f64 / rss_warm as f64 - 1.0) * 100.0
+        );
+        if wasm_fail + native_fail > 0 {
+            return Err(format!("{} requests failed", wasm_fail + native_fail));
+        }
+        if rss_after as f64 > rss_warm as f64 * 1.10 {
+            return Err(format!(
+                "RSS grew from {rss_warm} KiB to {rss_after} KiB, more than 10%"
+            ));
+        }
+        Ok(())
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&data);
+    result
 }
