@@ -179,7 +179,9 @@ pub(crate) struct LiveInstance {
     pub store: Store<StoreState>,
     pub instance: Instance,
     pub uses_async: bool,
-    funcs: HashMap<String, Func>,
+    /// Exports looked up so far, with their result types (so a call does
+    /// not rebuild the function type).
+    funcs: HashMap<String, (Func, Vec<wasmtime::ValType>)>,
     abi: Option<AbiExports>,
     depth: Option<wasmtime::Global>,
     /// The sandbox this instance runs under.
@@ -217,11 +219,15 @@ impl LiveInstance {
         sandbox_id: Option<String>,
     ) -> Self {
         let depth = instance.get_global(&mut store, DEPTH_GLOBAL_EXPORT);
+        // `get_func` first: looking up a missing export through
+        // `get_typed_func` builds an error, which costs more than the call.
         let abi = (|| {
             let memory = instance.get_memory(&mut store, "memory")?;
-            let alloc = instance.get_typed_func(&mut store, "echelon_alloc").ok()?;
-            let free = instance.get_typed_func(&mut store, "echelon_free").ok()?;
-            let last_error = instance.get_typed_func(&mut store, "echelon_last_error").ok();
+            let alloc = instance.get_func(&mut store, "echelon_alloc")?.typed(&store).ok()?;
+            let free = instance.get_func(&mut store, "echelon_free")?.typed(&store).ok()?;
+            let last_error = instance
+                .get_func(&mut store, "echelon_last_error")
+                .and_then(|f| f.typed(&store).ok());
             Some(AbiExports {
                 memory,
                 alloc,
@@ -241,12 +247,17 @@ impl LiveInstance {
     }
 
     fn func(&mut self, name: &str) -> Option<Func> {
-        if let Some(f) = self.funcs.get(name) {
-            return Some(*f);
+        self.func_and_results(name).map(|(f, _)| f)
+    }
+
+    fn func_and_results(&mut self, name: &str) -> Option<(Func, Vec<wasmtime::ValType>)> {
+        if let Some((f, r)) = self.funcs.get(name) {
+            return Some((*f, r.clone()));
         }
         let f = self.instance.get_func(&mut self.store, name)?;
-        self.funcs.insert(name.to_string(), f);
-        Some(f)
+        let results: Vec<wasmtime::ValType> = f.ty(&self.store).results().collect();
+        self.funcs.insert(name.to_string(), (f, results.clone()));
+        Some((f, results))
     }
 
     /// Calls `name` with already type-checked arguments.
@@ -334,7 +345,7 @@ impl LiveInstance {
         args: Vec<Value>,
         owned: &mut Vec<(i32, i32)>,
     ) -> std::result::Result<Vec<Value>, RawFailure> {
-        let Some(func) = self.func(name) else {
+        let Some((func, result_types)) = self.func_and_results(name) else {
             return Err(RawFailure::Error(Error::not_found("export", name)));
         };
         let mut raw = Vec::with_capacity(args.len() * 2);
@@ -366,10 +377,9 @@ impl LiveInstance {
                 (Value::Json(j), _) => self.push_bytes(name, j.to_string().as_bytes(), &mut raw, owned)?,
             }
         }
-        let ty = func.ty(&self.store);
-        let mut out: Vec<Val> = ty
-            .results()
-            .map(|t| Val::default_for_ty(&t).unwrap_or(Val::I32(0)))
+        let mut out: Vec<Val> = result_types
+            .iter()
+            .map(|t| Val::default_for_ty(t).unwrap_or(Val::I32(0)))
             .collect();
         let called = if self.uses_async {
             self.store.data_mut().in_async = true;
