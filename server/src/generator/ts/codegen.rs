@@ -1,8 +1,8 @@
 //! Code generation: the typed program to a wasm module, through
 //! [`ModuleBuilder`].
 //!
-//! `Math.random` is a built-in SplitMix64 generator: its 64-bit state is a
-//! module global (initially [`RANDOM_DEFAULT_SEED`]), so generated modules need
+//! `Math.random` is a built-in SplitMix64 generator, expanded inline at each
+//! use: its 64-bit state is a module global (initially [`RANDOM_DEFAULT_SEED`]), so generated modules need
 //! no imports; the exported function [`RANDOM_SEED_EXPORT`]`(seed: i64)` resets
 //! it. Each instance starts from the same state, so runs are reproducible
 //! unless the host seeds them.
@@ -59,7 +59,8 @@ struct Emitter<'a> {
     out: Vec<I<'static>>,
     frames: Vec<Frame>,
     functions: &'a [FuncId],
-    random: Option<FuncId>,
+    /// The generator's state global and the scratch local, when `Math.random` is used.
+    random: Option<(GlobalId, u32)>,
 }
 
 /// Generates the module for a checked program.
@@ -82,12 +83,6 @@ pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
     }
     let random = if program.uses_random {
         let state = b.global("__random_state", true, ConstValue::I64(RANDOM_DEFAULT_SEED));
-        let random = b.function(
-            "__random",
-            FuncType::new([], [ValueType::F64]),
-            vec![ValueType::I64],
-            random_body(state),
-        );
         let seed = b.function(
             RANDOM_SEED_EXPORT,
             FuncType::new([ValueType::I64], []),
@@ -95,13 +90,12 @@ pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
             vec![I::LocalGet(0), I::GlobalSet(state.0)],
         );
         b.export_function(RANDOM_SEED_EXPORT, seed)?;
-        Some(random)
+        Some(state)
     } else {
         None
     };
     for (f, id) in program.functions.iter().zip(&ids) {
-        let body = emit_function(f, &ids, random);
-        let locals = f.locals.iter().filter_map(|t| value_type(*t)).collect();
+        let (body, locals) = emit_function(f, &ids, random);
         b.define_function(*id, locals, body)?;
         b.name_params(*id, f.params.iter().map(|(n, _)| n.clone()).collect())?;
         if f.exported {
@@ -110,8 +104,7 @@ pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
     }
     if let Some(start) = &program.start {
         let id = b.declare_function(&start.name, func_type(start));
-        let body = emit_function(start, &ids, random);
-        let locals = start.locals.iter().filter_map(|t| value_type(*t)).collect();
+        let (body, locals) = emit_function(start, &ids, random);
         b.define_function(id, locals, body)?;
         b.set_start(id);
     }
@@ -119,8 +112,10 @@ pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
 }
 
 /// SplitMix64 (Steele, Lea, Flood 2014): advance the state by the golden
-/// gamma, mix it, and use the top 53 bits as a float in [0, 1).
-fn random_body(state: GlobalId) -> Vec<I<'static>> {
+/// gamma, mix it, and use the top 53 bits as a float in [0, 1). It is
+/// expanded at each use (`z` is a scratch `i64` local), so the state update
+/// and the mixing optimize together with the caller's loop.
+fn random_body(state: GlobalId, z: u32) -> Vec<I<'static>> {
     let s = state.0;
     let mut v = vec![
         I::GlobalGet(s),
@@ -128,23 +123,23 @@ fn random_body(state: GlobalId) -> Vec<I<'static>> {
         I::I64Add,
         I::GlobalSet(s),
         I::GlobalGet(s),
-        I::LocalSet(0),
+        I::LocalSet(z),
     ];
     for (shift, mul) in [(30, 0xBF58_476D_1CE4_E5B9_u64), (27, 0x94D0_49BB_1331_11EB_u64)] {
         v.extend([
-            I::LocalGet(0),
-            I::LocalGet(0),
+            I::LocalGet(z),
+            I::LocalGet(z),
             I::I64Const(shift),
             I::I64ShrU,
             I::I64Xor,
             I::I64Const(mul as i64),
             I::I64Mul,
-            I::LocalSet(0),
+            I::LocalSet(z),
         ]);
     }
     v.extend([
-        I::LocalGet(0),
-        I::LocalGet(0),
+        I::LocalGet(z),
+        I::LocalGet(z),
         I::I64Const(31),
         I::I64ShrU,
         I::I64Xor,
@@ -157,7 +152,18 @@ fn random_body(state: GlobalId) -> Vec<I<'static>> {
     v
 }
 
-fn emit_function(f: &TFunction, functions: &[FuncId], random: Option<FuncId>) -> Vec<I<'static>> {
+/// The body and the extra locals (after the parameters) of `f`.
+fn emit_function(
+    f: &TFunction,
+    functions: &[FuncId],
+    random: Option<GlobalId>,
+) -> (Vec<I<'static>>, Vec<ValueType>) {
+    let mut locals: Vec<ValueType> = f.locals.iter().filter_map(|t| value_type(*t)).collect();
+    // One scratch i64 for the inline `Math.random` generator.
+    let random = random.map(|state| {
+        locals.push(ValueType::I64);
+        (state, (f.params.len() + locals.len() - 1) as u32)
+    });
     let mut e = Emitter {
         out: Vec::new(),
         frames: Vec::new(),
@@ -170,7 +176,7 @@ fn emit_function(f: &TFunction, functions: &[FuncId], random: Option<FuncId>) ->
         // the end of the body to be unreachable or to produce a value.
         e.out.push(I::Unreachable);
     }
-    e.out
+    (e.out, locals)
 }
 
 fn block_type(t: Type) -> BlockType {
@@ -329,13 +335,18 @@ impl Emitter<'_> {
                 for a in args {
                     self.expr(a);
                 }
-                let id = match callee {
-                    Callee::User(i) => self.functions.get(*i as usize).copied(),
-                    Callee::Random => self.random,
-                };
-                // The checker resolved every callee; a missing one would be a
-                // compiler bug, which validation then reports.
-                self.out.push(I::Call(id.map_or(u32::MAX, |f| f.0)));
+                match callee {
+                    Callee::User(i) => {
+                        // The checker resolved every callee; a missing one would
+                        // be a compiler bug, which validation then reports.
+                        let id = self.functions.get(*i as usize).map_or(u32::MAX, |f| f.0);
+                        self.out.push(I::Call(id));
+                    }
+                    Callee::Random => match self.random {
+                        Some((state, z)) => self.out.extend(random_body(state, z)),
+                        None => self.out.push(I::Unreachable),
+                    },
+                }
             }
             TExprKind::ValueThen { value, effect } => {
                 self.expr(value);
