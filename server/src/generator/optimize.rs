@@ -127,3 +127,40 @@ pub fn optimize(wasm: &[u8], level: OptimizationLevel) -> Result<Optimized, Gene
         wasm: current,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{optimize, OptimizationLevel};
+
+    const WAT: &str = r#"(module
+      (func $unused (result i32) i32.const 7)
+      (func (export "f") (param i32) (result i32)
+        (local i32)
+        local.get 0
+        i32.const 0
+        i32.add
+        local.set 1
+        local.get 1))"#;
+
+    #[test]
+    fn none_changes_nothing_and_size_shrinks() {
+        let wasm = wat::parse_str(WAT).unwrap();
+        let none = optimize(&wasm, OptimizationLevel::None).unwrap();
+        assert_eq!(none.wasm, wasm);
+        assert!(none.stats.passes.is_empty());
+        let size = optimize(&wasm, OptimizationLevel::Size).unwrap();
+        assert!(size.stats.size_after < size.stats.size_before);
+        assert_eq!(size.stats.passes, vec!["binaryen -Os".to_string()]);
+        let aggressive = optimize(&wasm, OptimizationLevel::Aggressive).unwrap();
+        assert_eq!(aggressive.stats.passes.len(), 2);
+    }
+
+    #[test]
+    fn parse_names_the_levels() {
+        assert_eq!(
+            OptimizationLevel::parse("aggressive"),
+            Some(OptimizationLevel::Aggressive)
+        );
+        assert_eq!(OptimizationLevel::parse("fast"), None);
+    }
+}

@@ -89,6 +89,7 @@ pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
             Vec::new(),
             vec![I::LocalGet(0), I::GlobalSet(state.0)],
         );
+        b.name_params(seed, vec!["seed".to_string()])?;
         b.export_function(RANDOM_SEED_EXPORT, seed)?;
         Some(state)
     } else {
@@ -353,5 +354,70 @@ impl Emitter<'_> {
                 self.expr(effect);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wasmparser::{Operator, Parser, Payload};
+
+    use crate::generator::ts::{parser::parse_program, types::check_program};
+    use crate::generator::validate::validate;
+
+    fn generate(src: &str) -> Vec<u8> {
+        let typed = check_program(&parse_program(src).unwrap()).unwrap();
+        super::generate(&typed).unwrap()
+    }
+
+    fn operators(wasm: &[u8]) -> Vec<String> {
+        let mut ops = Vec::new();
+        for payload in Parser::new(0).parse_all(wasm) {
+            if let Payload::CodeSectionEntry(body) = payload.unwrap() {
+                let mut r = body.get_operators_reader().unwrap();
+                while !r.eof() {
+                    let op: Operator<'_> = r.read().unwrap();
+                    ops.push(format!("{op:?}"));
+                }
+            }
+        }
+        ops
+    }
+
+    #[test]
+    fn random_is_inline_with_a_seed_export() {
+        let wasm = generate("export function f(): f64 { return Math.random() + Math.random(); }");
+        assert!(validate(&wasm).valid);
+        let ops = operators(&wasm);
+        assert!(!ops.iter().any(|o| o.starts_with("Call ")), "{ops:?}");
+        assert_eq!(ops.iter().filter(|o| o.starts_with("F64ConvertI64U")).count(), 2);
+        let exports = crate::generator::dts::module_declaration(&wasm).unwrap();
+        assert!(exports.contains("__seed(seed: bigint): void"), "{exports}");
+    }
+
+    #[test]
+    fn loops_and_short_circuits_use_structured_control() {
+        let wasm = generate(
+            "export function f(n: i32): i32 { let s = 0; for (let i = 0; i < n && s < 100; i++) { if (i == 3) continue; s += i; } return s; }",
+        );
+        assert!(validate(&wasm).valid);
+        let ops = operators(&wasm);
+        for expected in ["Loop", "BrIf", "If", "Else", "I32Add"] {
+            assert!(
+                ops.iter().any(|o| o.starts_with(expected)),
+                "no {expected} in {ops:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn computed_globals_are_set_by_a_start_function() {
+        let wasm = generate(
+            "function two(): i32 { return 2; } const g = two() * 3; export function f(): i32 { return g; }",
+        );
+        assert!(validate(&wasm).valid);
+        let has_start = Parser::new(0)
+            .parse_all(&wasm)
+            .any(|p| matches!(p, Ok(Payload::StartSection { .. })));
+        assert!(has_start);
     }
 }
