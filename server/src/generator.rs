@@ -64,7 +64,7 @@ impl Generator {
                     .generate_from_template(&source.code, &source.params)
                     .map_err(|e| vec![Diagnostic::unlocated(e.to_string())]);
                 finish(
-                    compiled.map(|w| (w, 0)),
+                    compiled.map(ts::Compiled::from_wasm),
                     started,
                     source.code.len(),
                     &source.options,
@@ -76,14 +76,15 @@ impl Generator {
     /// Compiles TypeScript-subset source.
     pub fn generate_from_typescript(&self, code: &str, options: &GeneratorOptions) -> GenerationResult {
         let started = Instant::now();
-        let compiled = ts::compile(code).map(|c| (c.wasm, c.functions));
-        finish(compiled, started, code.len(), options)
+        finish(ts::compile(code), started, code.len(), options)
     }
 
     /// Compiles WAT source.
     pub fn generate_from_wat(&self, code: &str, options: &GeneratorOptions) -> GenerationResult {
         let started = Instant::now();
-        let compiled = wat::compile(code).map(|w| (w, 0)).map_err(|d| vec![d]);
+        let compiled = wat::compile(code)
+            .map(ts::Compiled::from_wasm)
+            .map_err(|d| vec![d]);
         finish(compiled, started, code.len(), options)
     }
 
@@ -164,7 +165,7 @@ impl Generator {
 
 /// Validates and optimizes a compiled module as `options` ask, and reports.
 fn finish(
-    compiled: Result<(Vec<u8>, usize), Vec<Diagnostic>>,
+    compiled: Result<ts::Compiled, Vec<Diagnostic>>,
     started: Instant,
     source_size: usize,
     options: &GeneratorOptions,
@@ -175,7 +176,11 @@ fn finish(
         compile_time,
         ..GenerationStats::default()
     };
-    let (mut wasm, functions) = match compiled {
+    let ts::Compiled {
+        mut wasm,
+        functions,
+        warnings,
+    } = match compiled {
         Ok(c) => c,
         Err(errors) => {
             return GenerationResult {
@@ -192,7 +197,7 @@ fn finish(
         success: false,
         wasm: None,
         errors,
-        warnings: Vec::new(),
+        warnings: warnings.clone(),
         stats,
     };
     if options.validate {
@@ -220,7 +225,7 @@ fn finish(
         success: true,
         wasm: Some(wasm),
         errors: Vec::new(),
-        warnings: Vec::new(),
+        warnings,
         stats,
     }
 }

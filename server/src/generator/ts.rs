@@ -22,6 +22,20 @@ pub struct Compiled {
     pub wasm: Vec<u8>,
     /// How many functions the source declared.
     pub functions: usize,
+    /// Warnings (for example variables that are never read).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Compiled {
+    /// A module that came from elsewhere (WAT, a template): no functions
+    /// counted, no warnings.
+    pub fn from_wasm(wasm: Vec<u8>) -> Self {
+        Self {
+            wasm,
+            functions: 0,
+            warnings: Vec::new(),
+        }
+    }
 }
 
 /// Compiles a whole source file to a module.
@@ -35,6 +49,7 @@ pub fn compile(src: &str) -> Result<Compiled, Vec<Diagnostic>> {
     Ok(Compiled {
         wasm,
         functions: typed.functions.len(),
+        warnings: typed.warnings,
     })
 }
 

@@ -212,3 +212,22 @@ fn generation_stats_are_filled() {
     assert_eq!(r.stats.wasm_size, r.wasm.as_ref().map_or(0, Vec::len));
     assert!(r.stats.optimization.is_none());
 }
+
+#[test]
+fn unread_variables_are_warnings() {
+    let src = "export function f(x: i32): i32 {\n  let unused = 1;\n  let _quiet = 2;\n  let a = 0;\n  let b = a++;\n  for (let i = 0; i < 3; i++) { let tmp = i; }\n  return b;\n}";
+    let r = Generator::new().generate_from_typescript(src, &echelon::generator::GeneratorOptions::default());
+    assert!(r.success, "{:?}", r.errors);
+    let w: Vec<(u32, u32, &str)> = r
+        .warnings
+        .iter()
+        .map(|d| (d.line, d.column, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        w,
+        vec![
+            (2, 7, "`unused` is declared but its value is never read"),
+            (6, 37, "`tmp` is declared but its value is never read"),
+        ]
+    );
+}

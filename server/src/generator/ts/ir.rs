@@ -243,4 +243,6 @@ pub struct TProgram {
     pub start: Option<TFunction>,
     /// Whether `Math.random` is used (the generator is then emitted).
     pub uses_random: bool,
+    /// Warnings (unread variables), in source order.
+    pub warnings: Vec<crate::generator::error::Diagnostic>,
 }

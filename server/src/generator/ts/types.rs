@@ -2,7 +2,7 @@
 //! their initializers, inserts implicit conversions and lowers the syntax tree
 //! to the typed [`ir`](super::ir). AssemblyScript's rules are the reference.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::ast::{self, Item, Span, Stmt, StmtKind};
 use super::ir::{LabelId, TExprKind, TFunction, TGlobal, TProgram, TStmt, Type};
@@ -10,8 +10,10 @@ use crate::generator::error::Diagnostic;
 
 mod convert;
 mod expr;
+mod stmt;
 
-use convert::{coerce, condition, zero};
+use convert::{coerce, zero};
+use stmt::terminates;
 
 type CResult<T> = Result<T, Diagnostic>;
 
@@ -58,6 +60,7 @@ struct LocalVar {
     index: u32,
     ty: Type,
     constant: bool,
+    span: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +87,16 @@ struct FnCtx<'m> {
     labels: Vec<LabelFrame>,
     next_label: LabelId,
     uses_random: bool,
+    /// Locals whose value is read somewhere.
+    reads: HashSet<u32>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// What checking one function produced besides errors.
+struct CheckedFunction {
+    function: TFunction,
+    uses_random: bool,
+    warnings: Vec<Diagnostic>,
 }
 
 /// Checks a parsed program.
@@ -164,14 +177,16 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
     module.globals = declared.into_iter().collect();
 
     let mut checked = Vec::new();
+    let mut warnings = Vec::new();
     for f in &functions {
         let Some(sig) = module.functions.get(&f.name) else {
             continue;
         };
         match function(&module, f, sig) {
-            Ok((tf, random)) => {
-                uses_random |= random;
-                checked.push(tf);
+            Ok(c) => {
+                uses_random |= c.uses_random;
+                warnings.extend(c.warnings);
+                checked.push(c.function);
             }
             Err(e) => errors.push(e),
         }
@@ -187,11 +202,13 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
         locals: start_locals,
         body: start_body,
     });
+    warnings.sort_by_key(|d: &Diagnostic| (d.line, d.column));
     Ok(TProgram {
         functions: checked,
         globals,
         start,
         uses_random,
+        warnings,
     })
 }
 
@@ -289,12 +306,15 @@ fn global(
     Ok((g, stmt))
 }
 
-fn function(module: &ModuleScope, f: &ast::Function, sig: &Signature) -> CResult<(TFunction, bool)> {
+fn function(module: &ModuleScope, f: &ast::Function, sig: &Signature) -> CResult<CheckedFunction> {
     let mut ctx = FnCtx::new(module, sig.params.clone(), sig.result);
     for (p, ty) in f.params.iter().zip(&sig.params) {
         ctx.declare(&p.name, p.span, *ty, false)?;
     }
     let body = ctx.stmts(&f.body)?;
+    if let Some(scope) = ctx.scopes.pop() {
+        ctx.warn_unread(scope);
+    }
     if sig.result != Type::Void && !terminates(&body) {
         return Err(err(
             f.end,
@@ -311,8 +331,8 @@ fn function(module: &ModuleScope, f: &ast::Function, sig: &Signature) -> CResult
         .map(|p| p.name.clone())
         .zip(sig.params.iter().copied())
         .collect();
-    Ok((
-        TFunction {
+    Ok(CheckedFunction {
+        function: TFunction {
             name: f.name.clone(),
             exported: f.exported,
             params,
@@ -320,40 +340,8 @@ fn function(module: &ModuleScope, f: &ast::Function, sig: &Signature) -> CResult
             locals: ctx.locals[ctx.params..].to_vec(),
             body,
         },
-        ctx.uses_random,
-    ))
-}
-
-/// Whether control can never fall off the end of `stmts`.
-fn terminates(stmts: &[TStmt]) -> bool {
-    stmts.iter().any(|s| match s {
-        TStmt::Return(_) => true,
-        TStmt::If { then, otherwise, .. } => terminates(then) && terminates(otherwise),
-        TStmt::Block { id, body } => terminates(body) && !breaks_to(*id, body),
-        TStmt::Loop {
-            id,
-            pre_test,
-            post_test,
-            body,
-            ..
-        } => always_true(pre_test.as_ref()) && always_true(post_test.as_ref()) && !breaks_to(*id, body),
-        _ => false,
-    })
-}
-
-fn always_true(test: Option<&super::ir::TExpr>) -> bool {
-    match test {
-        None => true,
-        Some(e) => matches!(e.kind, TExprKind::Const(wasm_encoder::Instruction::I32Const(v)) if v != 0),
-    }
-}
-
-fn breaks_to(id: LabelId, stmts: &[TStmt]) -> bool {
-    stmts.iter().any(|s| match s {
-        TStmt::Break(b) => *b == id,
-        TStmt::If { then, otherwise, .. } => breaks_to(id, then) || breaks_to(id, otherwise),
-        TStmt::Block { body, .. } | TStmt::Loop { body, .. } => breaks_to(id, body),
-        _ => false,
+        uses_random: ctx.uses_random,
+        warnings: ctx.warnings,
     })
 }
 
@@ -370,6 +358,8 @@ impl<'m> FnCtx<'m> {
             labels: Vec::new(),
             next_label: 0,
             uses_random: false,
+            reads: HashSet::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -389,7 +379,15 @@ impl<'m> FnCtx<'m> {
         if scope.contains_key(name) {
             return Err(err(span, format!("`{name}` is already declared in this scope")));
         }
-        scope.insert(name.to_string(), LocalVar { index, ty, constant });
+        scope.insert(
+            name.to_string(),
+            LocalVar {
+                index,
+                ty,
+                constant,
+                span,
+            },
+        );
         self.locals.push(ty);
         Ok(index)
     }
@@ -401,24 +399,23 @@ impl<'m> FnCtx<'m> {
     fn scoped<T>(&mut self, f: impl FnOnce(&mut Self) -> CResult<T>) -> CResult<T> {
         self.scopes.push(HashMap::new());
         let r = f(self);
-        self.scopes.pop();
+        if let Some(scope) = self.scopes.pop() {
+            self.warn_unread(scope);
+        }
         r
     }
 
-    fn stmts(&mut self, stmts: &[Stmt]) -> CResult<Vec<TStmt>> {
-        let mut out = Vec::new();
-        for s in stmts {
-            self.stmt(s, &mut out)?;
+    /// Warns about the variables of a closed scope that are never read (as
+    /// TypeScript's `noUnusedLocals`; parameters and `_names` are exempt).
+    fn warn_unread(&mut self, scope: HashMap<String, LocalVar>) {
+        for (name, v) in scope {
+            if (v.index as usize) >= self.params && !name.starts_with('_') && !self.reads.contains(&v.index) {
+                self.warnings.push(err(
+                    v.span,
+                    format!("`{name}` is declared but its value is never read"),
+                ));
+            }
         }
-        Ok(out)
-    }
-
-    fn sub_stmt(&mut self, s: &Stmt) -> CResult<Vec<TStmt>> {
-        self.scoped(|c| {
-            let mut out = Vec::new();
-            c.stmt(s, &mut out)?;
-            Ok(out)
-        })
     }
 
     /// The type and checked initializer of a declaration.
@@ -451,194 +448,6 @@ impl<'m> FnCtx<'m> {
                 Ok((e.ty, Some(e)))
             }
         }
-    }
-
-    fn new_label(&mut self, name: Option<String>, is_loop: bool, span: Span) -> CResult<LabelId> {
-        if let Some(n) = &name {
-            if self.labels.iter().any(|l| l.name.as_deref() == Some(n)) {
-                return Err(err(
-                    span,
-                    format!("label `{n}` is already used by an enclosing statement"),
-                ));
-            }
-        }
-        let id = self.next_label;
-        self.next_label += 1;
-        self.labels.push(LabelFrame { name, id, is_loop });
-        Ok(id)
-    }
-
-    fn jump_target(&self, label: Option<&str>, is_continue: bool, span: Span) -> CResult<LabelId> {
-        let word = if is_continue { "continue" } else { "break" };
-        let frame = match label {
-            None => self
-                .labels
-                .iter()
-                .rev()
-                .find(|l| l.is_loop)
-                .ok_or_else(|| err(span, format!("`{word}` must be inside a loop")))?,
-            Some(n) => self
-                .labels
-                .iter()
-                .rev()
-                .find(|l| l.name.as_deref() == Some(n))
-                .ok_or_else(|| err(span, format!("unknown label `{n}`")))?,
-        };
-        if is_continue && !frame.is_loop {
-            return Err(err(span, "`continue` must name a loop label"));
-        }
-        Ok(frame.id)
-    }
-
-    fn stmt(&mut self, s: &Stmt, out: &mut Vec<TStmt>) -> CResult<()> {
-        self.stmt_labeled(s, None, out)
-    }
-
-    fn stmt_labeled(&mut self, s: &Stmt, label: Option<String>, out: &mut Vec<TStmt>) -> CResult<()> {
-        let is_loop = matches!(
-            s.kind,
-            StmtKind::While { .. } | StmtKind::DoWhile { .. } | StmtKind::For { .. }
-        );
-        if label.is_some() && !is_loop {
-            let id = self.new_label(label, false, s.span)?;
-            let body = self.sub_stmt(s);
-            self.labels.pop();
-            out.push(TStmt::Block { id, body: body? });
-            return Ok(());
-        }
-        match &s.kind {
-            StmtKind::Var(decls) => {
-                for d in decls {
-                    let (ty, init) = self.typed_initializer(d)?;
-                    let value = match init {
-                        Some(e) => e,
-                        None => {
-                            convert::constant(zero(ty).unwrap_or(wasm_encoder::Instruction::I32Const(0)), ty)
-                        }
-                    };
-                    let index = self.declare(&d.name, d.span, ty, d.constant)?;
-                    out.push(TStmt::Expr(super::ir::TExpr {
-                        kind: TExprKind::SetLocal {
-                            index,
-                            value: Box::new(value),
-                            tee: false,
-                        },
-                        ty: Type::Void,
-                    }));
-                }
-            }
-            StmtKind::Expr(e) => out.push(TStmt::Expr(self.effect(e)?)),
-            StmtKind::Block(b) => {
-                let body = self.scoped(|c| c.stmts(b))?;
-                out.extend(body);
-            }
-            StmtKind::If {
-                cond,
-                then,
-                otherwise,
-            } => {
-                let c = self.expr(cond, Some(Type::Bool))?;
-                let cond = condition(c, cond.span)?;
-                let then = self.sub_stmt(then)?;
-                let otherwise = match otherwise {
-                    Some(o) => self.sub_stmt(o)?,
-                    None => Vec::new(),
-                };
-                out.push(TStmt::If {
-                    cond,
-                    then,
-                    otherwise,
-                });
-            }
-            StmtKind::While { cond, body } => {
-                let c = self.expr(cond, Some(Type::Bool))?;
-                let pre_test = Some(condition(c, cond.span)?);
-                let id = self.new_label(label, true, s.span)?;
-                let body = self.sub_stmt(body);
-                self.labels.pop();
-                out.push(TStmt::Loop {
-                    id,
-                    pre_test,
-                    body: body?,
-                    update: None,
-                    post_test: None,
-                });
-            }
-            StmtKind::DoWhile { body, cond } => {
-                let id = self.new_label(label, true, s.span)?;
-                let body = self.sub_stmt(body);
-                self.labels.pop();
-                let c = self.expr(cond, Some(Type::Bool))?;
-                let post_test = Some(condition(c, cond.span)?);
-                out.push(TStmt::Loop {
-                    id,
-                    pre_test: None,
-                    body: body?,
-                    update: None,
-                    post_test,
-                });
-            }
-            StmtKind::For {
-                init,
-                cond,
-                update,
-                body,
-            } => {
-                self.scoped(|c| {
-                    if let Some(i) = init {
-                        c.stmt(i, out)?;
-                    }
-                    let pre_test = match cond {
-                        Some(e) => {
-                            let t = c.expr(e, Some(Type::Bool))?;
-                            Some(condition(t, e.span)?)
-                        }
-                        None => None,
-                    };
-                    let update = update.as_ref().map(|u| c.effect(u)).transpose()?;
-                    let id = c.new_label(label, true, s.span)?;
-                    let body = c.sub_stmt(body);
-                    c.labels.pop();
-                    out.push(TStmt::Loop {
-                        id,
-                        pre_test,
-                        body: body?,
-                        update,
-                        post_test: None,
-                    });
-                    Ok(())
-                })?;
-            }
-            StmtKind::Break(l) => out.push(TStmt::Break(self.jump_target(l.as_deref(), false, s.span)?)),
-            StmtKind::Continue(l) => {
-                out.push(TStmt::Continue(self.jump_target(l.as_deref(), true, s.span)?))
-            }
-            StmtKind::Return(value) => {
-                let v = match (value, self.result) {
-                    (None, Type::Void) => None,
-                    (None, t) => {
-                        return Err(err(
-                            s.span,
-                            format!("this function must return a `{}` value", t.name()),
-                        ))
-                    }
-                    (Some(v), Type::Void) => {
-                        return Err(err(
-                            v.span,
-                            "a void function cannot return a value: remove it or declare a result type",
-                        ))
-                    }
-                    (Some(v), t) => {
-                        let e = self.expr(v, Some(t))?;
-                        Some(coerce(e, t, v.span)?)
-                    }
-                };
-                out.push(TStmt::Return(v));
-            }
-            StmtKind::Labeled { label: l, body } => self.stmt_labeled(body, Some(l.clone()), out)?,
-            StmtKind::Empty => {}
-        }
-        Ok(())
     }
 }
 

@@ -166,7 +166,13 @@ impl FnCtx<'_> {
                 Ok(float_literal(*f, hint))
             }
             ExprKind::Bool(b) => Ok(constant(I::I32Const(i32::from(*b)), Type::Bool)),
-            ExprKind::Ident(name) => self.read(name, e.span),
+            ExprKind::Ident(name) => {
+                let v = self.read(name, e.span)?;
+                if let TExprKind::Local(index) = v.kind {
+                    self.reads.insert(index);
+                }
+                Ok(v)
+            }
             ExprKind::Member { object, property } => self.member(object, property, e.span),
             ExprKind::Unary { op, operand } => self.unary(*op, operand, hint, e.span),
             ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, hint, e.span),
@@ -366,6 +372,12 @@ impl FnCtx<'_> {
         let current = self.read(target, span)?;
         let instr = instruction(op, ty).ok_or_else(|| err(span, "internal: no add instruction"))?;
         let new = binary(instr, current.clone(), one(ty), ty);
+        if want_value {
+            if let Place::Local(index) = &place {
+                let index = *index;
+                self.reads.insert(index);
+            }
+        }
         if prefix || !want_value {
             return Ok(Self::store(place, new, want_value));
         }
