@@ -53,6 +53,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ("export function f(): i32 { return 1.5; }", "1.5", "not assignable to `i32`"),
     ("export function f(): i32 { return Math.random; }", "Math.random", "is a function"),
     ("function", "", "expected a function name"),
+    ("export function f(x: i32): i32 { { let x = x + 1; return x; } }", "x + 1", "before its declaration"),
 ];
 
 fn position(src: &str, needle: &str) -> (u32, u32) {

@@ -212,6 +212,33 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
     })
 }
 
+/// Where `name` is read or written inside `e`, if anywhere: a declaration's
+/// own initializer must not use it (TypeScript's temporal dead zone).
+fn mention(e: &ast::Expr, name: &str) -> Option<Span> {
+    use ast::ExprKind as K;
+    match &e.kind {
+        K::Ident(n) | K::Update { target: n, .. } if n == name => Some(e.span),
+        K::Assign {
+            target, target_span, ..
+        } if target == name => Some(*target_span),
+        K::Assign { value, .. } => mention(value, name),
+        K::Binary { lhs, rhs, .. } => mention(lhs, name).or_else(|| mention(rhs, name)),
+        K::Unary { operand, .. } => mention(operand, name),
+        K::Cast { value, .. } => mention(value, name),
+        K::Conditional {
+            cond,
+            then,
+            otherwise,
+        } => mention(cond, name)
+            .or_else(|| mention(then, name))
+            .or_else(|| mention(otherwise, name)),
+        K::Call { callee, args } => {
+            mention(callee, name).or_else(|| args.iter().find_map(|a| mention(a, name)))
+        }
+        _ => None,
+    }
+}
+
 fn contains_value_return(stmts: &[Stmt]) -> bool {
     stmts.iter().any(|s| match &s.kind {
         StmtKind::Return(v) => v.is_some(),
@@ -434,6 +461,12 @@ impl<'m> FnCtx<'m> {
             }
             (None, Some(t)) => Ok((t, None)),
             (Some(init), declared) => {
+                if let Some(span) = mention(init, &d.name) {
+                    return Err(err(
+                        span,
+                        format!("`{}` is used before its declaration is complete", d.name),
+                    ));
+                }
                 let e = self.expr(init, declared)?;
                 let e = match declared {
                     Some(t) => coerce(e, t, init.span)?,
