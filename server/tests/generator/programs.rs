@@ -201,6 +201,18 @@ fn cases() -> Vec<Case> {
             "i32:10000",
         ),
         case("comments", "// line\n/* block\n comment */ export function main(): i32 { return /* inline */ 42; // trailing\n}", vec![], "i32:42"),
+        case("integer literals divide as i32 (AssemblyScript)", "export function main(): f64 { const q = 5 / 2; const r: number = 5 / 2; return q + r; }", vec![], "f64:4.5"),
+        case(
+            "void conditional as a statement",
+            "let hits: i32 = 0;
+             function a(): void { hits += 1; }
+             function b(): void { hits += 100; }
+             export function main(x: i32): i32 { x > 0 ? a() : b(); x < 0 ? a() : b(); return hits; }",
+            vec![i(1)],
+            "i32:101",
+        ),
+        case("i64 comparisons are signed", "export function main(a: i64): bool { return a < 0; }", vec![l(-1)], "i32:1"),
+        case("f32 stays f32 in Math", "export function main(x: f32): f32 { return Math.sqrt(x) + Math.max(x, 1); }", vec![Val::F32(4.0f32.to_bits())], "f32:6"),
         case("exported global read by a function", "export const LIMIT: i64 = 10; export function main(): i64 { return LIMIT * LIMIT; }", vec![], "i64:100"),
     ]
 }

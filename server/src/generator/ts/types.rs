@@ -135,7 +135,7 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
 
     // Globals, in order: an initializer sees only the globals declared before it.
     let mut globals = Vec::new();
-    let mut start = FnCtx::new(&module, Vec::new(), Type::Void);
+    let mut start = FnCtx::new(&module, 0, Type::Void);
     let mut start_body = Vec::new();
     let mut declared: Vec<(String, GlobalInfo)> = Vec::new();
     for item in &program.items {
@@ -334,7 +334,7 @@ fn global(
 }
 
 fn function(module: &ModuleScope, f: &ast::Function, sig: &Signature) -> CResult<CheckedFunction> {
-    let mut ctx = FnCtx::new(module, sig.params.clone(), sig.result);
+    let mut ctx = FnCtx::new(module, sig.params.len(), sig.result);
     for (p, ty) in f.params.iter().zip(&sig.params) {
         ctx.declare(&p.name, p.span, *ty, false)?;
     }
@@ -373,13 +373,13 @@ fn function(module: &ModuleScope, f: &ast::Function, sig: &Signature) -> CResult
 }
 
 impl<'m> FnCtx<'m> {
-    fn new(module: &'m ModuleScope, params: Vec<Type>, result: Type) -> Self {
+    fn new(module: &'m ModuleScope, params: usize, result: Type) -> Self {
         Self {
             module,
             globals: module.globals.clone(),
             scopes: vec![HashMap::new()],
             // Parameters become locals 0.. when `function` declares them.
-            params: params.len(),
+            params,
             locals: Vec::new(),
             result,
             labels: Vec::new(),

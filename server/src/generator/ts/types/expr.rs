@@ -405,14 +405,8 @@ impl FnCtx<'_> {
             UnaryOp::Plus | UnaryOp::Neg | UnaryOp::BitNot => {
                 let v = bool_as_i32(v);
                 let ty = v.ty;
-                let bad = |what: &str| {
-                    err(
-                        span,
-                        format!("unary `{what}` cannot be applied to `{}`", ty.name()),
-                    )
-                };
                 match (op, ty) {
-                    (_, Type::Void) => Err(bad(if op == UnaryOp::BitNot { "~" } else { "-" })),
+                    (_, Type::Void) => Err(err(span, "a unary operator needs a value, but this is `void`")),
                     (UnaryOp::Plus, _) => Ok(v),
                     (UnaryOp::Neg, Type::F32) => Ok(unary(I::F32Neg, v, ty)),
                     (UnaryOp::Neg, Type::F64) => Ok(unary(I::F64Neg, v, ty)),

@@ -102,8 +102,9 @@ impl FnCtx<'_> {
         match name {
             "min" | "max" => {
                 arity(2)?;
-                let a = self.float_arg(&args[0])?;
-                let b = self.float_arg(&args[1])?;
+                // A literal argument takes the other's type, so `Math.max(x, 1)`
+                // stays f32 when `x` is.
+                let (a, b) = self.pair(&args[0], &args[1], Some(Type::F64))?;
                 let (a, b, ty) = if a.ty == Type::F32 && b.ty == Type::F32 {
                     (a, b, Type::F32)
                 } else {
