@@ -11,6 +11,7 @@ pub mod codegen;
 pub mod ir;
 pub mod lexer;
 pub mod parser;
+pub mod tailcall;
 pub mod types;
 
 use super::error::{Diagnostic, GeneratorError};
@@ -44,7 +45,10 @@ impl Compiled {
 /// The diagnostics of the first stage that failed; never panics.
 pub fn compile(src: &str) -> Result<Compiled, Vec<Diagnostic>> {
     let program = parser::parse_program(src).map_err(|d| vec![d])?;
-    let typed = types::check_program(&program)?;
+    let mut typed = types::check_program(&program)?;
+    for (i, f) in typed.functions.iter_mut().enumerate() {
+        tailcall::eliminate(f, i as u32);
+    }
     let wasm = codegen::generate(&typed).map_err(internal)?;
     Ok(Compiled {
         wasm,

@@ -213,6 +213,41 @@ fn cases() -> Vec<Case> {
         ),
         case("i64 comparisons are signed", "export function main(a: i64): bool { return a < 0; }", vec![l(-1)], "i32:1"),
         case("f32 stays f32 in Math", "export function main(x: f32): f32 { return Math.sqrt(x) + Math.max(x, 1); }", vec![Val::F32(4.0f32.to_bits())], "f32:6"),
+        case(
+            "tail recursion runs in constant stack",
+            "function sum(n: i32, acc: i64): i64 { if (n == 0) return acc; return sum(n - 1, acc + (n as i64)); }
+             export function main(): i64 { return sum(10000000, 0); }",
+            vec![],
+            "i64:50000005000000",
+        ),
+        case(
+            "additive recursion runs in constant stack and wraps",
+            "function tri(n: i32): i32 { if (n == 0) return 0; return n + tri(n - 1); }
+             export function main(): i32 { return tri(1000000); }",
+            vec![],
+            "i32:1784293664",
+        ),
+        case(
+            "multiplicative recursion",
+            "function fact(n: i64): i64 { if (n <= 1) return 1; return n * fact(n - 1); }
+             export function main(): i64 { return fact(20); }",
+            vec![],
+            "i64:2432902008176640000",
+        ),
+        case(
+            "tail call arguments see the old parameters",
+            "function swap(a: i32, b: i32, n: i32): i32 { if (n == 0) return a * 10 + b; return swap(b, a, n - 1); }
+             export function main(): i32 { return swap(1, 2, 3); }",
+            vec![],
+            "i32:21",
+        ),
+        case(
+            "tail call from inside a loop",
+            "function gcd(a: i32, b: i32): i32 { while (true) { if (b == 0) return a; return gcd(b, a % b); } }
+             export function main(): i32 { return gcd(1071, 462); }",
+            vec![],
+            "i32:21",
+        ),
         case("exported global read by a function", "export const LIMIT: i64 = 10; export function main(): i64 { return LIMIT * LIMIT; }", vec![], "i64:100"),
     ]
 }
