@@ -2,8 +2,8 @@
 //!
 //! Produces WebAssembly modules from the TypeScript/AssemblyScript subset
 //! ([`ts`]), from WAT, from templates, from single expressions, or step by
-//! step with a [`ModuleBuilder`]; validates ([`validate`]), optimizes with
-//! Binaryen ([`optimize`]) and writes `.d.ts` declarations
+//! step with a [`ModuleBuilder`]; validates ([`validate()`]), optimizes with
+//! Binaryen ([`optimize()`]) and writes `.d.ts` declarations
 //! ([`module_declaration`]). It does not depend on the runtime, so it can be
 //! compiled to wasm32 as well.
 //!

@@ -74,7 +74,7 @@ fn pipelines(level: OptimizationLevel) -> Vec<(&'static str, OptimizationOptions
 }
 
 /// Optimizes `wasm` at `level`. The input must be valid (see
-/// [`validate`](super::validate::validate)); so is the output, which behaves
+/// [`validate`]); so is the output, which behaves
 /// the same: traps stay traps (`traps_never_happen` is off) and float
 /// arithmetic is not reassociated (`fast_math` is off).
 ///

@@ -1,10 +1,50 @@
 //! The TypeScript/AssemblyScript-subset compiler, in stages:
 //! [`lexer`] (text to tokens), [`parser`] (tokens to the [`ast`] with
 //! positions), [`types`] (name resolution, type checking and inference, to the
-//! typed [`ir`]) and [`codegen`] (the typed program to wasm with
-//! `wasm-encoder`). AssemblyScript's semantics are the reference: integers are
-//! signed and wrap on overflow, integer division by zero traps, float to
-//! integer casts saturate, `number` is `f64`.
+//! typed [`ir`]), [`tailcall`] (tail-recursion elimination on the IR) and
+//! [`codegen`] (the typed program to wasm with `wasm-encoder`).
+//!
+//! # The subset
+//!
+//! AssemblyScript's semantics are the reference.
+//!
+//! - Items: `[export] function name(p: T, ...): R { ... }` and module-level
+//!   `[export] let|const name[: T] = init;` (globals; an initializer that is
+//!   not a constant runs in the module's start function, in source order).
+//!   Functions may be called before they are declared and may recurse.
+//! - Types: `i32`, `i64`, `f32`, `f64` (`number` is `f64`), `bool`
+//!   (`boolean`), `void`. Parameters need annotations; a function without a
+//!   result annotation must not return a value. `let`/`const` infer their type
+//!   from the initializer: an integer literal is `i32` (`i64` when it does not
+//!   fit), a literal with a fraction is `f64`, and a literal takes the type its
+//!   context expects (`let x: f64 = 1`, `x * 2` with `x: f32`).
+//! - Conversions: only lossless ones are implicit (`bool`/`i32` to `i64` or
+//!   `f64`, `f32` to `f64`); others need `as`. Float to integer casts
+//!   saturate (NaN becomes 0, as AssemblyScript's non-trapping conversions);
+//!   any number `as bool` is "non-zero and not NaN".
+//! - Integers are signed and wrap on overflow; `/` and `%` on integers trap on
+//!   a zero divisor (and `i32.MIN / -1`), exactly as wasm does. `%` on floats
+//!   is rejected (wasm has no float remainder; cast to an integer).
+//! - Operators: arithmetic, bitwise (`>>` signed, `>>>` unsigned), comparison
+//!   (`==` and `===` mean the same), `&&`/`||` (short-circuit; the result is a
+//!   `bool`, where AssemblyScript would return an operand), `!`, `~`, unary
+//!   `-`/`+`, `?:`, `=` and compound assignment (both are expressions), prefix
+//!   and postfix `++`/`--`, `as`.
+//! - Statements: blocks with lexical scoping and shadowing, `if`/`else`,
+//!   `while`, `do`/`while`, `for`, `break`/`continue` with optional labels,
+//!   labelled blocks, `return`. A non-void function must return on every path.
+//! - `Math`: `sqrt`, `abs`, `floor`, `ceil`, `trunc`, `min`, `max` compile to
+//!   single wasm instructions (`f32` stays `f32`, anything else is `f64`), the
+//!   constants `PI`, `E`, `LN2`, `LN10`, `LOG2E`, `LOG10E`, `SQRT2`,
+//!   `SQRT1_2`, and `Math.random()` from a built-in seeded generator (see
+//!   [`codegen`]), so modules need no imports.
+//! - Not supported (each reported with its position): strings, arrays,
+//!   objects, classes, closures and nested functions, `var`, `switch`,
+//!   exceptions, `**`, imports. Names starting with `__` are reserved.
+//!
+//! Diagnostics carry 1-based line and column; warnings report variables that
+//! are declared but never read. No input makes the compiler panic: nesting
+//! deeper than [`parser::MAX_DEPTH`] is an error, not a stack overflow.
 
 pub mod ast;
 pub mod codegen;
