@@ -7,3 +7,4 @@ mod examples;
 mod harness;
 mod no_panic;
 mod programs;
+mod semantics;
