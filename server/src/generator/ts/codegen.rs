@@ -188,9 +188,14 @@ fn block_type(t: Type) -> BlockType {
 }
 
 impl Emitter<'_> {
+    /// The `br` depth of `target`. The checker only emits jumps to enclosing
+    /// labels; were one missing, the depth points outside the function and
+    /// validation rejects the module instead of the compiler panicking.
     fn depth(&self, target: Frame) -> u32 {
-        let pos = self.frames.iter().rposition(|f| *f == target).unwrap_or(0);
-        (self.frames.len() - 1 - pos) as u32
+        match self.frames.iter().rposition(|f| *f == target) {
+            Some(pos) => (self.frames.len() - 1 - pos) as u32,
+            None => self.frames.len() as u32 + 1,
+        }
     }
 
     fn open(&mut self, instr: I<'static>, frame: Frame) {
