@@ -1,5 +1,5 @@
 // The spec's "Simple TypeScript to WASM" example.
-// Compile: echelon compile examples/ts/math.ts -o math.wasm --opt speed
+// Used by server/tests/generator (run before and after every optimization level).
 export function factorial(n: i32): i32 {
   if (n <= 1) {
     return 1;
