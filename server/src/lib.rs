@@ -8,10 +8,12 @@
 
 pub mod cli;
 mod error;
+pub mod generator;
 pub mod http;
 pub mod runtime;
 pub mod sandbox;
 pub mod wasi;
 
 pub use error::{Error, Result, ValidationKind};
+pub use generator::Generator;
 pub use runtime::{ExecOptions, ExecutionResult, RuntimeConfig, Value, WasmRuntime, WasmSource};

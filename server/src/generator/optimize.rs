@@ -1,0 +1,166 @@
+//! Optimization with Binaryen through the `wasm-opt` crate (Binaryen is built
+//! from source by the crate; no system binary is used). Binaryen works on
+//! files, so the module goes through a temporary directory.
+
+use serde::{Deserialize, Serialize};
+use wasm_opt::{Feature, OptimizationOptions};
+
+use super::error::GeneratorError;
+use super::validate::validate;
+
+/// How to optimize, as in the spec's `WASMOptimizationLevel`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OptimizationLevel {
+    /// Leave the module as it is.
+    None,
+    /// Smallest binary: Binaryen `-Os` (the name section is dropped).
+    Size,
+    /// Fastest code: Binaryen `-O3` (names are kept).
+    #[default]
+    Speed,
+    /// Both: Binaryen `-O4` followed by `-Oz`.
+    Aggressive,
+}
+
+impl OptimizationLevel {
+    /// Parses `none`, `size`, `speed` or `aggressive`.
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "none" => Self::None,
+            "size" => Self::Size,
+            "speed" => Self::Speed,
+            "aggressive" => Self::Aggressive,
+            _ => return None,
+        })
+    }
+}
+
+/// What an optimization did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptimizationStats {
+    /// Module size in bytes before.
+    pub size_before: usize,
+    /// Module size in bytes after.
+    pub size_after: usize,
+    /// The Binaryen pipelines run, in order (empty for
+    /// [`OptimizationLevel::None`]).
+    pub passes: Vec<String>,
+}
+
+/// An optimized module and its statistics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Optimized {
+    /// The optimized module.
+    pub wasm: Vec<u8>,
+    /// What was done.
+    pub stats: OptimizationStats,
+}
+
+/// The Binaryen pipelines for `level`, with the names reported in stats.
+fn pipelines(level: OptimizationLevel) -> Vec<(&'static str, OptimizationOptions)> {
+    match level {
+        OptimizationLevel::None => Vec::new(),
+        OptimizationLevel::Size => vec![("binaryen -Os", OptimizationOptions::new_optimize_for_size())],
+        OptimizationLevel::Speed => vec![("binaryen -O3", OptimizationOptions::new_opt_level_3())],
+        OptimizationLevel::Aggressive => vec![
+            ("binaryen -O4", OptimizationOptions::new_opt_level_4()),
+            (
+                "binaryen -Oz",
+                OptimizationOptions::new_optimize_for_size_aggressively(),
+            ),
+        ],
+    }
+}
+
+/// Optimizes `wasm` at `level`. The input must be valid (see
+/// [`validate`]); so is the output, which behaves
+/// the same: traps stay traps (`traps_never_happen` is off) and float
+/// arithmetic is not reassociated (`fast_math` is off).
+///
+/// # Errors
+/// [`GeneratorError::Validation`] for an invalid input or output,
+/// [`GeneratorError::Optimize`] when Binaryen fails, `Io` for the temporary files.
+pub fn optimize(wasm: &[u8], level: OptimizationLevel) -> Result<Optimized, GeneratorError> {
+    let report = validate(wasm);
+    if !report.valid {
+        return Err(GeneratorError::Validation(report.errors));
+    }
+    let mut current = wasm.to_vec();
+    let mut passes = Vec::new();
+    let dir = tempfile::tempdir()?;
+    // The name section (function and parameter names) is kept for speed,
+    // where it costs nothing at run time, and dropped when size matters.
+    let keep_names = matches!(level, OptimizationLevel::Speed);
+    for (name, mut options) in pipelines(level) {
+        let input = dir.path().join("in.wasm");
+        let output = dir.path().join("out.wasm");
+        std::fs::write(&input, &current)?;
+        options
+            .mvp_features_only()
+            .enable_feature(Feature::MutableGlobals)
+            .enable_feature(Feature::TruncSat)
+            .enable_feature(Feature::SignExt)
+            .enable_feature(Feature::Multivalue)
+            .enable_feature(Feature::BulkMemory)
+            .enable_feature(Feature::ReferenceTypes)
+            .enable_feature(Feature::Simd)
+            .traps_never_happen(false)
+            .fast_math(false)
+            .debug_info(keep_names);
+        options
+            .run(&input, &output)
+            .map_err(|e| GeneratorError::Optimize(e.to_string()))?;
+        current = std::fs::read(&output)?;
+        passes.push(name.to_string());
+    }
+    let report = validate(&current);
+    if !report.valid {
+        return Err(GeneratorError::Validation(report.errors));
+    }
+    Ok(Optimized {
+        stats: OptimizationStats {
+            size_before: wasm.len(),
+            size_after: current.len(),
+            passes,
+        },
+        wasm: current,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{optimize, OptimizationLevel};
+
+    const WAT: &str = r#"(module
+      (func $unused (result i32) i32.const 7)
+      (func (export "f") (param i32) (result i32)
+        (local i32)
+        local.get 0
+        i32.const 0
+        i32.add
+        local.set 1
+        local.get 1))"#;
+
+    #[test]
+    fn none_changes_nothing_and_size_shrinks() {
+        let wasm = wat::parse_str(WAT).unwrap();
+        let none = optimize(&wasm, OptimizationLevel::None).unwrap();
+        assert_eq!(none.wasm, wasm);
+        assert!(none.stats.passes.is_empty());
+        let size = optimize(&wasm, OptimizationLevel::Size).unwrap();
+        assert!(size.stats.size_after < size.stats.size_before);
+        assert_eq!(size.stats.passes, vec!["binaryen -Os".to_string()]);
+        let aggressive = optimize(&wasm, OptimizationLevel::Aggressive).unwrap();
+        assert_eq!(aggressive.stats.passes.len(), 2);
+    }
+
+    #[test]
+    fn parse_names_the_levels() {
+        assert_eq!(
+            OptimizationLevel::parse("aggressive"),
+            Some(OptimizationLevel::Aggressive)
+        );
+        assert_eq!(OptimizationLevel::parse("fast"), None);
+    }
+}

@@ -1,0 +1,296 @@
+//! The syntax tree the parser builds. Every node that can be the subject of an
+//! error carries the [`Span`] where it starts.
+
+/// A position in the source: 1-based line and column (in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, counted in characters.
+    pub column: u32,
+}
+
+/// A type annotation as written (`i32`, `number`, ...), resolved by the checker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeName {
+    /// The name as written.
+    pub name: String,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// A whole source file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Program {
+    /// Module-level items in source order.
+    pub items: Vec<Item>,
+}
+
+/// A module-level item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// `[export] function name(params): ret { ... }`
+    Function(Function),
+    /// `[export] let|const name[: type] = init;`
+    Global(VarDecl),
+}
+
+/// A function declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Function {
+    /// Whether it is `export`ed.
+    pub exported: bool,
+    /// Its name.
+    pub name: String,
+    /// Where the name is written.
+    pub span: Span,
+    /// The parameters in order.
+    pub params: Vec<Param>,
+    /// The declared result type, if any.
+    pub result: Option<TypeName>,
+    /// The statements of the body.
+    pub body: Vec<Stmt>,
+    /// Where the closing `}` of the body is.
+    pub end: Span,
+}
+
+/// A function parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Its name.
+    pub name: String,
+    /// Where the name is written.
+    pub span: Span,
+    /// Its declared type, if any.
+    pub ty: Option<TypeName>,
+}
+
+/// A `let` or `const` declaration, local or module-level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VarDecl {
+    /// Whether it is `export`ed (module level only).
+    pub exported: bool,
+    /// `const` rather than `let`.
+    pub constant: bool,
+    /// The name declared.
+    pub name: String,
+    /// Where the name is written.
+    pub span: Span,
+    /// The declared type, if any.
+    pub ty: Option<TypeName>,
+    /// The initializer, if any.
+    pub init: Option<Expr>,
+}
+
+/// A statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stmt {
+    /// What the statement is.
+    pub kind: StmtKind,
+    /// Where it starts.
+    pub span: Span,
+}
+
+/// The kinds of statement.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StmtKind {
+    /// `let a = 1, b = 2;` (one entry per declarator).
+    Var(Vec<VarDecl>),
+    /// An expression followed by `;`.
+    Expr(Expr),
+    /// `{ ... }`
+    Block(Vec<Stmt>),
+    /// `if (cond) then else otherwise`
+    If {
+        /// The condition.
+        cond: Expr,
+        /// The statement run when the condition holds.
+        then: Box<Stmt>,
+        /// The optional `else` branch.
+        otherwise: Option<Box<Stmt>>,
+    },
+    /// `while (cond) body`
+    While {
+        /// The condition, tested before each iteration.
+        cond: Expr,
+        /// The loop body.
+        body: Box<Stmt>,
+    },
+    /// `do body while (cond);`
+    DoWhile {
+        /// The loop body.
+        body: Box<Stmt>,
+        /// The condition, tested after each iteration.
+        cond: Expr,
+    },
+    /// `for (init; cond; update) body`
+    For {
+        /// The initializer statement, if any.
+        init: Option<Box<Stmt>>,
+        /// The condition, if any (none means `true`).
+        cond: Option<Expr>,
+        /// The update expression, if any.
+        update: Option<Expr>,
+        /// The loop body.
+        body: Box<Stmt>,
+    },
+    /// `break [label];`
+    Break(Option<String>),
+    /// `continue [label];`
+    Continue(Option<String>),
+    /// `return [value];`
+    Return(Option<Expr>),
+    /// `label: statement`
+    Labeled {
+        /// The label.
+        label: String,
+        /// The labelled statement.
+        body: Box<Stmt>,
+    },
+    /// `;`
+    Empty,
+}
+
+/// An expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    /// What the expression is.
+    pub kind: ExprKind,
+    /// Where it starts (for a binary expression: where its operator is).
+    pub span: Span,
+}
+
+/// Binary operators (not assignment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `%`
+    Rem,
+    /// `&`
+    BitAnd,
+    /// `|`
+    BitOr,
+    /// `^`
+    BitXor,
+    /// `<<`
+    Shl,
+    /// `>>`
+    Shr,
+    /// `>>>`
+    ShrU,
+    /// `==` or `===`
+    Eq,
+    /// `!=` or `!==`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `&&`
+    And,
+    /// `||`
+    Or,
+}
+
+/// Prefix operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `-x`
+    Neg,
+    /// `+x`
+    Plus,
+    /// `!x`
+    Not,
+    /// `~x`
+    BitNot,
+}
+
+/// The kinds of expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// An integer literal.
+    Int(u64),
+    /// A floating-point literal.
+    Float(f64),
+    /// `true` or `false`.
+    Bool(bool),
+    /// A variable.
+    Ident(String),
+    /// `Math.name` (a member of the `Math` namespace), possibly called.
+    Member {
+        /// The object (only `Math` is known).
+        object: String,
+        /// The property.
+        property: String,
+    },
+    /// `lhs op rhs`
+    Binary {
+        /// The operator.
+        op: BinOp,
+        /// The left operand.
+        lhs: Box<Expr>,
+        /// The right operand.
+        rhs: Box<Expr>,
+    },
+    /// `op operand`
+    Unary {
+        /// The operator.
+        op: UnaryOp,
+        /// The operand.
+        operand: Box<Expr>,
+    },
+    /// `target = value` or `target op= value`.
+    Assign {
+        /// The compound operator, or `None` for plain `=`.
+        op: Option<BinOp>,
+        /// The variable assigned.
+        target: String,
+        /// Where the target is written.
+        target_span: Span,
+        /// The value.
+        value: Box<Expr>,
+    },
+    /// `++x`, `x++`, `--x`, `x--`.
+    Update {
+        /// `true` for `++`, `false` for `--`.
+        increment: bool,
+        /// `true` for the prefix form (value after the update).
+        prefix: bool,
+        /// The variable updated.
+        target: String,
+    },
+    /// `cond ? then : otherwise`
+    Conditional {
+        /// The condition.
+        cond: Box<Expr>,
+        /// The value when it holds.
+        then: Box<Expr>,
+        /// The value otherwise.
+        otherwise: Box<Expr>,
+    },
+    /// `callee(args)`
+    Call {
+        /// The function called (an identifier or `Math.name`).
+        callee: Box<Expr>,
+        /// The arguments.
+        args: Vec<Expr>,
+    },
+    /// `value as type`
+    Cast {
+        /// The value converted.
+        value: Box<Expr>,
+        /// The target type.
+        ty: TypeName,
+    },
+}

@@ -1,0 +1,428 @@
+//! Code generation: the typed program to a wasm module, through
+//! [`ModuleBuilder`].
+//!
+//! `Math.random` is a built-in SplitMix64 generator, expanded inline at each
+//! use: its 64-bit state is a module global (initially [`RANDOM_DEFAULT_SEED`]), so generated modules need
+//! no imports; the exported function [`RANDOM_SEED_EXPORT`]`(seed: i64)` resets
+//! it. Each instance starts from the same state, so runs are reproducible
+//! unless the host seeds them.
+
+use wasm_encoder::{BlockType, Ieee64, Instruction as I};
+
+use super::ir::{Callee, LabelId, TExpr, TExprKind, TFunction, TProgram, TStmt, Type};
+use crate::generator::builder::{ConstValue, FuncId, FuncType, GlobalId, ModuleBuilder, ValueType};
+use crate::generator::error::GeneratorError;
+
+/// The export that seeds `Math.random`: `(seed: i64) -> ()`.
+pub const RANDOM_SEED_EXPORT: &str = "__seed";
+
+/// The state `Math.random` starts from in every new instance.
+pub const RANDOM_DEFAULT_SEED: i64 = 0x2545_F491_4F6C_DD1D;
+
+fn value_type(t: Type) -> Option<ValueType> {
+    match t {
+        Type::I32 | Type::Bool => Some(ValueType::I32),
+        Type::I64 => Some(ValueType::I64),
+        Type::F32 => Some(ValueType::F32),
+        Type::F64 => Some(ValueType::F64),
+        Type::Void => None,
+    }
+}
+
+fn func_type(f: &TFunction) -> FuncType {
+    FuncType::new(
+        f.params.iter().filter_map(|(_, t)| value_type(*t)),
+        value_type(f.result),
+    )
+}
+
+fn const_value(instr: &I<'static>) -> ConstValue {
+    match instr {
+        I::I64Const(v) => ConstValue::I64(*v),
+        I::F32Const(v) => ConstValue::F32(f32::from(*v)),
+        I::F64Const(v) => ConstValue::F64(f64::from(*v)),
+        I::I32Const(v) => ConstValue::I32(*v),
+        // The checker only produces the four constant instructions above.
+        _ => ConstValue::I32(0),
+    }
+}
+
+/// Where a `br` goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Frame {
+    Plain,
+    Break(LabelId),
+    Continue(LabelId),
+}
+
+struct Emitter<'a> {
+    out: Vec<I<'static>>,
+    frames: Vec<Frame>,
+    functions: &'a [FuncId],
+    /// The generator's state global and the scratch local, when `Math.random` is used.
+    random: Option<(GlobalId, u32)>,
+}
+
+/// Generates the module for a checked program.
+///
+/// # Errors
+/// Only if the builder rejects the module, which the checker prevents
+/// (for example duplicate export names are reported as diagnostics first).
+pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
+    let mut b = ModuleBuilder::new();
+    let ids: Vec<FuncId> = program
+        .functions
+        .iter()
+        .map(|f| b.declare_function(&f.name, func_type(f)))
+        .collect();
+    for g in &program.globals {
+        let id = b.global(&g.name, g.mutable, const_value(&g.init));
+        if g.exported {
+            b.export_global(&g.name, id)?;
+        }
+    }
+    let random = if program.uses_random {
+        let state = b.global("__random_state", true, ConstValue::I64(RANDOM_DEFAULT_SEED));
+        let seed = b.function(
+            RANDOM_SEED_EXPORT,
+            FuncType::new([ValueType::I64], []),
+            Vec::new(),
+            vec![I::LocalGet(0), I::GlobalSet(state.0)],
+        );
+        b.name_params(seed, vec!["seed".to_string()])?;
+        b.export_function(RANDOM_SEED_EXPORT, seed)?;
+        Some(state)
+    } else {
+        None
+    };
+    for (f, id) in program.functions.iter().zip(&ids) {
+        let (body, locals) = emit_function(f, &ids, random);
+        b.define_function(*id, locals, body)?;
+        b.name_params(*id, f.params.iter().map(|(n, _)| n.clone()).collect())?;
+        if f.exported {
+            b.export_function(&f.name, *id)?;
+        }
+    }
+    if let Some(start) = &program.start {
+        let id = b.declare_function(&start.name, func_type(start));
+        let (body, locals) = emit_function(start, &ids, random);
+        b.define_function(id, locals, body)?;
+        b.set_start(id);
+    }
+    b.finish()
+}
+
+/// SplitMix64 (Steele, Lea, Flood 2014): advance the state by the golden
+/// gamma, mix it, and use the top 53 bits as a float in [0, 1). It is
+/// expanded at each use (`z` is a scratch `i64` local), so the state update
+/// and the mixing optimize together with the caller's loop.
+fn random_body(state: GlobalId, z: u32) -> Vec<I<'static>> {
+    let s = state.0;
+    let mut v = vec![
+        I::GlobalGet(s),
+        I::I64Const(0x9E37_79B9_7F4A_7C15_u64 as i64),
+        I::I64Add,
+        I::GlobalSet(s),
+        I::GlobalGet(s),
+        I::LocalSet(z),
+    ];
+    for (shift, mul) in [(30, 0xBF58_476D_1CE4_E5B9_u64), (27, 0x94D0_49BB_1331_11EB_u64)] {
+        v.extend([
+            I::LocalGet(z),
+            I::LocalGet(z),
+            I::I64Const(shift),
+            I::I64ShrU,
+            I::I64Xor,
+            I::I64Const(mul as i64),
+            I::I64Mul,
+            I::LocalSet(z),
+        ]);
+    }
+    v.extend([
+        I::LocalGet(z),
+        I::LocalGet(z),
+        I::I64Const(31),
+        I::I64ShrU,
+        I::I64Xor,
+        I::I64Const(11),
+        I::I64ShrU,
+        I::F64ConvertI64U,
+        I::F64Const(Ieee64::from(1.0 / (1u64 << 53) as f64)),
+        I::F64Mul,
+    ]);
+    v
+}
+
+/// The body and the extra locals (after the parameters) of `f`.
+fn emit_function(
+    f: &TFunction,
+    functions: &[FuncId],
+    random: Option<GlobalId>,
+) -> (Vec<I<'static>>, Vec<ValueType>) {
+    let mut locals: Vec<ValueType> = f.locals.iter().filter_map(|t| value_type(*t)).collect();
+    // One scratch i64 for the inline `Math.random` generator.
+    let random = random.map(|state| {
+        locals.push(ValueType::I64);
+        (state, (f.params.len() + locals.len() - 1) as u32)
+    });
+    let mut e = Emitter {
+        out: Vec::new(),
+        frames: Vec::new(),
+        functions,
+        random,
+    };
+    e.stmts(&f.body);
+    if f.result != Type::Void {
+        // The checker proved every path returns; wasm's type rules still need
+        // the end of the body to be unreachable or to produce a value.
+        e.out.push(I::Unreachable);
+    }
+    (e.out, locals)
+}
+
+fn block_type(t: Type) -> BlockType {
+    match value_type(t) {
+        Some(v) => BlockType::Result(v.val_type()),
+        None => BlockType::Empty,
+    }
+}
+
+impl Emitter<'_> {
+    /// The `br` depth of `target`. The checker only emits jumps to enclosing
+    /// labels; were one missing, the depth points outside the function and
+    /// validation rejects the module instead of the compiler panicking.
+    fn depth(&self, target: Frame) -> u32 {
+        match self.frames.iter().rposition(|f| *f == target) {
+            Some(pos) => (self.frames.len() - 1 - pos) as u32,
+            None => self.frames.len() as u32 + 1,
+        }
+    }
+
+    fn open(&mut self, instr: I<'static>, frame: Frame) {
+        self.out.push(instr);
+        self.frames.push(frame);
+    }
+
+    fn close(&mut self) {
+        self.out.push(I::End);
+        self.frames.pop();
+    }
+
+    fn stmts(&mut self, stmts: &[TStmt]) {
+        for s in stmts {
+            self.stmt(s);
+        }
+    }
+
+    fn stmt(&mut self, s: &TStmt) {
+        match s {
+            TStmt::Expr(e) => {
+                self.expr(e);
+                if e.ty != Type::Void {
+                    self.out.push(I::Drop);
+                }
+            }
+            TStmt::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                self.expr(cond);
+                self.open(I::If(BlockType::Empty), Frame::Plain);
+                self.stmts(then);
+                if !otherwise.is_empty() {
+                    self.out.push(I::Else);
+                    self.stmts(otherwise);
+                }
+                self.close();
+            }
+            TStmt::Loop {
+                id,
+                pre_test,
+                body,
+                update,
+                post_test,
+            } => {
+                self.open(I::Block(BlockType::Empty), Frame::Break(*id));
+                self.open(I::Loop(BlockType::Empty), Frame::Plain);
+                if let Some(c) = pre_test {
+                    self.expr(c);
+                    self.out.push(I::I32Eqz);
+                    self.out.push(I::BrIf(1));
+                }
+                self.open(I::Block(BlockType::Empty), Frame::Continue(*id));
+                self.stmts(body);
+                self.close();
+                if let Some(u) = update {
+                    self.stmt(&TStmt::Expr(u.clone()));
+                }
+                match post_test {
+                    Some(c) => {
+                        self.expr(c);
+                        self.out.push(I::BrIf(0));
+                    }
+                    None => self.out.push(I::Br(0)),
+                }
+                self.close();
+                self.close();
+            }
+            TStmt::Block { id, body } => {
+                self.open(I::Block(BlockType::Empty), Frame::Break(*id));
+                self.stmts(body);
+                self.close();
+            }
+            TStmt::Break(id) => self.out.push(I::Br(self.depth(Frame::Break(*id)))),
+            TStmt::Continue(id) => self.out.push(I::Br(self.depth(Frame::Continue(*id)))),
+            TStmt::Return(v) => {
+                if let Some(v) = v {
+                    self.expr(v);
+                }
+                self.out.push(I::Return);
+            }
+        }
+    }
+
+    fn expr(&mut self, e: &TExpr) {
+        match &e.kind {
+            TExprKind::Const(c) => self.out.push(c.clone()),
+            TExprKind::Local(i) => self.out.push(I::LocalGet(*i)),
+            TExprKind::Global(i) => self.out.push(I::GlobalGet(*i)),
+            TExprKind::SetLocal { index, value, tee } => {
+                self.expr(value);
+                self.out.push(if *tee {
+                    I::LocalTee(*index)
+                } else {
+                    I::LocalSet(*index)
+                });
+            }
+            TExprKind::SetGlobal { index, value, keep } => {
+                self.expr(value);
+                self.out.push(I::GlobalSet(*index));
+                if *keep {
+                    self.out.push(I::GlobalGet(*index));
+                }
+            }
+            TExprKind::Binary { instr, lhs, rhs } => {
+                self.expr(lhs);
+                self.expr(rhs);
+                self.out.push(instr.clone());
+            }
+            TExprKind::Unary { instr, operand } => {
+                self.expr(operand);
+                self.out.push(instr.clone());
+            }
+            TExprKind::Logical { and, lhs, rhs } => {
+                self.expr(lhs);
+                self.open(I::If(BlockType::Result(wasm_encoder::ValType::I32)), Frame::Plain);
+                if *and {
+                    self.expr(rhs);
+                    self.out.push(I::Else);
+                    self.out.push(I::I32Const(0));
+                } else {
+                    self.out.push(I::I32Const(1));
+                    self.out.push(I::Else);
+                    self.expr(rhs);
+                }
+                self.close();
+            }
+            TExprKind::Conditional {
+                cond,
+                then,
+                otherwise,
+            } => {
+                self.expr(cond);
+                self.open(I::If(block_type(e.ty)), Frame::Plain);
+                self.expr(then);
+                self.out.push(I::Else);
+                self.expr(otherwise);
+                self.close();
+            }
+            TExprKind::Call { callee, args } => {
+                for a in args {
+                    self.expr(a);
+                }
+                match callee {
+                    Callee::User(i) => {
+                        // The checker resolved every callee; a missing one would
+                        // be a compiler bug, which validation then reports.
+                        let id = self.functions.get(*i as usize).map_or(u32::MAX, |f| f.0);
+                        self.out.push(I::Call(id));
+                    }
+                    Callee::Random => match self.random {
+                        Some((state, z)) => self.out.extend(random_body(state, z)),
+                        None => self.out.push(I::Unreachable),
+                    },
+                }
+            }
+            TExprKind::ValueThen { value, effect } => {
+                self.expr(value);
+                self.expr(effect);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wasmparser::{Operator, Parser, Payload};
+
+    use crate::generator::ts::{parser::parse_program, types::check_program};
+    use crate::generator::validate::validate;
+
+    fn generate(src: &str) -> Vec<u8> {
+        let typed = check_program(&parse_program(src).unwrap()).unwrap();
+        super::generate(&typed).unwrap()
+    }
+
+    fn operators(wasm: &[u8]) -> Vec<String> {
+        let mut ops = Vec::new();
+        for payload in Parser::new(0).parse_all(wasm) {
+            if let Payload::CodeSectionEntry(body) = payload.unwrap() {
+                let mut r = body.get_operators_reader().unwrap();
+                while !r.eof() {
+                    let op: Operator<'_> = r.read().unwrap();
+                    ops.push(format!("{op:?}"));
+                }
+            }
+        }
+        ops
+    }
+
+    #[test]
+    fn random_is_inline_with_a_seed_export() {
+        let wasm = generate("export function f(): f64 { return Math.random() + Math.random(); }");
+        assert!(validate(&wasm).valid);
+        let ops = operators(&wasm);
+        assert!(!ops.iter().any(|o| o.starts_with("Call ")), "{ops:?}");
+        assert_eq!(ops.iter().filter(|o| o.starts_with("F64ConvertI64U")).count(), 2);
+        let exports = crate::generator::dts::module_declaration(&wasm).unwrap();
+        assert!(exports.contains("__seed(seed: bigint): void"), "{exports}");
+    }
+
+    #[test]
+    fn loops_and_short_circuits_use_structured_control() {
+        let wasm = generate(
+            "export function f(n: i32): i32 { let s = 0; for (let i = 0; i < n && s < 100; i++) { if (i == 3) continue; s += i; } return s; }",
+        );
+        assert!(validate(&wasm).valid);
+        let ops = operators(&wasm);
+        for expected in ["Loop", "BrIf", "If", "Else", "I32Add"] {
+            assert!(
+                ops.iter().any(|o| o.starts_with(expected)),
+                "no {expected} in {ops:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn computed_globals_are_set_by_a_start_function() {
+        let wasm = generate(
+            "function two(): i32 { return 2; } const g = two() * 3; export function f(): i32 { return g; }",
+        );
+        assert!(validate(&wasm).valid);
+        let has_start = Parser::new(0)
+            .parse_all(&wasm)
+            .any(|p| matches!(p, Ok(Payload::StartSection { .. })));
+        assert!(has_start);
+    }
+}

@@ -1,0 +1,483 @@
+//! Parser: tokens to a [`Program`], by recursive descent with precedence
+//! climbing. Nesting is limited to [`MAX_DEPTH`] so that no input can exhaust
+//! the stack.
+
+use super::ast::{Expr, Function, Item, Param, Program, Span, Stmt, StmtKind, TypeName, VarDecl};
+use super::lexer::{tokenize, NumberLit, Tok, Token};
+use crate::generator::error::Diagnostic;
+
+/// The deepest nesting of expressions and statements accepted.
+pub const MAX_DEPTH: u32 = 200;
+
+type PResult<T> = Result<T, Diagnostic>;
+
+/// Words that cannot be used as names.
+const RESERVED: &[&str] = &[
+    "function",
+    "export",
+    "let",
+    "const",
+    "var",
+    "if",
+    "else",
+    "for",
+    "while",
+    "do",
+    "break",
+    "continue",
+    "return",
+    "true",
+    "false",
+    "as",
+    "class",
+    "new",
+    "import",
+    "switch",
+    "case",
+    "default",
+    "typeof",
+    "null",
+    "undefined",
+    "this",
+    "throw",
+    "try",
+    "catch",
+    "finally",
+];
+
+/// Parses a whole source file.
+///
+/// # Errors
+/// The first syntax error, with its position.
+pub fn parse_program(src: &str) -> PResult<Program> {
+    let mut p = Parser::new(src)?;
+    let mut items = Vec::new();
+    while p.peek() != &Tok::Eof {
+        items.push(p.item()?);
+    }
+    Ok(Program { items })
+}
+
+/// Parses a single expression that must span the whole input.
+///
+/// # Errors
+/// The first syntax error, with its position.
+pub fn parse_expression(src: &str) -> PResult<Expr> {
+    let mut p = Parser::new(src)?;
+    let e = p.expr()?;
+    if p.peek() != &Tok::Eof {
+        return Err(p.unexpected("the end of the expression"));
+    }
+    Ok(e)
+}
+
+struct Parser {
+    toks: Vec<Token>,
+    pos: usize,
+    depth: u32,
+}
+
+impl Parser {
+    fn new(src: &str) -> PResult<Self> {
+        Ok(Self {
+            toks: tokenize(src)?,
+            pos: 0,
+            depth: 0,
+        })
+    }
+
+    fn peek(&self) -> &Tok {
+        self.peek_at(0)
+    }
+
+    fn peek_at(&self, n: usize) -> &Tok {
+        // `tokenize` always ends with Eof, so the last index exists.
+        let i = (self.pos + n).min(self.toks.len() - 1);
+        &self.toks[i].tok
+    }
+
+    fn span(&self) -> Span {
+        self.toks[self.pos.min(self.toks.len() - 1)].span
+    }
+
+    fn advance(&mut self) -> Token {
+        let t = self.toks[self.pos.min(self.toks.len() - 1)].clone();
+        if self.pos < self.toks.len() - 1 {
+            self.pos += 1;
+        }
+        t
+    }
+
+    fn is_punct(&self, p: &str) -> bool {
+        matches!(self.peek(), Tok::Punct(q) if *q == p)
+    }
+
+    fn is_word(&self, w: &str) -> bool {
+        matches!(self.peek(), Tok::Ident(q) if q == w)
+    }
+
+    fn eat_punct(&mut self, p: &str) -> bool {
+        let hit = self.is_punct(p);
+        if hit {
+            self.advance();
+        }
+        hit
+    }
+
+    fn eat_word(&mut self, w: &str) -> bool {
+        let hit = self.is_word(w);
+        if hit {
+            self.advance();
+        }
+        hit
+    }
+
+    fn describe(tok: &Tok) -> String {
+        match tok {
+            Tok::Ident(s) => format!("`{s}`"),
+            Tok::Number(NumberLit::Int(n)) => format!("number `{n}`"),
+            Tok::Number(NumberLit::Float(f)) => format!("number `{f}`"),
+            Tok::Punct(p) => format!("`{p}`"),
+            Tok::Eof => "end of input".to_string(),
+        }
+    }
+
+    fn unexpected(&self, expected: &str) -> Diagnostic {
+        let s = self.span();
+        Diagnostic::new(
+            s.line,
+            s.column,
+            format!("expected {expected}, found {}", Self::describe(self.peek())),
+        )
+    }
+
+    fn expect_punct(&mut self, p: &str) -> PResult<Span> {
+        let s = self.span();
+        if self.eat_punct(p) {
+            Ok(s)
+        } else {
+            Err(self.unexpected(&format!("`{p}`")))
+        }
+    }
+
+    fn ident(&mut self, what: &str) -> PResult<(String, Span)> {
+        let span = self.span();
+        match self.peek().clone() {
+            Tok::Ident(name) if !RESERVED.contains(&name.as_str()) => {
+                self.advance();
+                Ok((name, span))
+            }
+            _ => Err(self.unexpected(what)),
+        }
+    }
+
+    fn enter(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            let s = self.span();
+            return Err(Diagnostic::new(
+                s.line,
+                s.column,
+                format!("nested too deeply (more than {MAX_DEPTH} levels of statements, operators or calls): split the code into smaller expressions or functions"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn item(&mut self) -> PResult<Item> {
+        let exported = self.eat_word("export");
+        if self.is_word("function") {
+            return self.function(exported).map(Item::Function);
+        }
+        if self.is_word("let") || self.is_word("const") || self.is_word("var") {
+            let decls = self.var_decls(exported)?;
+            self.expect_punct(";")?;
+            let mut decls = decls.into_iter();
+            // `var_decls` returns at least one declarator.
+            return match (decls.next(), decls.next()) {
+                (Some(d), None) => Ok(Item::Global(d)),
+                (_, Some(second)) => Err(Diagnostic::new(
+                    second.span.line,
+                    second.span.column,
+                    "declare one module-level variable per statement",
+                )),
+                (None, None) => Err(self.unexpected("a declaration")),
+            };
+        }
+        let what = if exported {
+            "`function`, `let` or `const` after `export`"
+        } else {
+            "`function`, `export`, `let` or `const` at module level"
+        };
+        Err(self.unexpected(what))
+    }
+
+    fn type_annotation(&mut self) -> PResult<Option<TypeName>> {
+        if !self.eat_punct(":") {
+            return Ok(None);
+        }
+        let span = self.span();
+        match self.peek().clone() {
+            Tok::Ident(name) => {
+                self.advance();
+                Ok(Some(TypeName { name, span }))
+            }
+            _ => Err(self.unexpected("a type such as `i32`, `f64` or `bool`")),
+        }
+    }
+
+    fn function(&mut self, exported: bool) -> PResult<Function> {
+        self.advance(); // `function`
+        let (name, span) = self.ident("a function name")?;
+        self.expect_punct("(")?;
+        let mut params = Vec::new();
+        while !self.is_punct(")") {
+            let (pname, pspan) = self.ident("a parameter name")?;
+            let ty = self.type_annotation()?;
+            if self.is_punct("=") {
+                return Err(self.unexpected("`,` or `)` (default parameter values are not supported)"));
+            }
+            params.push(Param {
+                name: pname,
+                span: pspan,
+                ty,
+            });
+            if !self.eat_punct(",") {
+                break;
+            }
+        }
+        self.expect_punct(")")?;
+        let result = self.type_annotation()?;
+        self.expect_punct("{")?;
+        let mut body = Vec::new();
+        while !self.is_punct("}") {
+            if self.peek() == &Tok::Eof {
+                return Err(self.unexpected(&format!("`}}` to close function `{name}`")));
+            }
+            body.push(self.stmt()?);
+        }
+        let end = self.expect_punct("}")?;
+        Ok(Function {
+            exported,
+            name,
+            span,
+            params,
+            result,
+            body,
+            end,
+        })
+    }
+
+    fn var_decls(&mut self, exported: bool) -> PResult<Vec<VarDecl>> {
+        let kw_span = self.span();
+        let constant = match self.advance().tok {
+            Tok::Ident(w) if w == "const" => true,
+            Tok::Ident(w) if w == "let" => false,
+            _ => {
+                return Err(Diagnostic::new(
+                    kw_span.line,
+                    kw_span.column,
+                    "`var` is not supported: use `let` or `const`",
+                ))
+            }
+        };
+        let mut decls = Vec::new();
+        loop {
+            let (name, span) = self.ident("a variable name")?;
+            let ty = self.type_annotation()?;
+            let init = if self.eat_punct("=") {
+                Some(self.assignment()?)
+            } else {
+                None
+            };
+            decls.push(VarDecl {
+                exported,
+                constant,
+                name,
+                span,
+                ty,
+                init,
+            });
+            if !self.eat_punct(",") {
+                return Ok(decls);
+            }
+        }
+    }
+
+    fn block_body(&mut self) -> PResult<Vec<Stmt>> {
+        self.expect_punct("{")?;
+        let mut body = Vec::new();
+        while !self.is_punct("}") {
+            if self.peek() == &Tok::Eof {
+                return Err(self.unexpected("`}`"));
+            }
+            body.push(self.stmt()?);
+        }
+        self.advance();
+        Ok(body)
+    }
+
+    fn paren_expr(&mut self) -> PResult<Expr> {
+        self.expect_punct("(")?;
+        let e = self.expr()?;
+        self.expect_punct(")")?;
+        Ok(e)
+    }
+
+    fn stmt(&mut self) -> PResult<Stmt> {
+        self.enter()?;
+        let r = self.stmt_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn stmt_inner(&mut self) -> PResult<Stmt> {
+        let span = self.span();
+        let word = match self.peek() {
+            Tok::Ident(w) => Some(w.clone()),
+            _ => None,
+        };
+        let kind = match word.as_deref() {
+            Some("let" | "const" | "var") => {
+                let d = self.var_decls(false)?;
+                self.expect_punct(";")?;
+                StmtKind::Var(d)
+            }
+            Some("if") => {
+                self.advance();
+                let cond = self.paren_expr()?;
+                let then = Box::new(self.stmt()?);
+                let otherwise = if self.eat_word("else") {
+                    Some(Box::new(self.stmt()?))
+                } else {
+                    None
+                };
+                StmtKind::If {
+                    cond,
+                    then,
+                    otherwise,
+                }
+            }
+            Some("while") => {
+                self.advance();
+                let cond = self.paren_expr()?;
+                StmtKind::While {
+                    cond,
+                    body: Box::new(self.stmt()?),
+                }
+            }
+            Some("do") => {
+                self.advance();
+                let body = Box::new(self.stmt()?);
+                if !self.eat_word("while") {
+                    return Err(self.unexpected("`while` after the body of `do`"));
+                }
+                let cond = self.paren_expr()?;
+                self.expect_punct(";")?;
+                StmtKind::DoWhile { body, cond }
+            }
+            Some("for") => self.for_stmt()?,
+            Some(w @ ("break" | "continue")) => {
+                let is_break = w == "break";
+                self.advance();
+                let label = match self.peek().clone() {
+                    Tok::Ident(l) if !RESERVED.contains(&l.as_str()) => {
+                        self.advance();
+                        Some(l)
+                    }
+                    _ => None,
+                };
+                self.expect_punct(";")?;
+                if is_break {
+                    StmtKind::Break(label)
+                } else {
+                    StmtKind::Continue(label)
+                }
+            }
+            Some("return") => {
+                self.advance();
+                let value = if self.is_punct(";") {
+                    None
+                } else {
+                    Some(self.expr()?)
+                };
+                self.expect_punct(";")?;
+                StmtKind::Return(value)
+            }
+            Some("function") => {
+                return Err(self.unexpected("a statement (nested functions are not supported)"))
+            }
+            Some(w @ ("class" | "switch" | "try" | "throw" | "import" | "new")) => {
+                let msg = format!("`{w}` is not supported in this TypeScript subset");
+                return Err(Diagnostic::new(span.line, span.column, msg));
+            }
+            Some(label) if self.peek_at(1) == &Tok::Punct(":") && !RESERVED.contains(&label) => {
+                let label = label.to_string();
+                self.advance();
+                self.advance();
+                StmtKind::Labeled {
+                    label,
+                    body: Box::new(self.stmt()?),
+                }
+            }
+            _ if self.is_punct("{") => StmtKind::Block(self.block_body()?),
+            _ if self.eat_punct(";") => StmtKind::Empty,
+            _ => {
+                let e = self.expr()?;
+                self.expect_punct(";")?;
+                StmtKind::Expr(e)
+            }
+        };
+        Ok(Stmt { kind, span })
+    }
+
+    fn for_stmt(&mut self) -> PResult<StmtKind> {
+        self.advance();
+        self.expect_punct("(")?;
+        let init = if self.is_punct(";") {
+            None
+        } else if self.is_word("let") || self.is_word("const") || self.is_word("var") {
+            let span = self.span();
+            let d = self.var_decls(false)?;
+            Some(Box::new(Stmt {
+                kind: StmtKind::Var(d),
+                span,
+            }))
+        } else {
+            let span = self.span();
+            Some(Box::new(Stmt {
+                kind: StmtKind::Expr(self.expr()?),
+                span,
+            }))
+        };
+        if self.is_word("of") || self.is_word("in") {
+            return Err(self.unexpected("`;` (`for..of` and `for..in` are not supported)"));
+        }
+        self.expect_punct(";")?;
+        let cond = if self.is_punct(";") {
+            None
+        } else {
+            Some(self.expr()?)
+        };
+        self.expect_punct(";")?;
+        let update = if self.is_punct(")") {
+            None
+        } else {
+            Some(self.expr()?)
+        };
+        self.expect_punct(")")?;
+        Ok(StmtKind::For {
+            init,
+            cond,
+            update,
+            body: Box::new(self.stmt()?),
+        })
+    }
+
+    /// A full expression (the comma operator is not supported).
+    fn expr(&mut self) -> PResult<Expr> {
+        self.assignment()
+    }
+}
+
+mod expr;

@@ -1,0 +1,338 @@
+//! Expression parsing: assignment, conditional, binary operators by
+//! precedence, `as`, unary, postfix, calls and primaries.
+
+use super::{PResult, Parser, RESERVED};
+use crate::generator::error::Diagnostic;
+use crate::generator::ts::ast::{BinOp, Expr, ExprKind, TypeName, UnaryOp};
+use crate::generator::ts::lexer::{NumberLit, Tok};
+
+/// Binary operators with their precedence (higher binds tighter).
+fn binary_op(tok: &Tok) -> Option<(BinOp, u8)> {
+    let Tok::Punct(p) = tok else { return None };
+    Some(match *p {
+        "||" => (BinOp::Or, 1),
+        "&&" => (BinOp::And, 2),
+        "|" => (BinOp::BitOr, 3),
+        "^" => (BinOp::BitXor, 4),
+        "&" => (BinOp::BitAnd, 5),
+        "==" | "===" => (BinOp::Eq, 6),
+        "!=" | "!==" => (BinOp::Ne, 6),
+        "<" => (BinOp::Lt, 7),
+        "<=" => (BinOp::Le, 7),
+        ">" => (BinOp::Gt, 7),
+        ">=" => (BinOp::Ge, 7),
+        "<<" => (BinOp::Shl, 8),
+        ">>" => (BinOp::Shr, 8),
+        ">>>" => (BinOp::ShrU, 8),
+        "+" => (BinOp::Add, 9),
+        "-" => (BinOp::Sub, 9),
+        "*" => (BinOp::Mul, 10),
+        "/" => (BinOp::Div, 10),
+        "%" => (BinOp::Rem, 10),
+        _ => return None,
+    })
+}
+
+/// `as` binds like the relational operators.
+const AS_PRECEDENCE: u8 = 7;
+
+fn compound_op(p: &str) -> Option<Option<BinOp>> {
+    Some(match p {
+        "=" => None,
+        "+=" => Some(BinOp::Add),
+        "-=" => Some(BinOp::Sub),
+        "*=" => Some(BinOp::Mul),
+        "/=" => Some(BinOp::Div),
+        "%=" => Some(BinOp::Rem),
+        "&=" => Some(BinOp::BitAnd),
+        "|=" => Some(BinOp::BitOr),
+        "^=" => Some(BinOp::BitXor),
+        "<<=" => Some(BinOp::Shl),
+        ">>=" => Some(BinOp::Shr),
+        ">>>=" => Some(BinOp::ShrU),
+        _ => return None,
+    })
+}
+
+impl Parser {
+    pub(super) fn assignment(&mut self) -> PResult<Expr> {
+        self.enter()?;
+        let r = self.assignment_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn assignment_inner(&mut self) -> PResult<Expr> {
+        let lhs = self.conditional()?;
+        let Tok::Punct(p) = self.peek().clone() else {
+            return Ok(lhs);
+        };
+        if ["**=", "&&=", "||=", "??="].contains(&p) {
+            return Err(self.unexpected(&format!("an operator (`{p}` is not supported)")));
+        }
+        let Some(op) = compound_op(p) else {
+            return Ok(lhs);
+        };
+        let op_span = self.span();
+        let ExprKind::Ident(target) = lhs.kind else {
+            return Err(Diagnostic::new(
+                lhs.span.line,
+                lhs.span.column,
+                "invalid assignment target: only a variable can be assigned",
+            ));
+        };
+        self.advance();
+        let value = self.assignment()?;
+        Ok(Expr {
+            kind: ExprKind::Assign {
+                op,
+                target,
+                target_span: lhs.span,
+                value: Box::new(value),
+            },
+            span: op_span,
+        })
+    }
+
+    fn conditional(&mut self) -> PResult<Expr> {
+        let cond = self.binary(1)?;
+        if !self.is_punct("?") {
+            return Ok(cond);
+        }
+        let span = self.span();
+        self.advance();
+        let then = self.assignment()?;
+        self.expect_punct(":")?;
+        let otherwise = self.assignment()?;
+        Ok(Expr {
+            kind: ExprKind::Conditional {
+                cond: Box::new(cond),
+                then: Box::new(then),
+                otherwise: Box::new(otherwise),
+            },
+            span,
+        })
+    }
+
+    /// Each operator of a chain like `a + b + c` nests the tree one level
+    /// deeper, so each counts towards [`MAX_DEPTH`](super::MAX_DEPTH).
+    fn binary(&mut self, min: u8) -> PResult<Expr> {
+        let saved = self.depth;
+        let r = self.binary_chain(min);
+        self.depth = saved;
+        r
+    }
+
+    fn binary_chain(&mut self, min: u8) -> PResult<Expr> {
+        let mut lhs = self.unary()?;
+        loop {
+            self.enter()?;
+            if self.is_word("as") && AS_PRECEDENCE >= min {
+                let span = self.span();
+                self.advance();
+                let tspan = self.span();
+                let Tok::Ident(name) = self.peek().clone() else {
+                    return Err(self.unexpected("a type after `as`"));
+                };
+                self.advance();
+                lhs = Expr {
+                    kind: ExprKind::Cast {
+                        value: Box::new(lhs),
+                        ty: TypeName { name, span: tspan },
+                    },
+                    span,
+                };
+                continue;
+            }
+            if self.is_punct("**") {
+                return Err(self.unexpected("an operator (`**` is not supported)"));
+            }
+            let Some((op, prec)) = binary_op(self.peek()) else {
+                return Ok(lhs);
+            };
+            if prec < min {
+                return Ok(lhs);
+            }
+            let span = self.span();
+            self.advance();
+            let rhs = self.binary(prec + 1);
+            lhs = Expr {
+                kind: ExprKind::Binary {
+                    op,
+                    lhs: Box::new(lhs),
+                    rhs: Box::new(rhs?),
+                },
+                span,
+            };
+        }
+    }
+
+    fn unary(&mut self) -> PResult<Expr> {
+        let span = self.span();
+        let op = match self.peek() {
+            Tok::Punct("-") => Some(UnaryOp::Neg),
+            Tok::Punct("+") => Some(UnaryOp::Plus),
+            Tok::Punct("!") => Some(UnaryOp::Not),
+            Tok::Punct("~") => Some(UnaryOp::BitNot),
+            _ => None,
+        };
+        if let Some(op) = op {
+            self.advance();
+            self.enter()?;
+            let operand = self.unary();
+            self.depth -= 1;
+            return Ok(Expr {
+                kind: ExprKind::Unary {
+                    op,
+                    operand: Box::new(operand?),
+                },
+                span,
+            });
+        }
+        if self.is_punct("++") || self.is_punct("--") {
+            let increment = self.is_punct("++");
+            self.advance();
+            let (target, _) = self.ident("a variable after `++`/`--`")?;
+            return Ok(Expr {
+                kind: ExprKind::Update {
+                    increment,
+                    prefix: true,
+                    target,
+                },
+                span,
+            });
+        }
+        self.postfix()
+    }
+
+    fn postfix(&mut self) -> PResult<Expr> {
+        let saved = self.depth;
+        let r = self.postfix_chain();
+        self.depth = saved;
+        r
+    }
+
+    fn postfix_chain(&mut self) -> PResult<Expr> {
+        let mut e = self.primary()?;
+        loop {
+            self.enter()?;
+            if self.is_punct("(") {
+                let span = e.span;
+                self.advance();
+                let mut args = Vec::new();
+                while !self.is_punct(")") {
+                    args.push(self.assignment()?);
+                    if !self.eat_punct(",") {
+                        break;
+                    }
+                }
+                self.expect_punct(")")?;
+                e = Expr {
+                    kind: ExprKind::Call {
+                        callee: Box::new(e),
+                        args,
+                    },
+                    span,
+                };
+            } else if self.is_punct("++") || self.is_punct("--") {
+                let increment = self.is_punct("++");
+                let ExprKind::Ident(target) = e.kind else {
+                    return Err(self.unexpected("`;` (`++`/`--` apply only to a variable)"));
+                };
+                self.advance();
+                e = Expr {
+                    kind: ExprKind::Update {
+                        increment,
+                        prefix: false,
+                        target,
+                    },
+                    span: e.span,
+                };
+            } else if self.is_punct("[") {
+                return Err(self.unexpected("an operator (arrays and indexing are not supported)"));
+            } else {
+                return Ok(e);
+            }
+        }
+    }
+
+    fn primary(&mut self) -> PResult<Expr> {
+        let span = self.span();
+        let kind = match self.peek().clone() {
+            Tok::Number(NumberLit::Int(n)) => ExprKind::Int(n),
+            Tok::Number(NumberLit::Float(f)) => ExprKind::Float(f),
+            Tok::Ident(w) if w == "true" || w == "false" => ExprKind::Bool(w == "true"),
+            Tok::Ident(w) if !RESERVED.contains(&w.as_str()) => {
+                self.advance();
+                if self.eat_punct(".") {
+                    let (property, _) = self.ident("a property name after `.`")?;
+                    return Ok(Expr {
+                        kind: ExprKind::Member { object: w, property },
+                        span,
+                    });
+                }
+                return Ok(Expr {
+                    kind: ExprKind::Ident(w),
+                    span,
+                });
+            }
+            Tok::Punct("(") => {
+                self.advance();
+                self.enter()?;
+                let e = self.expr();
+                self.depth -= 1;
+                let mut e = e?;
+                self.expect_punct(")")?;
+                // Keep the position of the parenthesis for messages about the group.
+                e.span = span;
+                return Ok(e);
+            }
+            _ => return Err(self.unexpected("an expression")),
+        };
+        self.advance();
+        Ok(Expr { kind, span })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::generator::ts::ast::{BinOp, ExprKind, Item, StmtKind};
+    use crate::generator::ts::parser::{parse_expression, parse_program};
+
+    #[test]
+    fn precedence() {
+        let e = parse_expression("1 + 2 * 3 < 4 && x").unwrap();
+        let ExprKind::Binary {
+            op: BinOp::And, lhs, ..
+        } = e.kind
+        else {
+            panic!("expected &&")
+        };
+        let ExprKind::Binary {
+            op: BinOp::Lt, lhs, ..
+        } = lhs.kind
+        else {
+            panic!("expected <")
+        };
+        assert!(matches!(lhs.kind, ExprKind::Binary { op: BinOp::Add, .. }));
+    }
+
+    #[test]
+    fn program_items() {
+        let p = parse_program(
+            "export function f(a: i32): i32 { outer: for (;;) { break outer; } return a; } const g = 1;",
+        )
+        .unwrap();
+        assert_eq!(p.items.len(), 2);
+        let Item::Function(f) = &p.items[0] else { panic!() };
+        assert!(matches!(f.body[0].kind, StmtKind::Labeled { .. }));
+    }
+
+    #[test]
+    fn errors_point_at_the_token() {
+        let e = parse_program("function f( {").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 13));
+        let e = parse_expression("(".repeat(1000).as_str()).unwrap_err();
+        assert!(e.message.contains("nested too deeply"));
+    }
+}

@@ -1,0 +1,509 @@
+//! Type checker: resolves names and types, infers `let`/`const` types from
+//! their initializers, inserts implicit conversions and lowers the syntax tree
+//! to the typed [`ir`](super::ir). AssemblyScript's rules are the reference.
+
+use std::collections::{HashMap, HashSet};
+
+use super::ast::{self, Item, Span, Stmt, StmtKind};
+use super::ir::{LabelId, TExprKind, TFunction, TGlobal, TProgram, TStmt, Type};
+use crate::generator::error::Diagnostic;
+
+mod convert;
+mod expr;
+mod stmt;
+
+use convert::{coerce, zero};
+use stmt::terminates;
+
+type CResult<T> = Result<T, Diagnostic>;
+
+fn err(span: Span, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(span.line, span.column, message)
+}
+
+/// Resolves a written type name.
+pub(super) fn resolve_type(t: &ast::TypeName) -> CResult<Type> {
+    Ok(match t.name.as_str() {
+        "i32" => Type::I32,
+        "i64" => Type::I64,
+        "f32" => Type::F32,
+        "f64" | "number" => Type::F64,
+        "bool" | "boolean" => Type::Bool,
+        "void" => Type::Void,
+        other => {
+            return Err(err(
+                t.span,
+                format!("unknown type `{other}`; the subset has i32, i64, f32, f64 (or number), bool (or boolean) and void"),
+            ))
+        }
+    })
+}
+
+/// A function's signature, known before any body is checked so that calls
+/// may come in any order.
+#[derive(Debug, Clone)]
+struct Signature {
+    index: u32,
+    params: Vec<Type>,
+    result: Type,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct GlobalInfo {
+    index: u32,
+    ty: Type,
+    constant: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct LocalVar {
+    index: u32,
+    ty: Type,
+    constant: bool,
+    span: Span,
+}
+
+#[derive(Debug, Clone)]
+struct LabelFrame {
+    name: Option<String>,
+    id: LabelId,
+    is_loop: bool,
+}
+
+/// Names visible to the whole program.
+struct ModuleScope {
+    functions: HashMap<String, Signature>,
+    globals: HashMap<String, GlobalInfo>,
+}
+
+/// State while checking one function body.
+struct FnCtx<'m> {
+    module: &'m ModuleScope,
+    globals: HashMap<String, GlobalInfo>,
+    scopes: Vec<HashMap<String, LocalVar>>,
+    locals: Vec<Type>,
+    params: usize,
+    result: Type,
+    labels: Vec<LabelFrame>,
+    next_label: LabelId,
+    uses_random: bool,
+    /// Locals whose value is read somewhere.
+    reads: HashSet<u32>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// What checking one function produced besides errors.
+struct CheckedFunction {
+    function: TFunction,
+    uses_random: bool,
+    warnings: Vec<Diagnostic>,
+}
+
+/// Checks a parsed program.
+///
+/// # Errors
+/// Every error found: one per function at most, plus declaration errors.
+pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut module = ModuleScope {
+        functions: HashMap::new(),
+        globals: HashMap::new(),
+    };
+    let functions: Vec<&ast::Function> = program
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Function(f) => Some(f),
+            Item::Global(_) => None,
+        })
+        .collect();
+    for (index, f) in functions.iter().enumerate() {
+        match signature(f, index as u32) {
+            Ok(sig) => {
+                if f.name.starts_with("__") {
+                    errors.push(err(
+                        f.span,
+                        "names starting with `__` are reserved for the compiler",
+                    ));
+                } else if module.functions.insert(f.name.clone(), sig).is_some() {
+                    errors.push(err(f.span, format!("duplicate function `{}`", f.name)));
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+
+    // Globals, in order: an initializer sees only the globals declared before it.
+    let mut globals = Vec::new();
+    let mut start = FnCtx::new(&module, 0, Type::Void);
+    let mut start_body = Vec::new();
+    let mut declared: Vec<(String, GlobalInfo)> = Vec::new();
+    for item in &program.items {
+        let Item::Global(decl) = item else { continue };
+        match global(&mut start, decl, globals.len() as u32, &declared) {
+            Ok((g, init)) => {
+                let info = GlobalInfo {
+                    index: globals.len() as u32,
+                    ty: g.ty,
+                    constant: decl.constant,
+                };
+                if module.functions.contains_key(&decl.name) || declared.iter().any(|(n, _)| n == &decl.name)
+                {
+                    errors.push(err(
+                        decl.span,
+                        format!("duplicate declaration of `{}`", decl.name),
+                    ));
+                    continue;
+                }
+                if decl.name.starts_with("__") {
+                    errors.push(err(
+                        decl.span,
+                        "names starting with `__` are reserved for the compiler",
+                    ));
+                    continue;
+                }
+                declared.push((decl.name.clone(), info));
+                start_body.extend(init);
+                globals.push(g);
+            }
+            Err(e) => {
+                errors.push(e);
+                break;
+            }
+        }
+    }
+    let start_locals = start.locals.clone();
+    let mut uses_random = start.uses_random;
+    module.globals = declared.into_iter().collect();
+
+    let mut checked = Vec::new();
+    let mut warnings = Vec::new();
+    for f in &functions {
+        let Some(sig) = module.functions.get(&f.name) else {
+            continue;
+        };
+        match function(&module, f, sig) {
+            Ok(c) => {
+                uses_random |= c.uses_random;
+                warnings.extend(c.warnings);
+                checked.push(c.function);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let start = (!start_body.is_empty()).then(|| TFunction {
+        name: "__start".to_string(),
+        exported: false,
+        params: Vec::new(),
+        result: Type::Void,
+        locals: start_locals,
+        body: start_body,
+    });
+    warnings.sort_by_key(|d: &Diagnostic| (d.line, d.column));
+    Ok(TProgram {
+        functions: checked,
+        globals,
+        start,
+        uses_random,
+        warnings,
+    })
+}
+
+/// Where `name` is read or written inside `e`, if anywhere: a declaration's
+/// own initializer must not use it (TypeScript's temporal dead zone).
+fn mention(e: &ast::Expr, name: &str) -> Option<Span> {
+    use ast::ExprKind as K;
+    match &e.kind {
+        K::Ident(n) | K::Update { target: n, .. } if n == name => Some(e.span),
+        K::Assign {
+            target, target_span, ..
+        } if target == name => Some(*target_span),
+        K::Assign { value, .. } => mention(value, name),
+        K::Binary { lhs, rhs, .. } => mention(lhs, name).or_else(|| mention(rhs, name)),
+        K::Unary { operand, .. } => mention(operand, name),
+        K::Cast { value, .. } => mention(value, name),
+        K::Conditional {
+            cond,
+            then,
+            otherwise,
+        } => mention(cond, name)
+            .or_else(|| mention(then, name))
+            .or_else(|| mention(otherwise, name)),
+        K::Call { callee, args } => {
+            mention(callee, name).or_else(|| args.iter().find_map(|a| mention(a, name)))
+        }
+        _ => None,
+    }
+}
+
+fn contains_value_return(stmts: &[Stmt]) -> bool {
+    stmts.iter().any(|s| match &s.kind {
+        StmtKind::Return(v) => v.is_some(),
+        StmtKind::Block(b) => contains_value_return(b),
+        StmtKind::If { then, otherwise, .. } => {
+            contains_value_return(std::slice::from_ref(then))
+                || otherwise
+                    .as_ref()
+                    .is_some_and(|o| contains_value_return(std::slice::from_ref(o)))
+        }
+        StmtKind::While { body, .. }
+        | StmtKind::DoWhile { body, .. }
+        | StmtKind::For { body, .. }
+        | StmtKind::Labeled { body, .. } => contains_value_return(std::slice::from_ref(body)),
+        _ => false,
+    })
+}
+
+fn signature(f: &ast::Function, index: u32) -> CResult<Signature> {
+    let mut params = Vec::new();
+    for p in &f.params {
+        let Some(t) = &p.ty else {
+            return Err(err(
+                p.span,
+                format!(
+                    "parameter `{}` needs a type annotation, e.g. `{}: i32`",
+                    p.name, p.name
+                ),
+            ));
+        };
+        let ty = resolve_type(t)?;
+        if ty == Type::Void {
+            return Err(err(t.span, "a parameter cannot be `void`"));
+        }
+        params.push(ty);
+    }
+    let result = match &f.result {
+        Some(t) => resolve_type(t)?,
+        None if contains_value_return(&f.body) => {
+            return Err(err(
+                f.span,
+                format!(
+                    "function `{}` returns a value: declare its result type, e.g. `): i32`",
+                    f.name
+                ),
+            ))
+        }
+        None => Type::Void,
+    };
+    Ok(Signature {
+        index,
+        params,
+        result,
+    })
+}
+
+fn global(
+    ctx: &mut FnCtx<'_>,
+    decl: &ast::VarDecl,
+    index: u32,
+    visible: &[(String, GlobalInfo)],
+) -> CResult<(TGlobal, Option<TStmt>)> {
+    // An initializer sees only the globals declared before it.
+    ctx.globals = visible.iter().cloned().collect();
+    let (ty, init) = ctx.typed_initializer(decl)?;
+    let zero_init = zero(ty).ok_or_else(|| err(decl.span, "a variable cannot be `void`"))?;
+    let (init, stmt) = match init {
+        Some(e) => match e.kind {
+            TExprKind::Const(c) => (c, None),
+            _ => (zero_init, Some(e)),
+        },
+        None => (zero_init, None),
+    };
+    let g = TGlobal {
+        name: decl.name.clone(),
+        exported: decl.exported,
+        // A `const` computed by the start function is still written once.
+        mutable: !decl.constant || stmt.is_some(),
+        ty,
+        init,
+    };
+    let stmt = stmt.map(|value| {
+        TStmt::Expr(super::ir::TExpr {
+            kind: TExprKind::SetGlobal {
+                index,
+                value: Box::new(value),
+                keep: false,
+            },
+            ty: Type::Void,
+        })
+    });
+    Ok((g, stmt))
+}
+
+fn function(module: &ModuleScope, f: &ast::Function, sig: &Signature) -> CResult<CheckedFunction> {
+    let mut ctx = FnCtx::new(module, sig.params.len(), sig.result);
+    for (p, ty) in f.params.iter().zip(&sig.params) {
+        ctx.declare(&p.name, p.span, *ty, false)?;
+    }
+    let body = ctx.stmts(&f.body)?;
+    if let Some(scope) = ctx.scopes.pop() {
+        ctx.warn_unread(scope);
+    }
+    if sig.result != Type::Void && !terminates(&body) {
+        return Err(err(
+            f.end,
+            format!(
+                "function `{}` must return a `{}` on every path: add a `return` before this `}}`",
+                f.name,
+                sig.result.name()
+            ),
+        ));
+    }
+    let params = f
+        .params
+        .iter()
+        .map(|p| p.name.clone())
+        .zip(sig.params.iter().copied())
+        .collect();
+    Ok(CheckedFunction {
+        function: TFunction {
+            name: f.name.clone(),
+            exported: f.exported,
+            params,
+            result: sig.result,
+            locals: ctx.locals[ctx.params..].to_vec(),
+            body,
+        },
+        uses_random: ctx.uses_random,
+        warnings: ctx.warnings,
+    })
+}
+
+impl<'m> FnCtx<'m> {
+    fn new(module: &'m ModuleScope, params: usize, result: Type) -> Self {
+        Self {
+            module,
+            globals: module.globals.clone(),
+            scopes: vec![HashMap::new()],
+            // Parameters become locals 0.. when `function` declares them.
+            params,
+            locals: Vec::new(),
+            result,
+            labels: Vec::new(),
+            next_label: 0,
+            uses_random: false,
+            reads: HashSet::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn declare(&mut self, name: &str, span: Span, ty: Type, constant: bool) -> CResult<u32> {
+        if name.starts_with("__") {
+            return Err(err(
+                span,
+                "names starting with `__` are reserved for the compiler",
+            ));
+        }
+        let index = self.locals.len() as u32;
+        // `scopes` always holds the function's own scope.
+        let scope = self
+            .scopes
+            .last_mut()
+            .ok_or_else(|| err(span, "internal: no scope"))?;
+        if scope.contains_key(name) {
+            return Err(err(span, format!("`{name}` is already declared in this scope")));
+        }
+        scope.insert(
+            name.to_string(),
+            LocalVar {
+                index,
+                ty,
+                constant,
+                span,
+            },
+        );
+        self.locals.push(ty);
+        Ok(index)
+    }
+
+    fn lookup_local(&self, name: &str) -> Option<LocalVar> {
+        self.scopes.iter().rev().find_map(|s| s.get(name).copied())
+    }
+
+    fn scoped<T>(&mut self, f: impl FnOnce(&mut Self) -> CResult<T>) -> CResult<T> {
+        self.scopes.push(HashMap::new());
+        let r = f(self);
+        if let Some(scope) = self.scopes.pop() {
+            self.warn_unread(scope);
+        }
+        r
+    }
+
+    /// Warns about the variables of a closed scope that are never read (as
+    /// TypeScript's `noUnusedLocals`; parameters and `_names` are exempt).
+    fn warn_unread(&mut self, scope: HashMap<String, LocalVar>) {
+        for (name, v) in scope {
+            if (v.index as usize) >= self.params && !name.starts_with('_') && !self.reads.contains(&v.index) {
+                self.warnings.push(err(
+                    v.span,
+                    format!("`{name}` is declared but its value is never read"),
+                ));
+            }
+        }
+    }
+
+    /// The type and checked initializer of a declaration.
+    fn typed_initializer(&mut self, d: &ast::VarDecl) -> CResult<(Type, Option<super::ir::TExpr>)> {
+        let declared = d.ty.as_ref().map(resolve_type).transpose()?;
+        if declared == Some(Type::Void) {
+            return Err(err(d.span, "a variable cannot be `void`"));
+        }
+        match (&d.init, declared) {
+            (None, None) => Err(err(
+                d.span,
+                format!("`{}` needs a type annotation or an initializer", d.name),
+            )),
+            (None, Some(_)) if d.constant => {
+                Err(err(d.span, format!("`const {}` needs an initializer", d.name)))
+            }
+            (None, Some(t)) => Ok((t, None)),
+            (Some(init), declared) => {
+                if let Some(span) = mention(init, &d.name) {
+                    return Err(err(
+                        span,
+                        format!("`{}` is used before its declaration is complete", d.name),
+                    ));
+                }
+                let e = self.expr(init, declared)?;
+                let e = match declared {
+                    Some(t) => coerce(e, t, init.span)?,
+                    None => e,
+                };
+                if e.ty == Type::Void {
+                    return Err(err(
+                        init.span,
+                        "this expression is `void` and has no value to store",
+                    ));
+                }
+                Ok((e.ty, Some(e)))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_program;
+    use crate::generator::ts::parser::parse_program;
+
+    fn check_err(src: &str) -> (u32, u32, String) {
+        let p = parse_program(src).unwrap();
+        let e = check_program(&p).unwrap_err();
+        (e[0].line, e[0].column, e[0].message.clone())
+    }
+
+    #[test]
+    fn infers_and_reports() {
+        let p = parse_program("export function f(): f64 { let x = 1; let y = 2.5; return x + y; }").unwrap();
+        let t = check_program(&p).unwrap();
+        assert_eq!(t.functions[0].locals.len(), 2);
+        let (l, c, m) = check_err("function f(): i32 {\n  let x: f64 = 1.5;\n  return x;\n}");
+        assert_eq!((l, c), (3, 10));
+        assert!(m.contains("as i32"), "{m}");
+        let (l, c, _) = check_err("function f(): i32 {\n  if (true) { return 1; }\n}");
+        assert_eq!((l, c), (3, 1));
+    }
+}

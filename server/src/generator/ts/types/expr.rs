@@ -1,0 +1,560 @@
+//! Expression checking: literals, variables, operators, assignments, calls,
+//! `Math`, conditionals and casts.
+
+use wasm_encoder::{Ieee32, Ieee64, Instruction as I};
+
+use super::convert::{bool_as_i32, cast, coerce, condition, constant, float_literal, int_literal};
+use super::{err, resolve_type, CResult, FnCtx};
+use crate::generator::ts::ast::{BinOp, Expr, ExprKind, Span, UnaryOp};
+use crate::generator::ts::ir::{Callee, TExpr, TExprKind, Type};
+
+fn binary(instr: I<'static>, lhs: TExpr, rhs: TExpr, ty: Type) -> TExpr {
+    TExpr {
+        kind: TExprKind::Binary {
+            instr,
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        },
+        ty,
+    }
+}
+
+fn unary(instr: I<'static>, operand: TExpr, ty: Type) -> TExpr {
+    TExpr {
+        kind: TExprKind::Unary {
+            instr,
+            operand: Box::new(operand),
+        },
+        ty,
+    }
+}
+
+/// A literal, possibly negated: its value may take the type of the other operand.
+fn is_literal(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Int(_) | ExprKind::Float(_) => true,
+        ExprKind::Unary {
+            op: UnaryOp::Neg | UnaryOp::Plus,
+            operand,
+        } => is_literal(operand),
+        _ => false,
+    }
+}
+
+fn op_name(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "+",
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        BinOp::Div => "/",
+        BinOp::Rem => "%",
+        BinOp::BitAnd => "&",
+        BinOp::BitOr => "|",
+        BinOp::BitXor => "^",
+        BinOp::Shl => "<<",
+        BinOp::Shr => ">>",
+        BinOp::ShrU => ">>>",
+        BinOp::Eq => "==",
+        BinOp::Ne => "!=",
+        BinOp::Lt => "<",
+        BinOp::Le => "<=",
+        BinOp::Gt => ">",
+        BinOp::Ge => ">=",
+        BinOp::And => "&&",
+        BinOp::Or => "||",
+    }
+}
+
+/// The wasm instruction for `op` on operands of `ty` (after conversion to a
+/// common type), or `None` when the operator does not apply to the type.
+fn instruction(op: BinOp, ty: Type) -> Option<I<'static>> {
+    use BinOp::*;
+    use Type::*;
+    Some(match (op, ty) {
+        (Add, I32) => I::I32Add,
+        (Sub, I32) => I::I32Sub,
+        (Mul, I32) => I::I32Mul,
+        (Div, I32) => I::I32DivS,
+        (Rem, I32) => I::I32RemS,
+        (BitAnd, I32 | Bool) => I::I32And,
+        (BitOr, I32 | Bool) => I::I32Or,
+        (BitXor, I32 | Bool) => I::I32Xor,
+        (Shl, I32) => I::I32Shl,
+        (Shr, I32) => I::I32ShrS,
+        (ShrU, I32) => I::I32ShrU,
+        (Eq, I32 | Bool) => I::I32Eq,
+        (Ne, I32 | Bool) => I::I32Ne,
+        (Lt, I32) => I::I32LtS,
+        (Le, I32) => I::I32LeS,
+        (Gt, I32) => I::I32GtS,
+        (Ge, I32) => I::I32GeS,
+        (Add, I64) => I::I64Add,
+        (Sub, I64) => I::I64Sub,
+        (Mul, I64) => I::I64Mul,
+        (Div, I64) => I::I64DivS,
+        (Rem, I64) => I::I64RemS,
+        (BitAnd, I64) => I::I64And,
+        (BitOr, I64) => I::I64Or,
+        (BitXor, I64) => I::I64Xor,
+        (Shl, I64) => I::I64Shl,
+        (Shr, I64) => I::I64ShrS,
+        (ShrU, I64) => I::I64ShrU,
+        (Eq, I64) => I::I64Eq,
+        (Ne, I64) => I::I64Ne,
+        (Lt, I64) => I::I64LtS,
+        (Le, I64) => I::I64LeS,
+        (Gt, I64) => I::I64GtS,
+        (Ge, I64) => I::I64GeS,
+        (Add, F32) => I::F32Add,
+        (Sub, F32) => I::F32Sub,
+        (Mul, F32) => I::F32Mul,
+        (Div, F32) => I::F32Div,
+        (Eq, F32) => I::F32Eq,
+        (Ne, F32) => I::F32Ne,
+        (Lt, F32) => I::F32Lt,
+        (Le, F32) => I::F32Le,
+        (Gt, F32) => I::F32Gt,
+        (Ge, F32) => I::F32Ge,
+        (Add, F64) => I::F64Add,
+        (Sub, F64) => I::F64Sub,
+        (Mul, F64) => I::F64Mul,
+        (Div, F64) => I::F64Div,
+        (Eq, F64) => I::F64Eq,
+        (Ne, F64) => I::F64Ne,
+        (Lt, F64) => I::F64Lt,
+        (Le, F64) => I::F64Le,
+        (Gt, F64) => I::F64Gt,
+        (Ge, F64) => I::F64Ge,
+        _ => return None,
+    })
+}
+
+fn is_comparison(op: BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+    )
+}
+
+/// The constant 1 of `ty`, for `++`/`--`.
+fn one(ty: Type) -> TExpr {
+    match ty {
+        Type::I64 => constant(I::I64Const(1), ty),
+        Type::F32 => constant(I::F32Const(Ieee32::from(1.0f32)), ty),
+        Type::F64 => constant(I::F64Const(Ieee64::from(1.0f64)), ty),
+        _ => constant(I::I32Const(1), ty),
+    }
+}
+
+/// A variable an assignment can name.
+enum Place {
+    Local(u32),
+    Global(u32),
+}
+
+impl FnCtx<'_> {
+    /// Checks `e`; `hint` is the type the context expects, which literals adopt.
+    pub(super) fn expr(&mut self, e: &Expr, hint: Option<Type>) -> CResult<TExpr> {
+        match &e.kind {
+            ExprKind::Int(v) => int_literal(i128::from(*v), hint, e.span),
+            ExprKind::Float(f) => {
+                if hint.is_some_and(Type::is_integer) {
+                    // An integer context does not make a fraction an integer:
+                    // keep it f64 and let the caller report the mismatch.
+                    return Ok(float_literal(*f, None));
+                }
+                Ok(float_literal(*f, hint))
+            }
+            ExprKind::Bool(b) => Ok(constant(I::I32Const(i32::from(*b)), Type::Bool)),
+            ExprKind::Ident(name) => {
+                let v = self.read(name, e.span)?;
+                if let TExprKind::Local(index) = v.kind {
+                    self.reads.insert(index);
+                }
+                Ok(v)
+            }
+            ExprKind::Member { object, property } => self.member(object, property, e.span),
+            ExprKind::Unary { op, operand } => self.unary(*op, operand, hint, e.span),
+            ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, hint, e.span),
+            ExprKind::Assign {
+                op,
+                target,
+                target_span,
+                value,
+            } => self.assign(*op, target, *target_span, value, true),
+            ExprKind::Update {
+                increment,
+                prefix,
+                target,
+            } => self.update(*increment, *prefix, target, e.span, true),
+            ExprKind::Conditional {
+                cond,
+                then,
+                otherwise,
+            } => {
+                let c = self.expr(cond, Some(Type::Bool))?;
+                let c = condition(c, cond.span)?;
+                let (t, o) = self.pair(then, otherwise, hint)?;
+                let ty = self.common_type(t.ty, o.ty, e.span, "?:")?;
+                let t = coerce(t, ty, then.span)?;
+                let o = coerce(o, ty, otherwise.span)?;
+                Ok(TExpr {
+                    kind: TExprKind::Conditional {
+                        cond: Box::new(c),
+                        then: Box::new(t),
+                        otherwise: Box::new(o),
+                    },
+                    ty,
+                })
+            }
+            ExprKind::Call { callee, args } => self.call(callee, args, e.span),
+            ExprKind::Cast { value, ty } => {
+                let to = resolve_type(ty)?;
+                let v = self.expr(value, Some(to))?;
+                cast(v, to, e.span)
+            }
+        }
+    }
+
+    /// Checks an expression evaluated only for its effect (a statement):
+    /// assignments and updates then leave no value behind.
+    pub(super) fn effect(&mut self, e: &Expr) -> CResult<TExpr> {
+        match &e.kind {
+            ExprKind::Assign {
+                op,
+                target,
+                target_span,
+                value,
+            } => self.assign(*op, target, *target_span, value, false),
+            ExprKind::Update {
+                increment, target, ..
+            } => self.update(*increment, true, target, e.span, false),
+            _ => self.expr(e, None),
+        }
+    }
+
+    /// Checks two operands, the literal one last so that it takes the other's type.
+    fn pair(&mut self, a: &Expr, b: &Expr, hint: Option<Type>) -> CResult<(TExpr, TExpr)> {
+        if is_literal(a) && !is_literal(b) {
+            let tb = self.expr(b, hint)?;
+            let ta = self.expr(a, Some(tb.ty))?;
+            Ok((ta, tb))
+        } else {
+            let ta = self.expr(a, hint)?;
+            let tb = self.expr(b, Some(ta.ty))?;
+            Ok((ta, tb))
+        }
+    }
+
+    fn common_type(&self, a: Type, b: Type, span: Span, op: &str) -> CResult<Type> {
+        if super::convert::implicitly_converts(b, a) {
+            Ok(a)
+        } else if super::convert::implicitly_converts(a, b) {
+            Ok(b)
+        } else {
+            Err(err(
+                span,
+                format!(
+                    "operator `{op}` cannot combine `{}` and `{}`: convert one side with `as`",
+                    a.name(),
+                    b.name()
+                ),
+            ))
+        }
+    }
+
+    fn place(&self, name: &str, span: Span) -> CResult<(Place, Type)> {
+        if let Some(l) = self.lookup_local(name) {
+            if l.constant {
+                return Err(err(
+                    span,
+                    format!("cannot assign to `{name}` because it is a constant"),
+                ));
+            }
+            return Ok((Place::Local(l.index), l.ty));
+        }
+        if let Some(g) = self.globals.get(name) {
+            if g.constant {
+                return Err(err(
+                    span,
+                    format!("cannot assign to `{name}` because it is a constant"),
+                ));
+            }
+            return Ok((Place::Global(g.index), g.ty));
+        }
+        Err(self.unknown(name, span))
+    }
+
+    fn unknown(&self, name: &str, span: Span) -> crate::generator::error::Diagnostic {
+        if self.module.functions.contains_key(name) {
+            err(span, format!("`{name}` is a function; call it as `{name}(...)`"))
+        } else {
+            err(span, format!("cannot find name `{name}`"))
+        }
+    }
+
+    fn read(&self, name: &str, span: Span) -> CResult<TExpr> {
+        if let Some(l) = self.lookup_local(name) {
+            return Ok(TExpr {
+                kind: TExprKind::Local(l.index),
+                ty: l.ty,
+            });
+        }
+        if let Some(g) = self.globals.get(name) {
+            return Ok(TExpr {
+                kind: TExprKind::Global(g.index),
+                ty: g.ty,
+            });
+        }
+        Err(self.unknown(name, span))
+    }
+
+    fn store(place: Place, value: TExpr, want_value: bool) -> TExpr {
+        let ty = if want_value { value.ty } else { Type::Void };
+        let kind = match place {
+            Place::Local(index) => TExprKind::SetLocal {
+                index,
+                value: Box::new(value),
+                tee: want_value,
+            },
+            Place::Global(index) => TExprKind::SetGlobal {
+                index,
+                value: Box::new(value),
+                keep: want_value,
+            },
+        };
+        TExpr { kind, ty }
+    }
+
+    fn assign(
+        &mut self,
+        op: Option<BinOp>,
+        target: &str,
+        span: Span,
+        value: &Expr,
+        want_value: bool,
+    ) -> CResult<TExpr> {
+        let (place, ty) = self.place(target, span)?;
+        let new = match op {
+            None => {
+                let v = self.expr(value, Some(ty))?;
+                coerce(v, ty, value.span)?
+            }
+            Some(op) => {
+                let current = self.read(target, span)?;
+                let rhs = self.expr(value, Some(ty))?;
+                let combined = self.combine(op, current, rhs, span, value.span)?;
+                coerce(combined, ty, value.span)?
+            }
+        };
+        Ok(Self::store(place, new, want_value))
+    }
+
+    fn update(
+        &mut self,
+        increment: bool,
+        prefix: bool,
+        target: &str,
+        span: Span,
+        want_value: bool,
+    ) -> CResult<TExpr> {
+        let (place, ty) = self.place(target, span)?;
+        if !(ty.is_integer() || ty.is_float()) {
+            return Err(err(
+                span,
+                format!(
+                    "`++`/`--` need a numeric variable, but `{target}` is `{}`",
+                    ty.name()
+                ),
+            ));
+        }
+        let op = if increment { BinOp::Add } else { BinOp::Sub };
+        let current = self.read(target, span)?;
+        let instr = instruction(op, ty).ok_or_else(|| err(span, "internal: no add instruction"))?;
+        let new = binary(instr, current.clone(), one(ty), ty);
+        if want_value {
+            if let Place::Local(index) = &place {
+                let index = *index;
+                self.reads.insert(index);
+            }
+        }
+        if prefix || !want_value {
+            return Ok(Self::store(place, new, want_value));
+        }
+        Ok(TExpr {
+            kind: TExprKind::ValueThen {
+                value: Box::new(current),
+                effect: Box::new(Self::store(place, new, false)),
+            },
+            ty,
+        })
+    }
+
+    fn unary(&mut self, op: UnaryOp, operand: &Expr, hint: Option<Type>, span: Span) -> CResult<TExpr> {
+        if op == UnaryOp::Neg {
+            if let ExprKind::Int(v) = operand.kind {
+                return int_literal(-i128::from(v), hint, span);
+            }
+        }
+        let v = self.expr(operand, hint)?;
+        match op {
+            UnaryOp::Not => {
+                let c = condition(v, operand.span)?;
+                Ok(unary(I::I32Eqz, c, Type::Bool))
+            }
+            UnaryOp::Plus | UnaryOp::Neg | UnaryOp::BitNot => {
+                let v = bool_as_i32(v);
+                let ty = v.ty;
+                match (op, ty) {
+                    (_, Type::Void) => Err(err(span, "a unary operator needs a value, but this is `void`")),
+                    (UnaryOp::Plus, _) => Ok(v),
+                    (UnaryOp::Neg, Type::F32) => Ok(unary(I::F32Neg, v, ty)),
+                    (UnaryOp::Neg, Type::F64) => Ok(unary(I::F64Neg, v, ty)),
+                    (UnaryOp::Neg, Type::I32) => Ok(binary(I::I32Sub, constant(I::I32Const(0), ty), v, ty)),
+                    (UnaryOp::Neg, _) => Ok(binary(I::I64Sub, constant(I::I64Const(0), ty), v, ty)),
+                    (_, Type::I32) => Ok(binary(I::I32Xor, v, constant(I::I32Const(-1), ty), ty)),
+                    (_, Type::I64) => Ok(binary(I::I64Xor, v, constant(I::I64Const(-1), ty), ty)),
+                    _ => Err(err(
+                        span,
+                        format!(
+                            "`~` needs an integer operand, not `{}`: cast with `as i32`",
+                            ty.name()
+                        ),
+                    )),
+                }
+            }
+        }
+    }
+
+    fn binary(
+        &mut self,
+        op: BinOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        hint: Option<Type>,
+        span: Span,
+    ) -> CResult<TExpr> {
+        if matches!(op, BinOp::And | BinOp::Or) {
+            let l = self.expr(lhs, Some(Type::Bool))?;
+            let l = condition(l, lhs.span)?;
+            let r = self.expr(rhs, Some(Type::Bool))?;
+            let r = condition(r, rhs.span)?;
+            return Ok(TExpr {
+                kind: TExprKind::Logical {
+                    and: op == BinOp::And,
+                    lhs: Box::new(l),
+                    rhs: Box::new(r),
+                },
+                ty: Type::Bool,
+            });
+        }
+        let hint = if is_comparison(op) { None } else { hint };
+        let (l, r) = self.pair(lhs, rhs, hint)?;
+        self.combine(op, l, r, span, rhs.span)
+    }
+
+    /// Applies a binary operator to two checked operands.
+    fn combine(&self, op: BinOp, l: TExpr, r: TExpr, span: Span, rhs_span: Span) -> CResult<TExpr> {
+        let name = op_name(op);
+        if l.ty == Type::Void || r.ty == Type::Void {
+            return Err(err(
+                span,
+                format!("operator `{name}` needs values, but an operand is `void`"),
+            ));
+        }
+        if matches!(op, BinOp::Shl | BinOp::Shr | BinOp::ShrU) {
+            let l = bool_as_i32(l);
+            let r = bool_as_i32(r);
+            if !l.ty.is_integer() || !r.ty.is_integer() {
+                return Err(err(
+                    span,
+                    format!("operator `{name}` needs integer operands: cast with `as i32`"),
+                ));
+            }
+            let r = match (l.ty, r.ty) {
+                (Type::I64, Type::I32) => unary(I::I64ExtendI32U, r, Type::I64),
+                (Type::I32, Type::I64) => unary(I::I32WrapI64, r, Type::I32),
+                _ => r,
+            };
+            let ty = l.ty;
+            let instr = instruction(op, ty).ok_or_else(|| err(span, "internal: no shift instruction"))?;
+            return Ok(binary(instr, l, r, ty));
+        }
+        let both_bool = l.ty == Type::Bool && r.ty == Type::Bool;
+        let keeps_bool = matches!(
+            op,
+            BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Eq | BinOp::Ne
+        );
+        let (l, r) = if both_bool && keeps_bool {
+            (l, r)
+        } else {
+            (bool_as_i32(l), bool_as_i32(r))
+        };
+        let ty = self.common_type(l.ty, r.ty, span, name)?;
+        let l = coerce(l, ty, span)?;
+        let r = coerce(r, ty, rhs_span)?;
+        let Some(instr) = instruction(op, ty) else {
+            let hint = if op == BinOp::Rem {
+                "`%` is defined for integers only: cast with `as i32` or `as i64`"
+            } else {
+                "bitwise operators need integer operands: cast with `as i32`"
+            };
+            return Err(err(
+                span,
+                format!("operator `{name}` cannot be applied to `{}`; {hint}", ty.name()),
+            ));
+        };
+        let result = if is_comparison(op) { Type::Bool } else { ty };
+        Ok(binary(instr, l, r, result))
+    }
+
+    fn call(&mut self, callee: &Expr, args: &[Expr], span: Span) -> CResult<TExpr> {
+        match &callee.kind {
+            ExprKind::Ident(name) => {
+                if self.lookup_local(name).is_some() || self.globals.contains_key(name) {
+                    return Err(err(
+                        callee.span,
+                        format!("`{name}` is a variable, not a function"),
+                    ));
+                }
+                let sig = self
+                    .module
+                    .functions
+                    .get(name)
+                    .cloned()
+                    .ok_or_else(|| err(callee.span, format!("cannot find function `{name}`")))?;
+                if args.len() != sig.params.len() {
+                    return Err(err(
+                        span,
+                        format!(
+                            "function `{name}` expects {} argument(s), but {} were given",
+                            sig.params.len(),
+                            args.len()
+                        ),
+                    ));
+                }
+                let mut targs = Vec::new();
+                for (a, ty) in args.iter().zip(&sig.params) {
+                    let t = self.expr(a, Some(*ty))?;
+                    targs.push(coerce(t, *ty, a.span)?);
+                }
+                Ok(TExpr {
+                    kind: TExprKind::Call {
+                        callee: Callee::User(sig.index),
+                        args: targs,
+                    },
+                    ty: sig.result,
+                })
+            }
+            ExprKind::Member { object, property } if object == "Math" => {
+                self.math_call(property, args, callee.span, span)
+            }
+            _ => Err(err(
+                callee.span,
+                "only named functions and `Math` functions can be called",
+            )),
+        }
+    }
+}
+
+mod math;

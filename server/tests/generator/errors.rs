@@ -1,0 +1,124 @@
+//! Invalid programs: each must fail with a diagnostic at the expected place.
+
+use echelon::generator::{Generator, GeneratorOptions};
+
+/// `(source, needle, message fragment)`: the error must be at the first
+/// occurrence of `needle` (1-based line:column) and mention the fragment.
+const CASES: &[(&str, &str, &str)] = &[
+    ("export function f(): i32 { return x; }", "x;", "cannot find name `x`"),
+    ("export function f(): i32 {\n  let y: f64 = 1.5;\n  return y;\n}", "y;", "as i32"),
+    ("export function f(): i32 {\n  if (true) { return 1; }\n} ", "} ", "every path"),
+    ("export function f(a): i32 { return a; }", "a)", "needs a type annotation"),
+    ("export function f(): string { return 1; }", "string", "unknown type `string`"),
+    ("export function f(): i32 { return \"s\"; }", "\"s\"", "string literals"),
+    ("export function f(): i32 { return 1 }", "}", "expected `;`"),
+    ("export function f(: i32 { }", ":", "expected a parameter name"),
+    ("export function f(): i32 { const c = 1; c = 2; return c; }", "c = 2", "constant"),
+    ("export function f(): void { let a = 1; let a = 2; }", "a = 2", "already declared"),
+    ("export function f(): i32 { break; }", "break", "inside a loop"),
+    ("export function f(): i32 { for (;;) { continue nope; } }", "continue", "unknown label `nope`"),
+    ("export function f(): i32 { l: { continue l; } return 0; }", "continue", "must name a loop"),
+    ("export function f(): void { return 1; }", "1;", "void function"),
+    ("export function f(): i32 { return; }", "return", "must return"),
+    ("export function f(): i32 { return g(1); }\nfunction g(a: i32, b: i32): i32 { return a; }", "g(1)", "expects 2 argument"),
+    ("export function f(): i32 { return h(); }", "h()", "cannot find function `h`"),
+    ("export function f(): f64 { return 1.5 % 2.0; }", "%", "integers only"),
+    ("export function f(x: f64): f64 { return x & 1; }", "&", "integer operands"),
+    ("export function f(): i32 { let x: i64 = 1; let y: f32 = 2; return x + y; }", "+ y", "cannot combine `i64` and `f32`"),
+    ("export function f(): i32 { return Math.pow(2, 3); }", "Math.pow", "not supported"),
+    ("export function f(): f64 { return Math.sqrt(); }", "Math.sqrt()", "expects 1 argument"),
+    ("export function f(): i32 {\n  return 1 +;\n}", ";\n}", "expected an expression"),
+    ("function f() { return 1; }", "f()", "declare its result type"),
+    ("export function f(): i32 { let a: i32; a = 1; return a }", "}", "expected `;`"),
+    ("export function f(): i32 { const z: i32; return 0; }", "z:", "needs an initializer"),
+    ("export function f(): i32 { let q; return 0; }", "q;", "type annotation or an initializer"),
+    ("export function f(): i32 { return 1; }\nexport function f(): i32 { return 2; }", "f(): i32 { return 2", "duplicate function"),
+    ("export function f(): i32 { return 99999999999999999999; }", "9999", "too large"),
+    ("export function f(): i32 { var v = 1; return v; }", "var", "use `let` or `const`"),
+    ("export function f(): i32 { class C {} return 0; }", "class", "not supported"),
+    ("export function f(): i32 { return f; }", "f;", "is a function"),
+    ("export function f(x: i32): i32 { return x(); }", "x()", "not a function"),
+    ("export function f(): i32 { 1 = 2; return 0; }", "1 = 2", "invalid assignment target"),
+    ("export function f(): i32 { let b = true; b++; return 0; }", "b++", "numeric variable"),
+    ("export function f(): i32 { let a = [1]; return 0; }", "[", "expected an expression"),
+    ("export function f(): i32 { /* never closed\n return 0; }", "/*", "unterminated block comment"),
+    ("export function f(): i32 { return 2 ** 3; }", "**", "not supported"),
+    ("export function f(): i32 { return 1 # 2; }", "#", "expected `;`"),
+    ("let g: i32 = later;\nconst later = 1;", "later;", "cannot find name `later`"),
+    ("export function __seed(): void {}", "__seed", "reserved"),
+    ("export function f(): void { const v = g(); }\nfunction g(): void {}", "g();", "void"),
+    ("export function f(): i32 { return 1 ? 2 : f2(); }\nfunction f2(): void {}", "?", "cannot combine"),
+    ("export function f(a: i32): i32 {\n  outer: while (true) {\n    outer: for (;;) { break outer; }\n  }\n}", "for (;;)", "already used"),
+    ("export function f(a: i32, a: i32): i32 { return a; }", "a: i32)", "already declared"),
+    ("export function f(): i32 { return 1.5; }", "1.5", "not assignable to `i32`"),
+    ("export function f(): i32 { return Math.random; }", "Math.random", "is a function"),
+    ("function", "", "expected a function name"),
+    ("export function f(x: i32): i32 { { let x = x + 1; return x; } }", "x + 1", "before its declaration"),
+];
+
+fn position(src: &str, needle: &str) -> (u32, u32) {
+    if needle.is_empty() {
+        // The end of the input.
+        let line = src.lines().count().max(1) as u32;
+        let column = src.lines().last().map_or(0, |l| l.chars().count()) as u32 + 1;
+        return (line, column);
+    }
+    let offset = src
+        .find(needle)
+        .unwrap_or_else(|| panic!("needle {needle:?} not in {src:?}"));
+    let before = &src[..offset];
+    let line = before.matches('\n').count() as u32 + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+    (line, column)
+}
+
+#[test]
+fn every_invalid_program_is_reported_at_its_position() {
+    assert!(CASES.len() >= 40, "only {} cases", CASES.len());
+    let generator = Generator::new();
+    let mut failures = Vec::new();
+    for (src, needle, fragment) in CASES {
+        let r = generator.generate_from_typescript(src, &GeneratorOptions::default());
+        let expected = position(src, needle);
+        match r.errors.first() {
+            _ if r.success => failures.push(format!("{src:?}: compiled, expected an error")),
+            None => failures.push(format!("{src:?}: failed without a diagnostic")),
+            Some(d) => {
+                if (d.line, d.column) != expected || !d.message.contains(fragment) {
+                    failures.push(format!(
+                        "{src:?}: expected {}:{} `{fragment}`, got {d}",
+                        expected.0, expected.1
+                    ));
+                }
+            }
+        }
+        assert!(r.wasm.is_none());
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn wat_errors_carry_line_and_column() {
+    let r = Generator::new().generate_from_wat(
+        "(module\n  (func (result i32)\n    i32.const x))",
+        &GeneratorOptions::default(),
+    );
+    assert!(!r.success);
+    assert_eq!((r.errors[0].line, r.errors[0].column), (3, 15), "{:?}", r.errors);
+}
+
+#[test]
+fn expression_errors_point_into_the_expression() {
+    let e = Generator::new()
+        .compile_expression("1 + y * 2", echelon::generator::ValueType::I32)
+        .unwrap_err();
+    let echelon::generator::GeneratorError::Compile(d) = e else {
+        panic!("expected a compile error, got {e}")
+    };
+    assert_eq!((d[0].line, d[0].column), (1, 5));
+}
