@@ -223,8 +223,14 @@ impl LiveInstance {
         // `get_typed_func` builds an error, which costs more than the call.
         let abi = (|| {
             let memory = instance.get_memory(&mut store, "memory")?;
-            let alloc = instance.get_func(&mut store, "echelon_alloc")?.typed(&store).ok()?;
-            let free = instance.get_func(&mut store, "echelon_free")?.typed(&store).ok()?;
+            let alloc = instance
+                .get_func(&mut store, "echelon_alloc")?
+                .typed(&store)
+                .ok()?;
+            let free = instance
+                .get_func(&mut store, "echelon_free")?
+                .typed(&store)
+                .ok()?;
             let last_error = instance
                 .get_func(&mut store, "echelon_last_error")
                 .and_then(|f| f.typed(&store).ok());
