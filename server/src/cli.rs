@@ -37,6 +37,28 @@ pub enum Command {
         /// The module (.wasm or .wat).
         module: PathBuf,
     },
+    /// Compile TypeScript (the Echelon subset) or WebAssembly text to a module.
+    Compile {
+        /// Input: `.ts` or `.wat`.
+        input: PathBuf,
+        /// Output `.wasm`.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Optimization level.
+        #[arg(long = "opt", default_value = "none", value_parser = parse_level)]
+        level: crate::generator::OptimizationLevel,
+    },
+    /// Optimize a module with Binaryen.
+    Optimize {
+        /// Input module.
+        input: PathBuf,
+        /// Output `.wasm`.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Optimization level.
+        #[arg(long, default_value = "speed", value_parser = parse_level)]
+        level: crate::generator::OptimizationLevel,
+    },
     /// Serve the HTTP API and the browser demos.
     Serve(ServeArgs),
     /// Show a module's imports, exports and memory, or print a .d.ts.
@@ -81,7 +103,7 @@ pub struct ServeArgs {
 /// Arguments of `echelon run`.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// The module (.wasm or .wat).
+    /// The module (.wasm, .wat or .ts).
     pub module: PathBuf,
     /// Export to call; its result values are printed one per line.
     #[arg(long, value_name = "FUNC")]
@@ -118,7 +140,81 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Validate { module } => validate(&module),
         Command::Inspect { module, dts } => inspect(&module, dts).await,
         Command::Serve(args) => serve(args).await,
+        Command::Compile { input, output, level } => {
+            let wasm = compile_source(&input, level)?;
+            write_output(&output, &wasm)?;
+            println!(
+                "{} -> {} ({} bytes)",
+                input.display(),
+                output.display(),
+                wasm.len()
+            );
+            Ok(0)
+        }
+        Command::Optimize { input, output, level } => {
+            let bytes = read_module(&input)?;
+            let optimized =
+                crate::generator::optimize(&bytes, level).map_err(|e| Error::Source(e.to_string()))?;
+            write_output(&output, &optimized.wasm)?;
+            println!(
+                "{} -> {}: {} -> {} bytes",
+                input.display(),
+                output.display(),
+                optimized.stats.size_before,
+                optimized.stats.size_after
+            );
+            Ok(0)
+        }
     }
+}
+
+fn parse_level(s: &str) -> std::result::Result<crate::generator::OptimizationLevel, String> {
+    crate::generator::OptimizationLevel::parse(s)
+        .ok_or_else(|| format!("`{s}`: expected none, size, speed or aggressive"))
+}
+
+/// Compiles `.ts` or `.wat` source to module bytes; errors name file:line:column.
+fn compile_source(path: &Path, level: crate::generator::OptimizationLevel) -> Result<Vec<u8>> {
+    use crate::generator::{GeneratorOptions, GeneratorSource};
+    let code = std::fs::read_to_string(path).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let source = match path.extension().and_then(|e| e.to_str()) {
+        Some("ts") => GeneratorSource::typescript(code),
+        Some("wat") => GeneratorSource::wat(code),
+        _ => {
+            return Err(Error::Source(format!(
+                "{}: expected a .ts or .wat file",
+                path.display()
+            )))
+        }
+    }
+    .with_options(GeneratorOptions::optimized(level));
+    let result = crate::Generator::new().generate(&source);
+    match (result.success, result.wasm) {
+        (true, Some(wasm)) => Ok(wasm),
+        _ => {
+            let first = result
+                .errors
+                .first()
+                .map(|d| format!("{}:{}:{}: {}", path.display(), d.line, d.column, d.message))
+                .unwrap_or_else(|| format!("{}: compilation failed", path.display()));
+            let more = result.errors.len().saturating_sub(1);
+            Err(Error::Source(if more > 0 {
+                format!("{first} (and {more} more error(s))")
+            } else {
+                first
+            }))
+        }
+    }
+}
+
+fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })
 }
 
 async fn serve(args: ServeArgs) -> Result<i32> {
@@ -252,7 +348,11 @@ async fn run_module(args: RunArgs) -> Result<i32> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "module".into());
-    let bytes = read_module(&args.module)?;
+    let bytes = if args.module.extension().is_some_and(|e| e == "ts") {
+        compile_source(&args.module, crate::generator::OptimizationLevel::None)?
+    } else {
+        read_module(&args.module)?
+    };
     rt.load_module_as(&name, WasmSource::bytes(bytes)).await?;
     let mut options = ExecOptions::timeout(timeout);
     options.fuel = args.fuel;

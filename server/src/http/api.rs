@@ -25,6 +25,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/modules", get(list).post(upload))
         .route("/api/modules/{id}", get(info).delete(remove))
         .route("/api/modules/{id}/call/{func}", post(call))
+        .route("/api/generate", post(generate))
 }
 
 /// A module as the API lists it.
@@ -251,6 +252,28 @@ async fn call(
         gas_used: r.gas_used,
         memory_used: r.memory_used,
     }))
+}
+
+/// `POST /api/generate`: a `GeneratorSource` (`{"type": "typescript" | "wat"
+/// | "template", "code", "params", "options"}`) compiled to a module. Compile
+/// errors are a result (`success: false` with line:column diagnostics), not
+/// an HTTP error; a malformed request is 400.
+async fn generate(State(s): State<AppState>, body: Bytes) -> Result<Json<serde_json::Value>, ApiError> {
+    let source: crate::generator::GeneratorSource = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request(format!("request body is not a generator source: {e}")))?;
+    let generator = s.generator.clone();
+    // Compiling and Binaryen are CPU work: keep them off the async workers.
+    let result = tokio::task::spawn_blocking(move || generator.read().generate(&source))
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "engine", e.to_string()))?;
+    use base64::Engine as _;
+    Ok(Json(serde_json::json!({
+        "success": result.success,
+        "wasm": result.wasm.as_ref().map(|w| base64::engine::general_purpose::STANDARD.encode(w)),
+        "errors": result.errors,
+        "warnings": result.warnings,
+        "stats": result.stats,
+    })))
 }
 
 async fn metrics(State(s): State<AppState>) -> impl IntoResponse {

@@ -81,6 +81,8 @@ impl Default for AppConfig {
 pub struct AppState {
     /// The runtime.
     pub wasm: WasmRuntime,
+    /// The generator (TypeScript, WAT, templates).
+    pub generator: Arc<parking_lot::RwLock<crate::Generator>>,
     /// Persistent module store.
     pub store: Arc<ModuleStore>,
     /// The configuration.
@@ -93,6 +95,8 @@ pub struct AppState {
 pub struct Application {
     /// The WebAssembly runtime.
     pub wasm: WasmRuntime,
+    /// The generator; register templates on it before serving.
+    pub generator: Arc<parking_lot::RwLock<crate::Generator>>,
     state: AppState,
     extra: Router<AppState>,
 }
@@ -125,13 +129,16 @@ impl Application {
                 tracing::error!(module = %id, error = %e, "a stored module failed to reload; it stays on disk");
             }
         }
+        let generator = Arc::new(parking_lot::RwLock::new(crate::Generator::new()));
         let state = AppState {
             wasm: wasm.clone(),
+            generator: generator.clone(),
             store,
             config: Arc::new(config),
         };
         Ok(Self {
             wasm,
+            generator,
             state,
             extra: Router::new(),
         })

@@ -161,3 +161,73 @@ fn validate_and_inspect() {
         assert!(help.contains(sub));
     }
 }
+
+#[test]
+fn compile_optimize_and_run_typescript() {
+    let dir = tempfile::tempdir().unwrap();
+    let ts = example("ts/math.ts");
+    let out = dir.path().join("math.wasm");
+    let text = stdout(echelon().arg("compile").arg(&ts).arg("-o").arg(&out));
+    assert!(text.contains("bytes"), "{text}");
+    assert_eq!(
+        stdout(
+            echelon()
+                .arg("run")
+                .arg(&out)
+                .args(["--invoke", "factorial", "5"])
+        ),
+        "120\n"
+    );
+    assert_eq!(
+        stdout(echelon().arg("run").arg(&ts).args(["--invoke", "factorial", "5"])),
+        "120\n"
+    );
+    let small = dir.path().join("small.wasm");
+    let text = stdout(
+        echelon()
+            .arg("optimize")
+            .arg(&out)
+            .arg("-o")
+            .arg(&small)
+            .args(["--level", "size"]),
+    );
+    assert!(text.contains("->"), "{text}");
+    assert!(std::fs::metadata(&small).unwrap().len() <= std::fs::metadata(&out).unwrap().len());
+    assert_eq!(
+        stdout(
+            echelon()
+                .arg("run")
+                .arg(&small)
+                .args(["--invoke", "factorial", "5"])
+        ),
+        "120\n"
+    );
+    let bad = dir.path().join("bad.ts");
+    std::fs::write(&bad, "export function f(): i32 {\n  return y;\n}\n").unwrap();
+    let (code, err) = failure(
+        echelon()
+            .arg("compile")
+            .arg(&bad)
+            .arg("-o")
+            .arg(dir.path().join("x.wasm")),
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("bad.ts:2:"), "{err}");
+    let (_, err) = failure(
+        echelon()
+            .arg("compile")
+            .arg(&out)
+            .arg("-o")
+            .arg(dir.path().join("y.wasm")),
+    );
+    assert!(err.contains("expected a .ts or .wat file"), "{err}");
+    let out = echelon()
+        .arg("optimize")
+        .arg(&out)
+        .arg("-o")
+        .arg(&small)
+        .args(["--level", "fast"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

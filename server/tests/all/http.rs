@@ -627,3 +627,66 @@ async fn static_demos_and_wasm_middleware() {
     assert_eq!(kind, "not_found");
     s.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generate_then_upload_and_call() {
+    use base64::Engine as _;
+    let data = tempfile::tempdir().unwrap();
+    let s = start(config(data.path())).await;
+    let c = reqwest::Client::new();
+    let src = "export function add(a: i32, b: i32): i32 {\n  return a + b;\n}\n";
+    let r: Json = c
+        .post(s.url("/api/generate"))
+        .json(&json!({"type": "typescript", "code": src, "options": {"optimize": true, "optimizationLevel": "size"}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["success"], true, "{r}");
+    let wasm = base64::engine::general_purpose::STANDARD
+        .decode(r["wasm"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(
+        c.post(s.url("/api/modules?id=gen"))
+            .body(wasm)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        201
+    );
+    let r: Json = c
+        .post(s.url("/api/modules/gen/call/add"))
+        .json(&json!({"args": [2, 40]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["value"], 42, "{r}");
+    let r: Json = c
+        .post(s.url("/api/generate"))
+        .json(&json!({"type": "typescript", "code": "export function f(): i32 {\n  return nope;\n}"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["success"], false);
+    assert_eq!(r["errors"][0]["line"], 2, "{r}");
+    error_of(
+        c.post(s.url("/api/generate"))
+            .json(&json!({"type": "cobol", "code": ""}))
+            .send()
+            .await
+            .unwrap(),
+        400,
+    )
+    .await;
+    s.shutdown().await;
+}
