@@ -36,35 +36,35 @@ fn build_guest() -> Result<PathBuf> {
     if let Ok(p) = std::env::var("ECHELON_GUEST_WASM") {
         return Ok(PathBuf::from(p));
     }
+    let dir = cargo_build_wasm(
+        &["-p", "echelon-shared", "--features", "guest"],
+        "wasm32-unknown-unknown",
+        "the shared guest module",
+    )?;
+    Ok(dir.join("echelon_shared.wasm"))
+}
+
+/// Runs `cargo build <args> --target <target> --profile wasm-release` into
+/// `target/guest/` and returns the directory holding the `.wasm` outputs.
+fn cargo_build_wasm(args: &[&str], target: &str, what: &str) -> Result<PathBuf> {
     let root = workspace_root();
     let target_dir = root.join("target").join("guest");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
         .current_dir(root)
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "echelon-shared",
-            "--features",
-            "guest",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            "wasm-release",
-            "--target-dir",
-        ])
+        .args(["build", "--quiet"])
+        .args(args)
+        .args(["--target", target, "--profile", "wasm-release", "--target-dir"])
         .arg(&target_dir)
         .output()
-        .context("running cargo to build the shared guest module")?;
+        .with_context(|| format!("running cargo to build {what}"))?;
     if !out.status.success() {
         bail!(
-            "building the shared guest module failed (is the wasm32-unknown-unknown target installed? \
-             `cargo xtask setup` installs it):\n{}",
+            "building {what} failed (is the {target} target installed? `cargo xtask setup` installs it):\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    Ok(target_dir.join("wasm32-unknown-unknown/wasm-release/echelon_shared.wasm"))
+    Ok(target_dir.join(target).join("wasm-release"))
 }
 
 /// Builds the WASI guest programs of `examples/wasi-guests` for
@@ -84,34 +84,11 @@ pub fn wasi_guest(name: &str) -> Result<PathBuf> {
 }
 
 fn build_wasi_guests() -> Result<PathBuf> {
-    let root = workspace_root();
-    let target_dir = root.join("target").join("guest");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .current_dir(root)
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "echelon-wasi-guests",
-            "--bins",
-            "--target",
-            "wasm32-wasip1",
-            "--profile",
-            "wasm-release",
-            "--target-dir",
-        ])
-        .arg(&target_dir)
-        .output()
-        .context("running cargo to build the WASI guests")?;
-    if !out.status.success() {
-        bail!(
-            "building the WASI guests failed (is the wasm32-wasip1 target installed? \
-             `cargo xtask setup` installs it):\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    Ok(target_dir.join("wasm32-wasip1/wasm-release"))
+    cargo_build_wasm(
+        &["-p", "echelon-wasi-guests", "--bins"],
+        "wasm32-wasip1",
+        "the WASI guests",
+    )
 }
 
 /// A guest module instance driven through the guest ABI by hand.
