@@ -61,6 +61,9 @@ pub enum Command {
     },
     /// Serve the HTTP API and the browser demos.
     Serve(ServeArgs),
+    /// Build a Rust crate to WebAssembly: the server module (guest ABI), the
+    /// browser bundle (wasm-bindgen + Binaryen) or both.
+    Build(BuildArgs),
     /// Show a module's imports, exports and memory, or print a .d.ts.
     Inspect {
         /// The module (.wasm or .wat).
@@ -83,6 +86,10 @@ pub struct ServeArgs {
     /// Directory of the built browser demos, served at `/`.
     #[arg(long = "www")]
     pub www_dir: Option<PathBuf>,
+    /// A browser bundle from `echelon build`, served at `/pkg/` (the demo
+    /// page imports `/pkg/echelon_browser.js` when trunk did not build it).
+    #[arg(long = "pkg")]
+    pub pkg_dir: Option<PathBuf>,
     /// Bearer token required by mutating `/api` endpoints.
     #[arg(long, env = "ECHELON_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
@@ -98,6 +105,41 @@ pub struct ServeArgs {
     /// Calls that may wait for a slot before new ones get 503.
     #[arg(long, default_value_t = 1000)]
     pub queue_bound: u64,
+}
+
+/// Arguments of `echelon build`.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// The crate's directory (holding Cargo.toml).
+    pub crate_dir: PathBuf,
+    /// What to build: `server` (the module the runtime loads), `browser`
+    /// (JS + wasm + .d.ts through wasm-bindgen) or `both`.
+    #[arg(long, default_value = "both", value_parser = parse_rust_target)]
+    pub target: crate::generator::RustTarget,
+    /// Build with cargo's release profile.
+    #[arg(long)]
+    pub release: bool,
+    /// Build with this cargo profile instead (e.g. `wasm-release`).
+    #[arg(long, conflicts_with = "release")]
+    pub profile: Option<String>,
+    /// Where the artifacts go.
+    #[arg(long, default_value = "pkg")]
+    pub out: PathBuf,
+    /// cargo's --target-dir.
+    #[arg(long)]
+    pub target_dir: Option<PathBuf>,
+    /// Extra cargo features (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    pub features: Vec<String>,
+    /// wasm-bindgen's JavaScript flavour: web, bundler, nodejs or deno.
+    #[arg(long, default_value = "web", value_parser = parse_bindgen_target)]
+    pub js: crate::generator::BindgenTarget,
+    /// Skip Binaryen (by default `-O3 -s1`).
+    #[arg(long)]
+    pub no_opt: bool,
+    /// Print each compiled crate, not only the steps.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 /// Arguments of `echelon run`.
@@ -140,6 +182,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Validate { module } => validate(&module),
         Command::Inspect { module, dts } => inspect(&module, dts).await,
         Command::Serve(args) => serve(args).await,
+        Command::Build(args) => build(args),
         Command::Compile { input, output, level } => {
             let wasm = compile_source(&input, level)?;
             write_output(&output, &wasm)?;
@@ -166,6 +209,79 @@ pub async fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+fn parse_rust_target(s: &str) -> std::result::Result<crate::generator::RustTarget, String> {
+    crate::generator::RustTarget::parse(s).ok_or_else(|| format!("`{s}`: expected server, browser or both"))
+}
+
+fn parse_bindgen_target(s: &str) -> std::result::Result<crate::generator::BindgenTarget, String> {
+    use crate::generator::BindgenTarget;
+    Ok(match s {
+        "web" => BindgenTarget::Web,
+        "bundler" => BindgenTarget::Bundler,
+        "nodejs" => BindgenTarget::Nodejs,
+        "deno" => BindgenTarget::Deno,
+        _ => return Err(format!("`{s}`: expected web, bundler, nodejs or deno")),
+    })
+}
+
+/// `echelon build`: progress on stderr, artifacts and sizes on stdout,
+/// compiler errors as `file:line:column: error[code]: message` plus rustc's
+/// rendering.
+fn build(args: BuildArgs) -> Result<i32> {
+    use crate::generator::{BuildProgress, RustBuildConfig, WasmBindgenOptions, WasmOptOptions};
+    let config = RustBuildConfig {
+        release: args.release,
+        profile: args.profile,
+        target: args.target,
+        features: args.features,
+        wasm_bindgen_options: WasmBindgenOptions {
+            target: args.js,
+            ..WasmBindgenOptions::default()
+        },
+        wasm_opt: (!args.no_opt).then(WasmOptOptions::default),
+        target_dir: args.target_dir,
+        ..RustBuildConfig::new(&args.crate_dir, &args.out)
+    };
+    let verbose = args.verbose;
+    let mut progress = |p: &BuildProgress| {
+        if verbose || !matches!(p, BuildProgress::Compiled { .. }) {
+            eprintln!("  {p}");
+        }
+    };
+    let result = crate::generator::compile_rust_with_progress(&config, &mut progress)
+        .map_err(|e| Error::Source(e.to_string()))?;
+    for d in &result.diagnostics {
+        if d.level == "error" {
+            eprintln!("{}", d.rendered.trim_end());
+        }
+    }
+    if !result.success {
+        let errors: Vec<_> = result.errors().collect();
+        let first = errors
+            .first()
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "the build failed".into());
+        return Err(Error::Source(match errors.len() {
+            0 | 1 => first,
+            n => format!("{first} (and {} more error(s))", n - 1),
+        }));
+    }
+    let warnings = result.diagnostics.iter().filter(|d| d.level == "warning").count();
+    for path in [&result.server_module, &result.browser_wasm, &result.js_path, &result.dts_path]
+        .into_iter()
+        .flatten()
+    {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        println!("{} ({size} bytes)", path.display());
+    }
+    eprintln!(
+        "  built in {:.1}s{}",
+        result.duration.as_secs_f64(),
+        if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() }
+    );
+    Ok(0)
 }
 
 fn parse_level(s: &str) -> std::result::Result<crate::generator::OptimizationLevel, String> {
@@ -221,6 +337,7 @@ async fn serve(args: ServeArgs) -> Result<i32> {
     let config = crate::http::AppConfig {
         data_dir: args.data_dir,
         www_dir: args.www_dir,
+        pkg_dir: args.pkg_dir,
         token: args.token,
         upload_limit: args.upload_limit,
         queue_bound: args.queue_bound,

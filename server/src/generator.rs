@@ -4,7 +4,8 @@
 //! ([`ts`]), from WAT, from templates, from single expressions, or step by
 //! step with a [`ModuleBuilder`]; validates ([`validate()`]), optimizes with
 //! Binaryen ([`optimize()`]) and writes `.d.ts` declarations
-//! ([`module_declaration`]). It does not depend on the runtime, so it can be
+//! ([`module_declaration`]), and builds Rust crates for the server and the
+//! browser ([`rust`]). It does not depend on the runtime, so it can be
 //! compiled to wasm32 as well.
 //!
 //! ```
@@ -24,6 +25,7 @@ pub mod builder;
 pub mod dts;
 pub mod error;
 pub mod optimize;
+pub mod rust;
 pub mod source;
 pub mod templates;
 pub mod ts;
@@ -35,7 +37,11 @@ use std::time::Instant;
 pub use builder::{ConstValue, FuncId, FuncType, GlobalId, MemoryId, ModuleBuilder, ValueType};
 pub use dts::module_declaration;
 pub use error::{Diagnostic, GeneratorError};
-pub use optimize::{optimize, OptimizationLevel, OptimizationStats, Optimized};
+pub use optimize::{optimize, optimize_levels, OptimizationLevel, OptimizationStats, Optimized};
+pub use rust::{
+    compile_rust, compile_rust_with_progress, BindgenTarget, BuildProgress, RustBuildConfig, RustBuildResult,
+    RustDiagnostic, RustTarget, WasmBindgenOptions, WasmOptOptions,
+};
 pub use source::{GenerationResult, GenerationStats, GeneratorOptions, GeneratorSource, SourceKind};
 pub use templates::{ParamKind, Template, TemplateParameter, TemplateParams, TemplateRegistry};
 pub use validate::{validate, ValidationReport};
@@ -147,6 +153,15 @@ impl Generator {
             ValueType::F64 => ts::ir::Type::F64,
         };
         ts::compile_expression(expr, ty).map_err(GeneratorError::Compile)
+    }
+
+    /// Builds a Rust crate to WebAssembly: the server module, the browser
+    /// bundle (wasm-bindgen + Binaryen) or both (see [`rust`]).
+    ///
+    /// # Errors
+    /// See [`compile_rust`]; compiler errors are diagnostics in the result.
+    pub fn compile_rust(&self, config: &RustBuildConfig) -> Result<RustBuildResult, GeneratorError> {
+        compile_rust(config)
     }
 
     /// A new, empty [`ModuleBuilder`].

@@ -72,6 +72,10 @@ pub enum GeneratorError {
     /// The module builder was used in an order or with values it cannot encode.
     #[error("module builder: {0}")]
     Builder(String),
+    /// A Rust build could not run: no crate, no cargo, no cdylib, or
+    /// wasm-bindgen refused the output. (Compiler errors are diagnostics.)
+    #[error("rust build: {0}")]
+    Build(String),
     /// Reading or writing the optimizer's temporary files failed.
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),

@@ -92,26 +92,8 @@ pub fn optimize(wasm: &[u8], level: OptimizationLevel) -> Result<Optimized, Gene
     // The name section (function and parameter names) is kept for speed,
     // where it costs nothing at run time, and dropped when size matters.
     let keep_names = matches!(level, OptimizationLevel::Speed);
-    for (name, mut options) in pipelines(level) {
-        let input = dir.path().join("in.wasm");
-        let output = dir.path().join("out.wasm");
-        std::fs::write(&input, &current)?;
-        options
-            .mvp_features_only()
-            .enable_feature(Feature::MutableGlobals)
-            .enable_feature(Feature::TruncSat)
-            .enable_feature(Feature::SignExt)
-            .enable_feature(Feature::Multivalue)
-            .enable_feature(Feature::BulkMemory)
-            .enable_feature(Feature::ReferenceTypes)
-            .enable_feature(Feature::Simd)
-            .traps_never_happen(false)
-            .fast_math(false)
-            .debug_info(keep_names);
-        options
-            .run(&input, &output)
-            .map_err(|e| GeneratorError::Optimize(e.to_string()))?;
-        current = std::fs::read(&output)?;
+    for (name, options) in pipelines(level) {
+        current = run_binaryen(options, &current, keep_names, dir.path())?;
         passes.push(name.to_string());
     }
     let report = validate(&current);
@@ -126,6 +108,82 @@ pub fn optimize(wasm: &[u8], level: OptimizationLevel) -> Result<Optimized, Gene
         },
         wasm: current,
     })
+}
+
+/// Optimizes `wasm` with Binaryen's `-O<opt_level>` and `-s<shrink_level>`
+/// (as `wasm-opt -O3 -s1`), the form `wasm-pack` and trunk configure. Levels
+/// above 4 (opt) or 2 (shrink) are clamped. The same semantics guarantees as
+/// [`optimize`] hold. Input and output are validated with wasmparser's
+/// default features (every standardised proposal), not the generator's
+/// narrower set: this is for rustc and wasm-bindgen output, and Binaryen
+/// writes reference-typed modules with rec groups, which browsers and
+/// wasmtime accept.
+///
+/// # Errors
+/// As [`optimize`].
+pub fn optimize_levels(wasm: &[u8], opt_level: u8, shrink_level: u8) -> Result<Optimized, GeneratorError> {
+    use wasm_opt::{OptimizeLevel, ShrinkLevel};
+    let check = |bytes: &[u8]| {
+        wasmparser::Validator::new()
+            .validate_all(bytes)
+            .map(drop)
+            .map_err(|e| GeneratorError::Validation(vec![format!("{} (at byte offset {:#x})", e.message(), e.offset())]))
+    };
+    check(wasm)?;
+    let mut options = OptimizationOptions::new_opt_level_0();
+    options
+        .optimize_level(match opt_level {
+            0 => OptimizeLevel::Level0,
+            1 => OptimizeLevel::Level1,
+            2 => OptimizeLevel::Level2,
+            3 => OptimizeLevel::Level3,
+            _ => OptimizeLevel::Level4,
+        })
+        .shrink_level(match shrink_level {
+            0 => ShrinkLevel::Level0,
+            1 => ShrinkLevel::Level1,
+            _ => ShrinkLevel::Level2,
+        });
+    let dir = tempfile::tempdir()?;
+    let out = run_binaryen(options, wasm, false, dir.path())?;
+    check(&out)?;
+    Ok(Optimized {
+        stats: OptimizationStats {
+            size_before: wasm.len(),
+            size_after: out.len(),
+            passes: vec![format!("binaryen -O{} -s{}", opt_level.min(4), shrink_level.min(2))],
+        },
+        wasm: out,
+    })
+}
+
+/// Runs one Binaryen pipeline over `wasm` through files in `dir`, with the
+/// features rustc and the generator emit and no semantics-changing shortcuts.
+fn run_binaryen(
+    mut options: OptimizationOptions,
+    wasm: &[u8],
+    keep_names: bool,
+    dir: &std::path::Path,
+) -> Result<Vec<u8>, GeneratorError> {
+    let input = dir.join("in.wasm");
+    let output = dir.join("out.wasm");
+    std::fs::write(&input, wasm)?;
+    options
+        .mvp_features_only()
+        .enable_feature(Feature::MutableGlobals)
+        .enable_feature(Feature::TruncSat)
+        .enable_feature(Feature::SignExt)
+        .enable_feature(Feature::Multivalue)
+        .enable_feature(Feature::BulkMemory)
+        .enable_feature(Feature::ReferenceTypes)
+        .enable_feature(Feature::Simd)
+        .traps_never_happen(false)
+        .fast_math(false)
+        .debug_info(keep_names);
+    options
+        .run(&input, &output)
+        .map_err(|e| GeneratorError::Optimize(e.to_string()))?;
+    Ok(std::fs::read(&output)?)
 }
 
 #[cfg(test)]

@@ -36,6 +36,10 @@ pub struct AppConfig {
     pub data_dir: PathBuf,
     /// The built browser demos served at `/`, if any.
     pub www_dir: Option<PathBuf>,
+    /// A browser bundle built by `echelon build` (or
+    /// [`compile_rust`](crate::generator::compile_rust)), served at `/pkg/`
+    /// where the demo page imports it from.
+    pub pkg_dir: Option<PathBuf>,
     /// When set, mutating `/api` endpoints need `Authorization: Bearer <token>`.
     pub token: Option<String>,
     /// Largest upload in bytes. Default 16 MiB.
@@ -63,6 +67,7 @@ impl Default for AppConfig {
         Self {
             data_dir: PathBuf::from("echelon-data"),
             www_dir: None,
+            pkg_dir: None,
             token: None,
             upload_limit: 16 * 1024 * 1024,
             queue_bound: 1000,
@@ -186,6 +191,9 @@ impl Application {
             ))
             // Bodies read by extractors (JSON, multipart) share the upload limit.
             .layer(axum::extract::DefaultBodyLimit::max(state.config.upload_limit));
+        if let Some(dir) = &state.config.pkg_dir {
+            router = router.nest_service("/pkg", tower_http::services::ServeDir::new(dir));
+        }
         router = match &state.config.www_dir {
             Some(dir) => router.fallback_service(
                 tower_http::services::ServeDir::new(dir).append_index_html_on_directories(true),
