@@ -7,4 +7,5 @@ mod examples;
 mod harness;
 mod no_panic;
 mod programs;
+mod rust;
 mod semantics;
