@@ -250,8 +250,7 @@ fn build(args: BuildArgs) -> Result<i32> {
             eprintln!("  {p}");
         }
     };
-    let result = crate::generator::compile_rust_with_progress(&config, &mut progress)
-        .map_err(|e| Error::Source(e.to_string()))?;
+    let result = crate::generator::compile_rust_with_progress(&config, &mut progress)?;
     for d in &result.diagnostics {
         if d.level == "error" {
             eprintln!("{}", d.rendered.trim_end());
@@ -263,15 +262,21 @@ fn build(args: BuildArgs) -> Result<i32> {
             .first()
             .map(|d| d.to_string())
             .unwrap_or_else(|| "the build failed".into());
-        return Err(Error::Source(match errors.len() {
+        return Err(crate::generator::GeneratorError::Build(match errors.len() {
             0 | 1 => first,
             n => format!("{first} (and {} more error(s))", n - 1),
-        }));
+        })
+        .into());
     }
     let warnings = result.diagnostics.iter().filter(|d| d.level == "warning").count();
-    for path in [&result.server_module, &result.browser_wasm, &result.js_path, &result.dts_path]
-        .into_iter()
-        .flatten()
+    for path in [
+        &result.server_module,
+        &result.browser_wasm,
+        &result.js_path,
+        &result.dts_path,
+    ]
+    .into_iter()
+    .flatten()
     {
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         println!("{} ({size} bytes)", path.display());
@@ -279,7 +284,11 @@ fn build(args: BuildArgs) -> Result<i32> {
     eprintln!(
         "  built in {:.1}s{}",
         result.duration.as_secs_f64(),
-        if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() }
+        if warnings > 0 {
+            format!(", {warnings} warning(s)")
+        } else {
+            String::new()
+        }
     );
     Ok(0)
 }

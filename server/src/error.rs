@@ -146,6 +146,10 @@ pub enum Error {
     /// configuration).
     #[error("wasmtime: {0}")]
     Engine(String),
+    /// The generator failed: a compile error, an invalid result, a Rust
+    /// build that could not run or did not compile.
+    #[error(transparent)]
+    Generator(#[from] crate::generator::GeneratorError),
 }
 
 /// The defect a [`Error::Validation`] reports.
@@ -204,6 +208,7 @@ impl Error {
             Error::Stopped => "stopped",
             Error::Host { .. } => "host",
             Error::Engine(_) => "engine",
+            Error::Generator(_) => "generator",
         }
     }
 

@@ -41,7 +41,7 @@ use wasmtime::{Engine, MemoryType, SharedMemory};
 pub use cache::{CacheEntryStats, CacheStats};
 pub use config::RuntimeConfig;
 pub use events::{EventType, ListenerId, RuntimeEvent, Violation, ViolationKind};
-pub use executor::{ExecOptions, ExecutionResult, InstanceMode};
+pub use executor::{pool_capacity, ExecOptions, ExecutionResult, InstanceMode};
 pub use host::{BoxFuture, HostCaller, HostFunc, HostFunction};
 pub use limits::{LimitExceeded, MemoryStats, PAGE_SIZE};
 pub use loader::{engine_features, validate, WasmSource};
@@ -339,6 +339,7 @@ impl WasmRuntime {
         // Drop the persistent instance now (releasing its memory), after
         // any call in progress on it finishes.
         removed.instance.lock().await.take();
+        removed.pool.lock().clear();
         Ok(())
     }
 
@@ -388,6 +389,8 @@ impl WasmRuntime {
         *m.sandbox.lock() = sandbox.map(|s| s.id.clone());
         *m.options.lock() = Some(options);
         *m.instance.lock().await = Some(live);
+        // Pooled instances were made with the previous configuration.
+        m.pool.lock().clear();
         Ok(m.info())
     }
 

@@ -34,7 +34,7 @@ fn main() -> ExitCode {
         Some("test") => setup().and_then(|()| test(&args[1..])),
         Some("test-browser") => setup().and_then(|()| browser_tests()),
         Some("serve") => serve(&args[1..]),
-        Some("load") => load(),
+        Some("load") => load_release(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n  \
@@ -143,30 +143,25 @@ fn setup() -> Result {
         None => run(cargo().args(["install", "wasm-pack", "--version", WASM_PACK_VERSION]))?,
     }
 
-    step("chromium and chromium-driver (Debian packages)");
-    let have_browser = output("chromium", &["--version"]).is_some();
-    let have_driver = output("chromedriver", &["--version"]).is_some();
-    if have_browser && have_driver {
+    step("Debian packages: chromium, chromium-driver (browser tests), wrk (load test)");
+    let wanted = [
+        ("chromium", "chromium"),
+        ("chromedriver", "chromium-driver"),
+        ("wrk", "wrk"),
+    ];
+    let missing: Vec<&str> = wanted
+        .iter()
+        .filter(|(probe, _)| output("which", &[probe]).is_none())
+        .map(|(_, package)| *package)
+        .collect();
+    if missing.is_empty() {
         eprintln!(
-            "    installed: {}",
+            "    installed: {}, wrk",
             output("chromium", &["--version"]).unwrap_or_default()
         );
     } else {
-        let sudo = output("id", &["-u"]).as_deref() != Some("0");
-        let apt = |args: &[&str]| {
-            let mut c = if sudo {
-                Command::new("sudo")
-            } else {
-                Command::new("apt-get")
-            };
-            if sudo {
-                c.arg("apt-get");
-            }
-            c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-            c
-        };
         run(&mut apt(&["update", "-q"]))?;
-        run(&mut apt(&["install", "-y", "-q", "chromium", "chromium-driver"]))?;
+        run(apt(&["install", "-y", "-q"]).args(&missing))?;
     }
     eprintln!("\nsetup complete in {:.0}s", started.elapsed().as_secs_f64());
     Ok(())
@@ -181,6 +176,15 @@ fn test(extra: &[String]) -> Result {
     run(cargo().args(["test", "--workspace"]).args(extra))?;
 
     browser_tests()?;
+
+    // The binary `cargo test` just built (dev profile; the server and shared
+    // crates are optimized there too): zero failures and flat memory under
+    // 50 connections. The figures come from `cargo xtask load` (release).
+    step("bounded load test: echelon serve under wrk, 50 connections (about 25 s)");
+    load(
+        &root().join("target/debug/echelon"),
+        &LoadPlan { warm_up: 3, run: 8 },
+    )?;
 
     eprintln!("\nall tests passed in {:.0}s", started.elapsed().as_secs_f64());
     Ok(())
@@ -288,41 +292,42 @@ fn build_guest() -> Result {
 }
 
 fn serve(extra: &[String]) -> Result {
-    step("building the shared guest module (for /users and /upload)");
-    build_guest()?;
-    let root = root();
-    let guest = root.join("target/guest/wasm32-unknown-unknown/wasm-release/echelon_shared.wasm");
-    let stream = root.join("examples/wat/transform.wat");
-    let www = root.join("www/dist");
-    step("echelon serve (Ctrl-C stops it gracefully)");
-    let mut cmd = cargo();
-    cmd.args([
-        "run",
-        "--quiet",
-        "-p",
-        "echelon-server",
-        "--bin",
-        "echelon",
-        "--",
+    let echelon = |args: &[&str]| {
+        let mut cmd = cargo();
+        cmd.args(["run", "--quiet", "-p", "echelon-server", "--bin", "echelon", "--"])
+            .args(args);
+        cmd
+    };
+    step("echelon build shared --target both: the server module and the browser bundle");
+    run(&mut echelon(&[
+        "build",
+        "shared",
+        "--target",
+        "both",
+        "--profile",
+        "wasm-release",
+        "--target-dir",
+        "target/guest",
+        "--out",
+        "target/www-pkg",
+    ]))?;
+    step("echelon serve on http://127.0.0.1:8080 (Ctrl-C stops it gracefully)");
+    run(echelon(&[
         "serve",
         "--guest",
+        "target/www-pkg/echelon_shared.wasm",
+        "--stream-module",
+        "examples/wat/transform.wat",
+        "--www",
+        "www",
+        "--pkg",
+        "target/www-pkg",
     ])
-    .arg(&guest)
-    .arg("--stream-module")
-    .arg(&stream);
-    if www.join("index.html").is_file() {
-        cmd.arg("--www").arg(&www);
-    } else {
-        eprintln!("    (www/dist is not built yet: the browser demos are not served)");
-    }
-    run(cmd.args(extra))
+    .args(extra))
 }
 
-/// Installs a Debian package when `probe` is not on PATH.
-fn apt_install(probe: &str, package: &str) -> Result {
-    if output("which", &[probe]).is_some() {
-        return Ok(());
-    }
+/// `apt-get ARGS` (through sudo when not root), non-interactive.
+fn apt(args: &[&str]) -> Command {
     let sudo = output("id", &["-u"]).as_deref() != Some("0");
     let mut c = if sudo {
         Command::new("sudo")
@@ -332,9 +337,17 @@ fn apt_install(probe: &str, package: &str) -> Result {
     if sudo {
         c.arg("apt-get");
     }
-    run(c
-        .args(["install", "-y", "-q", package])
-        .env("DEBIAN_FRONTEND", "noninteractive"))
+    c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+    c
+}
+
+/// Installs a Debian package when `probe` is not on PATH.
+fn apt_install(probe: &str, package: &str) -> Result {
+    if output("which", &[probe]).is_some() {
+        return Ok(());
+    }
+    run(&mut apt(&["update", "-q"]))?;
+    run(&mut apt(&["install", "-y", "-q", package]))
 }
 
 fn rss_kib(pid: u32) -> Result<u64> {
@@ -377,34 +390,58 @@ fn wrk(url: &str, script: &Path, seconds: u32) -> Result<(f64, u64)> {
     Ok((rps, failures))
 }
 
-/// Bounded load test: 50 connections against `POST /users` (validated in
-/// WASM) and `POST /users/native` (the same code compiled in), zero failed
-/// requests, RSS after the run within 10% of RSS after warm-up.
-fn load() -> Result {
+/// How long each phase of the load test runs, in seconds.
+struct LoadPlan {
+    warm_up: u32,
+    run: u32,
+}
+
+/// `cargo xtask load`: the figures, from a release build (10 s per endpoint).
+fn load_release() -> Result {
     apt_install("wrk", "wrk")?;
     build_guest()?;
     step("release build of echelon");
     run(cargo().args(["build", "--release", "-p", "echelon-server", "--bin", "echelon"]))?;
+    load(
+        &root().join("target/release/echelon"),
+        &LoadPlan { warm_up: 5, run: 10 },
+    )
+}
+
+/// Bounded load test: 50 connections against `POST /users` (validated in
+/// WASM) and `POST /users/native` (the same code compiled in), zero failed
+/// requests, RSS after the runs within 10% of RSS after warm-up. Prints the
+/// RPS ratio and the idle RSS with the demo modules loaded.
+fn load(binary: &Path, plan: &LoadPlan) -> Result {
     let root = root();
     let data = std::env::temp_dir().join(format!("echelon-load-{}", std::process::id()));
     let addr = "127.0.0.1:38990";
-    let mut child = Command::new(root.join("target/release/echelon"))
+    let mut child = Command::new(binary)
         .args(["serve", "--addr", addr, "--data"])
         .arg(&data)
         .arg("--guest")
         .arg(root.join("target/guest/wasm32-unknown-unknown/wasm-release/echelon_shared.wasm"))
+        .arg("--stream-module")
+        .arg(root.join("examples/wat/transform.wat"))
         .env("RUST_LOG", "warn")
         .spawn()
-        .map_err(|e| format!("cannot start echelon serve: {e}"))?;
+        .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
     let result = (|| -> Result {
-        for _ in 0..100 {
+        let mut up = false;
+        for _ in 0..200 {
             if std::net::TcpStream::connect(addr).is_ok() {
+                up = true;
                 break;
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
+        if !up {
+            return Err(format!("echelon serve did not listen on {addr} within 10 s"));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
         let rss_idle = rss_kib(child.id())?;
         eprintln!("idle RSS with the demo modules loaded: {rss_idle} KiB");
+        std::fs::create_dir_all(&data).map_err(|e| format!("creating {}: {e}", data.display()))?;
         let script = data.join("post-user.lua");
         std::fs::write(
             &script,
@@ -412,17 +449,20 @@ fn load() -> Result {
              wrk.body = '{\"email\":\"ada@example.com\",\"age\":36}'\n",
         )
         .map_err(|e| format!("writing the wrk script: {e}"))?;
-        step("warm-up (5 s)");
-        wrk(&format!("http://{addr}/users"), &script, 5)?;
+        step(&format!("warm-up ({} s)", plan.warm_up));
+        wrk(&format!("http://{addr}/users"), &script, plan.warm_up)?;
         let rss_warm = rss_kib(child.id())?;
-        step("POST /users through WASM (10 s, 50 connections)");
-        let (wasm_rps, wasm_fail) = wrk(&format!("http://{addr}/users"), &script, 10)?;
-        step("POST /users/native (10 s, 50 connections)");
-        let (native_rps, native_fail) = wrk(&format!("http://{addr}/users/native"), &script, 10)?;
+        step(&format!(
+            "POST /users through WASM ({} s, 50 connections)",
+            plan.run
+        ));
+        let (wasm_rps, wasm_fail) = wrk(&format!("http://{addr}/users"), &script, plan.run)?;
+        step(&format!("POST /users/native ({} s, 50 connections)", plan.run));
+        let (native_rps, native_fail) = wrk(&format!("http://{addr}/users/native"), &script, plan.run)?;
         let rss_after = rss_kib(child.id())?;
         eprintln!(
             "\nWASM {wasm_rps:.0} req/s, native {native_rps:.0} req/s, ratio {:.2}x; failures {wasm_fail} + {native_fail}; \
-             RSS after warm-up {rss_warm} KiB, after the runs {rss_after} KiB ({:+.1}%)",
+             idle RSS {rss_idle} KiB, after warm-up {rss_warm} KiB, after the runs {rss_after} KiB ({:+.1}%)",
             wasm_rps / native_rps,
             (rss_after as f64 / rss_warm as f64 - 1.0) * 100.0
         );

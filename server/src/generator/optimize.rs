@@ -127,7 +127,13 @@ pub fn optimize_levels(wasm: &[u8], opt_level: u8, shrink_level: u8) -> Result<O
         wasmparser::Validator::new()
             .validate_all(bytes)
             .map(drop)
-            .map_err(|e| GeneratorError::Validation(vec![format!("{} (at byte offset {:#x})", e.message(), e.offset())]))
+            .map_err(|e| {
+                GeneratorError::Validation(vec![format!(
+                    "{} (at byte offset {:#x})",
+                    e.message(),
+                    e.offset()
+                )])
+            })
     };
     check(wasm)?;
     let mut options = OptimizationOptions::new_opt_level_0();
@@ -151,7 +157,11 @@ pub fn optimize_levels(wasm: &[u8], opt_level: u8, shrink_level: u8) -> Result<O
         stats: OptimizationStats {
             size_before: wasm.len(),
             size_after: out.len(),
-            passes: vec![format!("binaryen -O{} -s{}", opt_level.min(4), shrink_level.min(2))],
+            passes: vec![format!(
+                "binaryen -O{} -s{}",
+                opt_level.min(4),
+                shrink_level.min(2)
+            )],
         },
         wasm: out,
     })

@@ -338,7 +338,10 @@ pub fn compile_rust_with_progress(
     }
     let project = CrateInfo::read(&manifest)?;
     std::fs::create_dir_all(&config.output).map_err(|e| {
-        GeneratorError::Build(format!("cannot create the output directory {}: {e}", config.output.display()))
+        GeneratorError::Build(format!(
+            "cannot create the output directory {}: {e}",
+            config.output.display()
+        ))
     })?;
     let mut result = RustBuildResult::default();
 
@@ -377,11 +380,17 @@ pub fn compile_rust_with_progress(
         };
         let options = &config.wasm_bindgen_options;
         let out_dir = options.out_dir.clone().unwrap_or_else(|| config.output.clone());
-        let out_name = options.out_name.clone().unwrap_or_else(|| browser.lib_name.clone());
+        let out_name = options
+            .out_name
+            .clone()
+            .unwrap_or_else(|| browser.lib_name.clone());
         std::fs::create_dir_all(&out_dir)
             .map_err(|e| GeneratorError::Build(format!("cannot create {}: {e}", out_dir.display())))?;
         if config.wasm_bindgen {
-            progress(&BuildProgress::Step(format!("wasm-bindgen ({:?})", options.target)));
+            progress(&BuildProgress::Step(format!(
+                "wasm-bindgen ({:?})",
+                options.target
+            )));
             bindgen(&wasm, &out_dir, &out_name, options)?;
             let bundle_wasm = out_dir.join(format!("{out_name}_bg.wasm"));
             let bytes = maybe_optimize(config, read(&bundle_wasm)?, progress)?;
@@ -400,7 +409,10 @@ pub fn compile_rust_with_progress(
     }
 
     result.success = true;
-    result.output_path = result.server_module.clone().or_else(|| result.browser_wasm.clone());
+    result.output_path = result
+        .server_module
+        .clone()
+        .or_else(|| result.browser_wasm.clone());
     if let Some(path) = &result.output_path {
         result.size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     }
@@ -417,7 +429,8 @@ fn read(path: &Path) -> Result<Vec<u8>, GeneratorError> {
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), GeneratorError> {
-    std::fs::write(path, bytes).map_err(|e| GeneratorError::Build(format!("cannot write {}: {e}", path.display())))
+    std::fs::write(path, bytes)
+        .map_err(|e| GeneratorError::Build(format!("cannot write {}: {e}", path.display())))
 }
 
 fn maybe_optimize(
@@ -428,11 +441,19 @@ fn maybe_optimize(
     let Some(opt) = config.wasm_opt else {
         return Ok(bytes);
     };
-    progress(&BuildProgress::Step(format!("wasm-opt -O{} -s{}", opt.level, opt.shrink)));
+    progress(&BuildProgress::Step(format!(
+        "wasm-opt -O{} -s{}",
+        opt.level, opt.shrink
+    )));
     Ok(optimize_levels(&bytes, opt.level, opt.shrink)?.wasm)
 }
 
-fn bindgen(wasm: &Path, out_dir: &Path, out_name: &str, options: &WasmBindgenOptions) -> Result<(), GeneratorError> {
+fn bindgen(
+    wasm: &Path,
+    out_dir: &Path,
+    out_name: &str,
+    options: &WasmBindgenOptions,
+) -> Result<(), GeneratorError> {
     let fail = |e: anyhow::Error| GeneratorError::Build(format!("wasm-bindgen on {}: {e:#}", wasm.display()));
     let mut b = wasm_bindgen_cli_support::Bindgen::new();
     // As the CLI does: the JS finds its `_bg.wasm` next to itself when `init()`
@@ -465,7 +486,13 @@ struct CrateInfo {
 impl CrateInfo {
     fn read(manifest: &Path) -> Result<Self, GeneratorError> {
         let out = cargo_command()
-            .args(["metadata", "--format-version", "1", "--no-deps", "--manifest-path"])
+            .args([
+                "metadata",
+                "--format-version",
+                "1",
+                "--no-deps",
+                "--manifest-path",
+            ])
             .arg(manifest)
             .stdin(Stdio::null())
             .output()
@@ -536,7 +563,12 @@ fn cargo_command() -> Command {
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     // A build started from a build script or test must not inherit flags
     // meant for the host crate being compiled.
-    for var in ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_TARGET", "CARGO_TARGET_DIR"] {
+    for var in [
+        "RUSTFLAGS",
+        "CARGO_ENCODED_RUSTFLAGS",
+        "CARGO_BUILD_TARGET",
+        "CARGO_TARGET_DIR",
+    ] {
         cmd.env_remove(var);
     }
     cmd
@@ -555,9 +587,16 @@ fn cargo_build(
     progress: &mut dyn FnMut(&BuildProgress),
 ) -> Result<CargoRun, GeneratorError> {
     let mut cmd = cargo_command();
-    cmd.args(["build", "--lib", "--target", WASM_TARGET, "--message-format", "json"])
-        .arg("--manifest-path")
-        .arg(&krate.manifest);
+    cmd.args([
+        "build",
+        "--lib",
+        "--target",
+        WASM_TARGET,
+        "--message-format",
+        "json",
+    ])
+    .arg("--manifest-path")
+    .arg(&krate.manifest);
     match (&config.profile, config.release) {
         (Some(p), _) => {
             cmd.args(["--profile", p]);
@@ -616,9 +655,9 @@ fn cargo_build(
                 count += 1;
                 let name = msg["target"]["name"].as_str().unwrap_or_default().to_string();
                 progress(&BuildProgress::Compiled { name, count });
-                let is_ours = msg["manifest_path"]
-                    .as_str()
-                    .is_some_and(|m| Path::new(m) == krate.manifest || same_file(Path::new(m), &krate.manifest));
+                let is_ours = msg["manifest_path"].as_str().is_some_and(|m| {
+                    Path::new(m) == krate.manifest || same_file(Path::new(m), &krate.manifest)
+                });
                 if is_ours {
                     run.wasm = msg["filenames"]
                         .as_array()
@@ -653,7 +692,11 @@ fn cargo_build(
         };
         return Err(GeneratorError::Build(format!(
             "{shown} failed: {}{hint}",
-            if reason.is_empty() { stderr.trim() } else { reason.trim() }
+            if reason.is_empty() {
+                stderr.trim()
+            } else {
+                reason.trim()
+            }
         )));
     }
     if run.success && run.wasm.is_none() {
@@ -713,7 +756,10 @@ mod tests {
         assert_eq!(d.code.as_deref(), Some("E0308"));
         assert_eq!((d.line, d.column), (3, 5));
         assert_eq!(d.to_string(), "src/lib.rs:3:5: error[E0308]: mismatched types");
-        let abort: Json = serde_json::from_str(r#"{"level":"error","message":"aborting due to 1 previous error","spans":[]}"#).unwrap();
+        let abort: Json = serde_json::from_str(
+            r#"{"level":"error","message":"aborting due to 1 previous error","spans":[]}"#,
+        )
+        .unwrap();
         assert!(diagnostic(&abort).is_none());
     }
 

@@ -11,7 +11,7 @@ use axum::{Json, Router};
 
 use super::app::{AppState, SHARED_MODULE, STREAM_MODULE};
 use super::error::ApiError;
-use crate::runtime::{ExecOptions, Value};
+use crate::runtime::{ExecOptions, InstanceMode, Value};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -56,7 +56,9 @@ async fn users(State(s): State<AppState>, body: axum::body::Bytes) -> Result<Res
             SHARED_MODULE,
             "validate_user",
             vec![Value::String(text)],
-            ExecOptions::default(),
+            // The shared module is stateless: calls run in parallel on
+            // warm pooled instances.
+            ExecOptions::default().with_instance(InstanceMode::Pooled),
         )
         .await;
     Ok(verdict(&r.into_result()?))
@@ -95,7 +97,9 @@ async fn upload(State(s): State<AppState>, mut form: Multipart) -> Result<Respon
             SHARED_MODULE,
             "process_upload",
             vec![Value::Bytes(image.to_vec()), Value::I32(1920), Value::I32(1080)],
-            ExecOptions::default(),
+            // The shared module is stateless: calls run in parallel on
+            // warm pooled instances.
+            ExecOptions::default().with_instance(InstanceMode::Pooled),
         )
         .await;
     let png = match r.into_result() {

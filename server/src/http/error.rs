@@ -53,7 +53,8 @@ impl From<crate::Error> for ApiError {
             | E::Type { .. }
             | E::Source(_)
             | E::Sandbox { .. }
-            | E::Instantiation { .. } => StatusCode::BAD_REQUEST,
+            | E::Instantiation { .. }
+            | E::Generator(_) => StatusCode::BAD_REQUEST,
             E::AlreadyExists(_) => StatusCode::CONFLICT,
             E::Stopped => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,

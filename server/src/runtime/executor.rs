@@ -24,6 +24,22 @@ pub enum InstanceMode {
     /// A fresh instance for this call only, dropped afterwards: full
     /// isolation between calls, and calls to one module run in parallel.
     Fresh,
+    /// An instance from the module's pool of warm instances (one is created
+    /// when none is idle), returned after the call: calls to one module run
+    /// in parallel without paying for instantiation each time. For
+    /// stateless exports (validation, image filters, request handlers):
+    /// which instance serves a call is unspecified, so state carried in
+    /// globals or memory is not meaningful across calls. An instance whose
+    /// call trapped uncleanly or timed out is dropped, not returned. At
+    /// most [`pool_capacity()`] idle instances are kept per module.
+    Pooled,
+}
+
+/// Idle instances kept per module by [`InstanceMode::Pooled`]: two per CPU
+/// (calls run on the async workers, so more cannot be busy at once without
+/// queueing), at least 4.
+pub fn pool_capacity() -> usize {
+    std::thread::available_parallelism().map_or(4, |n| (n.get() * 2).max(4))
 }
 
 /// Options of one call (the spec's `WASMExecutionOptions`).
@@ -246,9 +262,42 @@ impl WasmRuntime {
             });
         }
 
+        if options.instance == InstanceMode::Pooled {
+            let idle = m.pool.lock().pop();
+            let live = match idle.filter(|l| l.sandbox_id == sandbox_id) {
+                Some(live) => Ok(live),
+                None if sandbox_id == *m.sandbox.lock() => self.persistent_instance(&m).await,
+                None => self.new_instance(&m, None, sandbox.as_ref()).await,
+            };
+            let mut live = match live {
+                Ok(live) => live,
+                Err(e) => {
+                    return self.finish(module_id, func, execution_id, started, queued, Err(e), None, 0)
+                }
+            };
+            let outcome = live
+                .call(func, shape, args, timeout, fuel, cfg.fuel_metering)
+                .await;
+            if outcome.reusable {
+                let mut pool = m.pool.lock();
+                if pool.len() < pool_capacity() {
+                    pool.push(live);
+                }
+            }
+            return self.complete(
+                module_id,
+                func,
+                execution_id,
+                started,
+                queued,
+                sandbox.as_ref(),
+                permit,
+                outcome,
+            );
+        }
         let mut guard = match options.instance {
             InstanceMode::Persistent => Some(m.instance.lock().await),
-            InstanceMode::Fresh => None,
+            InstanceMode::Fresh | InstanceMode::Pooled => None,
         };
         // The persistent instance serves the call only if it runs under the
         // requested sandbox; otherwise the call gets a fresh one.
@@ -301,7 +350,33 @@ impl WasmRuntime {
             },
         };
         drop(guard);
-        if let (Err(e), Some(sb)) = (&outcome.result, &sandbox) {
+        self.complete(
+            module_id,
+            func,
+            execution_id,
+            started,
+            queued,
+            sandbox.as_ref(),
+            permit,
+            outcome,
+        )
+    }
+
+    /// Records a sandbox violation, releases the concurrency slot and builds
+    /// the result of a finished call.
+    #[allow(clippy::too_many_arguments)]
+    fn complete<T: FromResults>(
+        &self,
+        module_id: &str,
+        func: &str,
+        execution_id: u64,
+        started: Instant,
+        queued: Duration,
+        sandbox: Option<&std::sync::Arc<crate::sandbox::Sandbox>>,
+        permit: tokio::sync::OwnedSemaphorePermit,
+        outcome: super::instance::CallOutcome,
+    ) -> ExecutionResult<T> {
+        if let (Err(e), Some(sb)) = (&outcome.result, sandbox) {
             self.record_violation(sb, module_id, e);
         }
         let (stdout, stderr, exit_code) = (outcome.stdout, outcome.stderr, outcome.exit_code);

@@ -123,6 +123,8 @@ pub(crate) struct LoadedModule {
     pub memory: Arc<MemoryCounters>,
     /// The persistent instance used by `execute` (created on demand).
     pub instance: tokio::sync::Mutex<Option<LiveInstance>>,
+    /// Idle instances for `InstanceMode::Pooled` calls.
+    pub pool: Mutex<Vec<LiveInstance>>,
     /// Linked, ready-to-instantiate form, keyed by the host-function
     /// registry version it was linked against.
     pub pre: Mutex<Option<LinkedPre>>,
@@ -276,6 +278,7 @@ impl LoadedModule {
             last_executed: Mutex::new(None),
             memory: Arc::new(MemoryCounters::default()),
             instance: tokio::sync::Mutex::new(None),
+            pool: Mutex::new(Vec::new()),
             pre: Mutex::new(None),
             sandbox: Mutex::new(None),
             options: Mutex::new(None),

@@ -231,3 +231,78 @@ fn compile_optimize_and_run_typescript() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+fn workspace_target(sub: &str) -> std::path::PathBuf {
+    example("..").join("target").join(sub)
+}
+
+#[test]
+fn build_a_rust_crate_then_run_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pkg");
+    let text = stdout(
+        echelon()
+            .arg("build")
+            .arg(example("rust-plugin"))
+            .args(["--target", "server", "--release", "--out"])
+            .arg(&out)
+            .arg("--target-dir")
+            .arg(workspace_target("guest")),
+    );
+    let module = out.join("echelon_example_plugin.wasm");
+    assert!(text.contains(&module.display().to_string()), "{text}");
+    assert_eq!(
+        stdout(
+            echelon()
+                .arg("run")
+                .arg(&module)
+                .args(["--invoke", "collatz_steps", "27"])
+        ),
+        "111\n"
+    );
+}
+
+#[test]
+fn build_failures_say_where_and_why() {
+    let dir = tempfile::tempdir().unwrap();
+    // No crate: one line.
+    let (code, err) = failure(echelon().arg("build").arg(dir.path()));
+    assert_eq!(code, 1);
+    assert!(err.contains("no Cargo.toml"), "{err}");
+    // A bad --target value is a usage error.
+    let out = echelon()
+        .arg("build")
+        .arg(dir.path())
+        .args(["--target", "desktop"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected server, browser or both"));
+    // A type error: rustc's rendering, then the located one-line reason.
+    let project = dir.path().join("broken");
+    std::fs::create_dir_all(project.join("src")).unwrap();
+    std::fs::write(
+        project.join("Cargo.toml"),
+        "[package]\nname = \"broken\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[workspace]\n[lib]\ncrate-type = [\"cdylib\"]\n",
+    )
+    .unwrap();
+    std::fs::write(project.join("src/lib.rs"), "pub fn f() -> u8 {\n    true\n}\n").unwrap();
+    let out = echelon()
+        .arg("build")
+        .arg(&project)
+        .args(["--target", "server", "--out"])
+        .arg(dir.path().join("out"))
+        .arg("--target-dir")
+        .arg(dir.path().join("target"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("expected `u8`, found `bool`"), "{stderr}");
+    let last = stderr.trim_end().lines().last().unwrap();
+    assert!(
+        last.starts_with("echelon: error:")
+            && last.contains("src/lib.rs:2:5: error[E0308]: mismatched types"),
+        "{last}"
+    );
+}

@@ -864,3 +864,42 @@ async fn base64_source() {
         .unwrap_err();
     assert_eq!(e.kind(), "source");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pooled_calls_reuse_warm_instances_and_run_in_parallel() {
+    let (rt, _d) = math().await;
+    let rt = Arc::new(rt);
+    let pooled = || ExecOptions::default().with_instance(InstanceMode::Pooled);
+    // One after another: the one idle instance is reused, so its state
+    // carries over (a Fresh call would start from 0 each time).
+    for expected in 1..=3 {
+        let r = rt.execute::<i32>("math", "bump", vec![], pooled()).await;
+        assert_eq!(r.value, Some(expected));
+    }
+    // The persistent instance is a different one.
+    let persistent = rt
+        .execute::<i32>("math", "bump", vec![], ExecOptions::default())
+        .await;
+    assert_eq!(persistent.value, Some(1));
+    // Many at once: every call gets an instance of its own and the right answer.
+    let calls: Vec<_> = (0..32)
+        .map(|i| {
+            let rt = rt.clone();
+            tokio::spawn(async move { rt.execute::<i32>("math", "add", args![i, 1000], pooled()).await })
+        })
+        .collect();
+    for (i, call) in calls.into_iter().enumerate() {
+        let r = call.await.expect("the task runs");
+        assert_eq!(r.value, Some(i as i32 + 1000), "{:?}", r.error);
+    }
+    // An unclean trap drops that instance instead of returning it to the pool.
+    let trapped = rt.execute::<i32>("math", "divide", args![1, 0], pooled()).await;
+    assert!(
+        matches!(trapped.error, Some(Error::Trap { .. })),
+        "{:?}",
+        trapped.error
+    );
+    let after = rt.execute::<i32>("math", "divide", args![10, 2], pooled()).await;
+    assert_eq!(after.value, Some(5));
+    assert!(echelon::runtime::pool_capacity() >= 4);
+}

@@ -109,7 +109,10 @@ async fn type_into(client: &Client, id: &str, value: &str) {
         .find(Locator::Id(id))
         .await
         .unwrap_or_else(|e| panic!("#{id}: {e}"));
-    input.clear().await.unwrap_or_else(|e| panic!("clearing #{id}: {e}"));
+    input
+        .clear()
+        .await
+        .unwrap_or_else(|e| panic!("clearing #{id}: {e}"));
     input
         .send_keys(value)
         .await
@@ -166,7 +169,9 @@ async fn user_form(client: &Client) {
         ));
         let native = match native.as_str() {
             "valid" => "valid".to_string(),
-            list => serde_json::from_str::<Vec<String>>(list).expect("a JSON list").join("; "),
+            list => serde_json::from_str::<Vec<String>>(list)
+                .expect("a JSON list")
+                .join("; "),
         };
         assert_eq!(native, expected);
     }
@@ -190,7 +195,10 @@ async fn mandelbrot(client: &Client) {
         .await
         .expect("timings");
     let (wasm_ms, js_ms) = (times[0].as_f64().unwrap_or(0.0), times[1].as_f64().unwrap_or(0.0));
-    assert!(wasm_ms > 0.0 && js_ms > 0.0, "both renderers reported a time: {times}");
+    assert!(
+        wasm_ms > 0.0 && js_ms > 0.0,
+        "both renderers reported a time: {times}"
+    );
     eprintln!(
         "FIGURE mandelbrot 800x600, 1000 iterations, best of 3 in Chromium: WASM {wasm_ms:.1} ms, JS {js_ms:.1} ms, JS/WASM {:.2}x",
         js_ms / wasm_ms
@@ -266,7 +274,10 @@ async fn playground(client: &Client) {
     type_into(client, "play-args", "[20]").await;
     click(client, "play-run").await;
     let result = text(client, "play-result").await;
-    assert!(result.starts_with("fib(20) = 6765"), "playground result: {result}");
+    assert!(
+        result.starts_with("fib(20) = 6765"),
+        "playground result: {result}"
+    );
 
     // A compile error is shown in the page with its position.
     client
@@ -284,7 +295,10 @@ async fn playground(client: &Client) {
     )
     .await;
     let info = text(client, "play-compile-info").await;
-    assert!(info.contains("line 1") && info.contains("nope"), "compile error shown: {info}");
+    assert!(
+        info.contains("line 1") && info.contains("nope"),
+        "compile error shown: {info}"
+    );
 }
 
 async fn stream(client: &Client) {

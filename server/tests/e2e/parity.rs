@@ -36,7 +36,10 @@ fn cases() -> Vec<Case> {
     let img = bytes(6 * 5 * 4, 7);
     let c = |name, args: Vec<Json>| Case { name, args };
     vec![
-        c("validate_user", vec![json!(r#"{"email":"ada@example.com","age":36}"#)]),
+        c(
+            "validate_user",
+            vec![json!(r#"{"email":"ada@example.com","age":36}"#)],
+        ),
         c("validate_user", vec![json!(r#"{"email":"nope","age":12}"#)]),
         c("validate_user", vec![json!(r#"{"email":"a@b.co","age":"x"}"#)]),
         c("validate_user", vec![json!("not json")]),
@@ -46,8 +49,14 @@ fn cases() -> Vec<Case> {
         c("decrypt_block", vec![json!(key), json!(cipher)]),
         c("encrypt_block", vec![json!(vec![1u8; 5]), json!(block)]),
         c("apply_grayscale", vec![json!(img), json!(6), json!(5)]),
-        c("apply_grayscale", vec![json!(vec![1u8, 2, 3]), json!(2), json!(1)]),
-        c("resize_image", vec![json!(img), json!(6), json!(5), json!(11), json!(3)]),
+        c(
+            "apply_grayscale",
+            vec![json!(vec![1u8, 2, 3]), json!(2), json!(1)],
+        ),
+        c(
+            "resize_image",
+            vec![json!(img), json!(6), json!(5), json!(11), json!(3)],
+        ),
         c(
             "process_image",
             vec![json!(img), json!(6), json!(5), json!(4), json!(4), json!(80)],
@@ -58,7 +67,14 @@ fn cases() -> Vec<Case> {
         c("monte_carlo_pi", vec![json!(100_000), json!(42)]),
         c(
             "render_mandelbrot",
-            vec![json!(40), json!(30), json!(200), json!(-0.75), json!(0.1), json!(2.5)],
+            vec![
+                json!(40),
+                json!(30),
+                json!(200),
+                json!(-0.75),
+                json!(0.1),
+                json!(2.5),
+            ],
         ),
     ]
 }
@@ -68,7 +84,8 @@ fn cases() -> Vec<Case> {
 type Outcome = Json;
 
 fn ok_bytes(r: Result<Vec<u8>, echelon_shared::Error>) -> Outcome {
-    r.map(|b| json!(b)).unwrap_or_else(|e| json!({"error": e.to_string()}))
+    r.map(|b| json!(b))
+        .unwrap_or_else(|e| json!({"error": e.to_string()}))
 }
 
 fn arg_bytes(v: &Json) -> Vec<u8> {
@@ -94,7 +111,11 @@ fn native(case: &Case) -> Outcome {
         "sha256" => json!(crypto::sha256(&arg_bytes(&a[0])).to_vec()),
         "encrypt_block" => ok_bytes(crypto::encrypt_block(&arg_bytes(&a[0]), &arg_bytes(&a[1]))),
         "decrypt_block" => ok_bytes(crypto::decrypt_block(&arg_bytes(&a[0]), &arg_bytes(&a[1]))),
-        "apply_grayscale" => ok_bytes(image::apply_grayscale(&arg_bytes(&a[0]), arg_u32(&a[1]), arg_u32(&a[2]))),
+        "apply_grayscale" => ok_bytes(image::apply_grayscale(
+            &arg_bytes(&a[0]),
+            arg_u32(&a[1]),
+            arg_u32(&a[2]),
+        )),
         "resize_image" => ok_bytes(image::resize_image(
             &arg_bytes(&a[0]),
             arg_u32(&a[1]),
@@ -246,7 +267,10 @@ pub async fn three_way(client: &Client, server_module: &Path) {
         assert_eq!(from_guest, from_native, "guest module vs native for {shown}");
         assert_eq!(from_browser, from_native, "browser bundle vs native for {shown}");
     }
-    eprintln!("parity: {} calls agree natively, in wasmtime and in Chromium", cases.len());
+    eprintln!(
+        "parity: {} calls agree natively, in wasmtime and in Chromium",
+        cases.len()
+    );
 }
 
 fn short(v: &Json) -> String {

@@ -24,15 +24,20 @@ fn the_example_plugin_builds_and_runs() {
         .release(true)
         .target_dir(root().join("target/guest"));
     let mut events = Vec::new();
-    let result = compile_rust_with_progress(&config, &mut |p| events.push(p.clone())).expect("the build runs");
+    let result =
+        compile_rust_with_progress(&config, &mut |p| events.push(p.clone())).expect("the build runs");
     assert!(result.success, "{:#?}", result.diagnostics);
     let wasm = result.output_path.clone().expect("an output");
     assert_eq!(wasm, out.path().join("echelon_example_plugin.wasm"));
     assert_eq!(result.server_module.as_ref(), Some(&wasm));
     assert_eq!(result.size, std::fs::metadata(&wasm).expect("written").len());
     assert!(result.js_path.is_none() && result.browser_wasm.is_none());
-    assert!(events.iter().any(|e| matches!(e, BuildProgress::Cargo { half: "server", .. })));
-    assert!(events.iter().any(|e| matches!(e, BuildProgress::Step(s) if s.starts_with("wasm-opt"))));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, BuildProgress::Cargo { half: "server", .. })));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, BuildProgress::Step(s) if s.starts_with("wasm-opt"))));
 
     let engine = wasmtime::Engine::default();
     let module = wasmtime::Module::from_file(&engine, &wasm).expect("a valid module");
@@ -77,9 +82,16 @@ fn a_type_error_is_a_structured_diagnostic() {
     assert_eq!(e.code.as_deref(), Some("E0308"));
     assert_eq!(e.message, "mismatched types");
     assert_eq!((e.line, e.column), (3, 5));
-    assert!(e.file.as_ref().is_some_and(|f| f.ends_with("src/lib.rs")), "{:?}", e.file);
+    assert!(
+        e.file.as_ref().is_some_and(|f| f.ends_with("src/lib.rs")),
+        "{:?}",
+        e.file
+    );
     assert!(e.rendered.contains("expected `i32`"), "{}", e.rendered);
-    assert!(!e.rendered.contains('\u{1b}'), "no terminal colour codes in the rendering");
+    assert!(
+        !e.rendered.contains('\u{1b}'),
+        "no terminal colour codes in the rendering"
+    );
 }
 
 #[test]
@@ -88,7 +100,10 @@ fn builds_that_cannot_start_say_why() {
     let err = Generator::new()
         .compile_rust(&RustBuildConfig::new(dir.path(), dir.path().join("out")))
         .expect_err("no crate there");
-    assert!(matches!(&err, GeneratorError::Build(m) if m.contains("no Cargo.toml")), "{err}");
+    assert!(
+        matches!(&err, GeneratorError::Build(m) if m.contains("no Cargo.toml")),
+        "{err}"
+    );
 
     // A crate that is not a cdylib cannot become a module.
     let project = dir.path().join("rlib");
