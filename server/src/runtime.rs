@@ -41,7 +41,7 @@ use wasmtime::{Engine, MemoryType, SharedMemory};
 pub use cache::{CacheEntryStats, CacheStats};
 pub use config::RuntimeConfig;
 pub use events::{EventType, ListenerId, RuntimeEvent, Violation, ViolationKind};
-pub use executor::{pool_capacity, ExecOptions, ExecutionResult, InstanceMode};
+pub use executor::{ExecOptions, ExecutionResult, InstanceMode};
 pub use host::{BoxFuture, HostCaller, HostFunc, HostFunction};
 pub use limits::{LimitExceeded, MemoryStats, PAGE_SIZE};
 pub use loader::{engine_features, validate, WasmSource};

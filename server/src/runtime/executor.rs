@@ -30,16 +30,14 @@ pub enum InstanceMode {
     /// stateless exports (validation, image filters, request handlers):
     /// which instance serves a call is unspecified, so state carried in
     /// globals or memory is not meaningful across calls. An instance whose
-    /// call trapped uncleanly or timed out is dropped, not returned. At
-    /// most [`pool_capacity()`] idle instances are kept per module.
+    /// call trapped uncleanly or timed out is dropped, not returned.
+    ///
+    /// The pool grows to the peak number of calls in flight on the module
+    /// (at most [`RuntimeConfig::max_concurrent_executions`](super::RuntimeConfig))
+    /// and keeps those instances, with their linear memory, until the module
+    /// is unloaded or re-instantiated: memory is traded for never
+    /// instantiating on the hot path.
     Pooled,
-}
-
-/// Idle instances kept per module by [`InstanceMode::Pooled`]: two per CPU
-/// (calls run on the async workers, so more cannot be busy at once without
-/// queueing), at least 4.
-pub fn pool_capacity() -> usize {
-    std::thread::available_parallelism().map_or(4, |n| (n.get() * 2).max(4))
 }
 
 /// Options of one call (the spec's `WASMExecutionOptions`).
@@ -280,7 +278,7 @@ impl WasmRuntime {
                 .await;
             if outcome.reusable {
                 let mut pool = m.pool.lock();
-                if pool.len() < pool_capacity() {
+                if pool.len() < cfg.max_concurrent_executions {
                     pool.push(live);
                 }
             }

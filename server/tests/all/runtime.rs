@@ -901,5 +901,4 @@ async fn pooled_calls_reuse_warm_instances_and_run_in_parallel() {
     );
     let after = rt.execute::<i32>("math", "divide", args![10, 2], pooled()).await;
     assert_eq!(after.value, Some(5));
-    assert!(echelon::runtime::pool_capacity() >= 4);
 }
