@@ -64,6 +64,15 @@ fn root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// Where cargo puts the workspace's own builds: `CARGO_TARGET_DIR` when
+/// set (relative to the workspace root), else `target/`.
+fn cargo_target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    }
+}
+
 fn step(what: &str) {
     eprintln!("\n==> {what}");
 }
@@ -182,7 +191,7 @@ fn test(extra: &[String]) -> Result {
     // 50 connections. The figures come from `cargo xtask load` (release).
     step("bounded load test: echelon serve under wrk, 50 connections (about 25 s)");
     load(
-        &root().join("target/debug/echelon"),
+        &cargo_target_dir().join("debug/echelon"),
         &LoadPlan { warm_up: 3, run: 8 },
     )?;
 
@@ -403,7 +412,7 @@ fn load_release() -> Result {
     step("release build of echelon");
     run(cargo().args(["build", "--release", "-p", "echelon-server", "--bin", "echelon"]))?;
     load(
-        &root().join("target/release/echelon"),
+        &cargo_target_dir().join("release/echelon"),
         &LoadPlan { warm_up: 5, run: 10 },
     )
 }
