@@ -173,6 +173,36 @@ impl Application {
         self.route(path, post(handler))
     }
 
+    /// Adds a WebSocket route: each upgraded connection is handed to
+    /// `handler` with the application state, on its own task.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: echelon::http::Application) {
+    /// use axum::extract::ws::Message;
+    /// let app = app.ws("/echo", |_state, mut socket| async move {
+    ///     while let Some(Ok(Message::Text(t))) = socket.recv().await {
+    ///         if socket.send(Message::Text(t)).await.is_err() {
+    ///             break;
+    ///         }
+    ///     }
+    /// });
+    /// # }
+    /// ```
+    pub fn ws<F, Fut>(self, path: &str, handler: F) -> Self
+    where
+        F: Fn(AppState, axum::extract::ws::WebSocket) -> Fut + Clone + Send + Sync + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let route = get(
+            move |axum::extract::State(state): axum::extract::State<AppState>,
+                  upgrade: axum::extract::ws::WebSocketUpgrade| {
+                let handler = handler.clone();
+                async move { upgrade.on_upgrade(move |socket| handler(state, socket)) }
+            },
+        );
+        self.route(path, route)
+    }
+
     /// The shared state handlers receive.
     pub fn state(&self) -> &AppState {
         &self.state

@@ -690,3 +690,76 @@ async fn generate_then_upload_and_call() {
     .await;
     s.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn route_helpers_and_the_bundle_directory() {
+    let data = tempfile::tempdir().unwrap();
+    let pkg = tempfile::tempdir().unwrap();
+    std::fs::write(pkg.path().join("bundle_bg.wasm"), wasm("wat/fib.wat")).unwrap();
+    std::fs::write(pkg.path().join("bundle.js"), "export default 1;").unwrap();
+    let app = Application::new(AppConfig {
+        pkg_dir: Some(pkg.path().to_path_buf()),
+        ..config(data.path())
+    })
+    .await
+    .unwrap()
+    .get("/hello", || async { "hi" })
+    .post("/echo", |body: String| async move { body })
+    .ws("/modules-ws", |state, mut socket| async move {
+        use axum::extract::ws::Message;
+        // Each text message is answered with the number of loaded modules,
+        // read from the application state.
+        while let Some(Ok(Message::Text(_))) = socket.recv().await {
+            let n = state.wasm.list_modules().len().to_string();
+            if socket.send(Message::Text(n.into())).await.is_err() {
+                break;
+            }
+        }
+    });
+    let loaded = app.wasm.list_modules().len();
+    let s = start_app(app).await;
+    let c = reqwest::Client::new();
+    assert_eq!(
+        c.get(s.url("/hello")).send().await.unwrap().text().await.unwrap(),
+        "hi"
+    );
+    assert_eq!(
+        c.post(s.url("/echo"))
+            .body("ping")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "ping"
+    );
+    let r = c.get(s.url("/pkg/bundle_bg.wasm")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["content-type"], "application/wasm");
+    let r = c.get(s.url("/pkg/bundle.js")).send().await.unwrap();
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
+    assert_eq!(
+        c.get(s.url("/pkg/missing.js"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/modules-ws", s.addr))
+        .await
+        .unwrap();
+    ws.send(Message::Text("count".into())).await.unwrap();
+    let reply = ws.next().await.unwrap().unwrap();
+    assert_eq!(reply.into_text().unwrap().as_str(), loaded.to_string());
+    ws.close(None).await.unwrap();
+    s.shutdown().await;
+}
