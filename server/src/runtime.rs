@@ -343,6 +343,12 @@ impl WasmRuntime {
         Ok(())
     }
 
+    /// Whether a module is loaded under `id` (cheaper than
+    /// [`Self::get_module`], which builds the whole info).
+    pub fn has_module(&self, id: &str) -> bool {
+        self.inner.modules.read().contains_key(id)
+    }
+
     /// A module's info.
     pub fn get_module(&self, id: &str) -> Option<ModuleInfo> {
         self.inner.modules.read().get(id).map(|m| m.info())

@@ -34,7 +34,7 @@ fn main() -> ExitCode {
         Some("test") => setup().and_then(|()| test(&args[1..])),
         Some("test-browser") => setup().and_then(|()| browser_tests()),
         Some("serve") => serve(&args[1..]),
-        Some("load") => load_release(),
+        Some("load") => load_release(args.get(1).map(String::as_str) == Some("--no-build")),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n  \
@@ -42,7 +42,8 @@ fn main() -> ExitCode {
                  chromium, chromium-driver), then run every test\n  \
                  test-browser  only the browser tests (guest module, test server, wasm-pack)\n  \
                  serve   run the main job\n  \
-                 load    bounded load test of echelon serve with wrk (release build)\n  \
+                 load    bounded load test of echelon serve with wrk (release build;\n          \
+                 --no-build: measure the release binary already built)\n  \
                  setup   only install what is missing"
             );
             return ExitCode::from(2);
@@ -405,12 +406,15 @@ struct LoadPlan {
     run: u32,
 }
 
-/// `cargo xtask load`: the figures, from a release build (10 s per endpoint).
-fn load_release() -> Result {
+/// `cargo xtask load [--no-build]`: the figures, from a release build (10 s
+/// per endpoint). `--no-build` measures the release binary already built.
+fn load_release(no_build: bool) -> Result {
     apt_install("wrk", "wrk")?;
     build_guest()?;
-    step("release build of echelon");
-    run(cargo().args(["build", "--release", "-p", "echelon-server", "--bin", "echelon"]))?;
+    if !no_build {
+        step("release build of echelon");
+        run(cargo().args(["build", "--release", "-p", "echelon-server", "--bin", "echelon"]))?;
+    }
     load(
         &cargo_target_dir().join("release/echelon"),
         &LoadPlan { warm_up: 5, run: 10 },

@@ -192,7 +192,7 @@ pub(crate) fn json_args(
 
 /// 503 with Retry-After when too many calls are already waiting.
 pub(crate) fn check_queue(s: &AppState) -> Result<(), ApiError> {
-    let queued = s.wasm.metrics().snapshot().queued;
+    let queued = s.wasm.metrics().queued_now();
     if queued >= s.config.queue_bound {
         let mut e = ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,

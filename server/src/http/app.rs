@@ -81,9 +81,22 @@ impl Default for AppConfig {
     }
 }
 
-/// What every handler shares.
+/// What every handler shares: one reference-counted pointer, so extracting
+/// it costs one atomic increment per request. Fields are reached through
+/// `Deref` (`state.wasm`, `state.config`, ...).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppStateInner>);
+
+impl std::ops::Deref for AppState {
+    type Target = AppStateInner;
+
+    fn deref(&self) -> &AppStateInner {
+        &self.0
+    }
+}
+
+/// The contents of [`AppState`].
+pub struct AppStateInner {
     /// The runtime.
     pub wasm: WasmRuntime,
     /// The generator (TypeScript, WAT, templates).
@@ -135,12 +148,12 @@ impl Application {
             }
         }
         let generator = Arc::new(parking_lot::RwLock::new(crate::Generator::new()));
-        let state = AppState {
+        let state = AppState(Arc::new(AppStateInner {
             wasm: wasm.clone(),
             generator: generator.clone(),
             store,
             config: Arc::new(config),
-        };
+        }));
         Ok(Self {
             wasm,
             generator,

@@ -22,7 +22,7 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 fn need(s: &AppState, id: &str, what: &str) -> Result<(), ApiError> {
-    if s.wasm.get_module(id).is_none() {
+    if !s.wasm.has_module(id) {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "not_configured",

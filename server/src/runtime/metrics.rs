@@ -95,6 +95,12 @@ impl Metrics {
         }
     }
 
+    /// Calls waiting for a concurrency slot right now (one atomic load;
+    /// what [`Self::snapshot`]'s `queued` reports).
+    pub fn queued_now(&self) -> u64 {
+        self.queued.load(Ordering::Relaxed)
+    }
+
     /// The headline counters.
     pub fn snapshot(&self) -> MetricsSnapshot {
         MetricsSnapshot {
