@@ -119,3 +119,38 @@ fn builds_that_cannot_start_say_why() {
         .expect_err("no cdylib");
     assert!(err.to_string().contains("crate-type"), "{err}");
 }
+
+#[test]
+fn browser_builds_honour_the_wasm_bindgen_options() {
+    use echelon::generator::{BindgenTarget, WasmBindgenOptions};
+    let out = tempfile::tempdir().expect("temp dir");
+    let node = out.path().join("node");
+    let config = RustBuildConfig {
+        wasm_bindgen_options: WasmBindgenOptions {
+            target: BindgenTarget::Nodejs,
+            out_dir: Some(node.clone()),
+            out_name: Some("echelon_node".into()),
+            typescript: false,
+        },
+        wasm_opt: None,
+        ..RustBuildConfig::new(root().join("browser"), out.path())
+            .target(RustTarget::Browser)
+            .profile("wasm-release")
+            .target_dir(root().join("target/guest"))
+    };
+    let result = Generator::new().compile_rust(&config).expect("the build runs");
+    assert!(result.success, "{:#?}", result.diagnostics);
+    assert_eq!(result.browser_wasm, Some(node.join("echelon_node_bg.wasm")));
+    assert_eq!(result.output_path, result.browser_wasm);
+    assert!(result.server_module.is_none());
+    assert!(result.dts_path.is_none(), "typescript: false writes no .d.ts");
+    let js = std::fs::read_to_string(result.js_path.expect("the JS glue")).expect("readable");
+    assert!(
+        js.contains("require(") || js.contains("module.exports"),
+        "CommonJS for Node.js"
+    );
+    assert!(js.contains("validate_user"));
+    assert!(wasmparser::Validator::new()
+        .validate_all(&std::fs::read(node.join("echelon_node_bg.wasm")).expect("written"))
+        .is_ok());
+}
