@@ -245,10 +245,11 @@ fn build(args: BuildArgs) -> Result<i32> {
         ..RustBuildConfig::new(&args.crate_dir, &args.out)
     };
     let verbose = args.verbose;
-    let mut progress = |p: &BuildProgress| {
-        if verbose || !matches!(p, BuildProgress::Compiled { .. }) {
-            eprintln!("  {p}");
-        }
+    // Every step; every compiled crate with -v, else every 25th, so that a
+    // cold build (hundreds of crates) still shows it is moving.
+    let mut progress = |p: &BuildProgress| match p {
+        BuildProgress::Compiled { count, .. } if !verbose && count % 25 != 0 => {}
+        _ => eprintln!("  {p}"),
     };
     let result = crate::generator::compile_rust_with_progress(&config, &mut progress)?;
     for d in &result.diagnostics {
