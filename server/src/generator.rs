@@ -44,7 +44,7 @@ pub use rust::{
 };
 pub use source::{GenerationResult, GenerationStats, GeneratorOptions, GeneratorSource, SourceKind};
 pub use templates::{ParamKind, Template, TemplateParameter, TemplateParams, TemplateRegistry};
-pub use validate::{validate, ValidationReport};
+pub use validate::{validate, validate_with_features, ValidationReport};
 
 /// The generator: compilation front ends, templates, validation and
 /// optimization behind one value (the spec's `WASMGeneratorCore`).

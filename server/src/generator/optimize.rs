@@ -124,16 +124,12 @@ pub fn optimize(wasm: &[u8], level: OptimizationLevel) -> Result<Optimized, Gene
 pub fn optimize_levels(wasm: &[u8], opt_level: u8, shrink_level: u8) -> Result<Optimized, GeneratorError> {
     use wasm_opt::{OptimizeLevel, ShrinkLevel};
     let check = |bytes: &[u8]| {
-        wasmparser::Validator::new()
-            .validate_all(bytes)
-            .map(drop)
-            .map_err(|e| {
-                GeneratorError::Validation(vec![format!(
-                    "{} (at byte offset {:#x})",
-                    e.message(),
-                    e.offset()
-                )])
-            })
+        let report = super::validate::validate_with_features(bytes, wasmparser::WasmFeatures::default());
+        if report.valid {
+            Ok(())
+        } else {
+            Err(GeneratorError::Validation(report.errors))
+        }
     };
     check(wasm)?;
     let mut options = OptimizationOptions::new_opt_level_0();

@@ -477,7 +477,9 @@ fn bindgen(
 struct CrateInfo {
     manifest: PathBuf,
     package: String,
-    /// The library target's name (underscores), which names the `.wasm`.
+    /// The cdylib target's name, as cargo reports it in its messages.
+    lib_target: String,
+    /// The same with underscores, which names the `.wasm`.
     lib_name: String,
     browser: Option<PathBuf>,
     guest_features: Vec<String>,
@@ -539,7 +541,8 @@ impl CrateInfo {
                     manifest.display()
                 ))
             })?;
-        let lib_name = lib["name"].as_str().unwrap_or(&name).replace('-', "_");
+        let lib_target = lib["name"].as_str().unwrap_or(&name).to_string();
+        let lib_name = lib_target.replace('-', "_");
         let echelon = &package["metadata"]["echelon"];
         let dir = manifest.parent().unwrap_or(Path::new("."));
         let browser = echelon["browser"].as_str().map(|p| dir.join(p));
@@ -552,6 +555,7 @@ impl CrateInfo {
         Ok(Self {
             manifest: manifest.to_path_buf(),
             package: name,
+            lib_target,
             lib_name,
             browser,
             guest_features,
@@ -655,9 +659,12 @@ fn cargo_build(
                 count += 1;
                 let name = msg["target"]["name"].as_str().unwrap_or_default().to_string();
                 progress(&BuildProgress::Compiled { name, count });
-                let is_ours = msg["manifest_path"].as_str().is_some_and(|m| {
-                    Path::new(m) == krate.manifest || same_file(Path::new(m), &krate.manifest)
-                });
+                // The crate's own cdylib, by its target name (dependencies
+                // that are cdylibs too produce .wasm files as well).
+                let is_ours = msg["target"]["name"] == krate.lib_target.as_str()
+                    && msg["target"]["kind"]
+                        .as_array()
+                        .is_some_and(|k| k.iter().any(|k| k == "cdylib"));
                 if is_ours {
                     run.wasm = msg["filenames"]
                         .as_array()
@@ -706,13 +713,6 @@ fn cargo_build(
         )));
     }
     Ok(run)
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
 }
 
 /// A rustc JSON diagnostic to a [`RustDiagnostic`]; `None` for the

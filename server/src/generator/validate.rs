@@ -29,7 +29,13 @@ pub fn features() -> WasmFeatures {
 
 /// Validates `wasm` (the binary format, not WAT).
 pub fn validate(wasm: &[u8]) -> ValidationReport {
-    let mut validator = Validator::new_with_features(features());
+    validate_with_features(wasm, features())
+}
+
+/// Validates `wasm` under the given feature set (e.g. wasmparser's
+/// default, every standardised proposal, for rustc and wasm-bindgen output).
+pub fn validate_with_features(wasm: &[u8], features: WasmFeatures) -> ValidationReport {
+    let mut validator = Validator::new_with_features(features);
     match validator.validate_all(wasm) {
         Ok(_) => ValidationReport {
             valid: true,

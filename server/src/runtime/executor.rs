@@ -264,8 +264,7 @@ impl WasmRuntime {
             let idle = m.pool.lock().pop();
             let live = match idle.filter(|l| l.sandbox_id == sandbox_id) {
                 Some(live) => Ok(live),
-                None if sandbox_id == *m.sandbox.lock() => self.persistent_instance(&m).await,
-                None => self.new_instance(&m, None, sandbox.as_ref()).await,
+                None => self.instance_for_call(&m, &sandbox_id, sandbox.as_ref()).await,
             };
             let mut live = match live {
                 Ok(live) => live,
@@ -307,12 +306,7 @@ impl WasmRuntime {
         let outcome = match guard.as_mut() {
             Some(guard) => {
                 if guard.is_none() {
-                    let created = if sandbox_id == *m.sandbox.lock() {
-                        self.persistent_instance(&m).await
-                    } else {
-                        self.new_instance(&m, None, sandbox.as_ref()).await
-                    };
-                    match created {
+                    match self.instance_for_call(&m, &sandbox_id, sandbox.as_ref()).await {
                         Ok(live) => **guard = Some(live),
                         Err(e) => {
                             return self.finish(
@@ -358,6 +352,23 @@ impl WasmRuntime {
             permit,
             outcome,
         )
+    }
+
+    /// A new instance for a call under `sandbox_id`: with the module's own
+    /// configuration (`instantiate` options, its sandbox) when that is the
+    /// sandbox the module was instantiated under, else a plain instance under
+    /// the requested sandbox.
+    async fn instance_for_call(
+        &self,
+        m: &super::module::LoadedModule,
+        sandbox_id: &Option<String>,
+        sandbox: Option<&std::sync::Arc<crate::sandbox::Sandbox>>,
+    ) -> Result<super::instance::LiveInstance> {
+        if *sandbox_id == *m.sandbox.lock() {
+            self.persistent_instance(m).await
+        } else {
+            self.new_instance(m, None, sandbox).await
+        }
     }
 
     /// Records a sandbox violation, releases the concurrency slot and builds
