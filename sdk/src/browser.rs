@@ -144,6 +144,20 @@ impl BrowserOption for &[u8] {
     }
 }
 
+impl<const N: usize> BrowserResult for [u8; N] {
+    type Js = Vec<u8>;
+    fn into_js(self) -> Result<Vec<u8>, JsError> {
+        Ok(self.to_vec())
+    }
+}
+
+impl<const N: usize> BrowserOption for [u8; N] {
+    type Js = Option<Vec<u8>>;
+    fn option_into_js(value: Option<Self>) -> Result<Option<Vec<u8>>, JsError> {
+        Ok(value.map(|v| v.to_vec()))
+    }
+}
+
 impl<T: Serialize> BrowserResult for Json<T> {
     type Js = JsValue;
     fn into_js(self) -> Result<JsValue, JsError> {

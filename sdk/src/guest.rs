@@ -184,6 +184,13 @@ impl GuestResult for &[u8] {
     }
 }
 
+impl<const N: usize> GuestResult for [u8; N] {
+    type Core = i64;
+    fn into_core(self) -> i64 {
+        give(self.to_vec())
+    }
+}
+
 impl<T: Serialize> GuestResult for Json<T> {
     type Core = i64;
     fn into_core(self) -> i64 {

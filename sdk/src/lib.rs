@@ -64,7 +64,7 @@
 //! | `f32`, `f64` | `f32`, `f64` | `number` |
 //! | `bool` | `bool` | `boolean` |
 //! | `&str`, `String` | `string` (UTF-8 checked) | `string` |
-//! | `&[u8]`, `Vec<u8>` | `bytes` | `Uint8Array` |
+//! | `&[u8]`, `Vec<u8>`; `[u8; N]` as a result | `bytes` | `Uint8Array` |
 //! | [`Json<T>`] (`T`: serde) | `json` | any JSON value |
 //! | `Option<T>` of the above | `json` (`null` for `None`) | `T \| undefined` |
 //! | result `Result<T, E: Display>` | `T`; `Err` refuses the call with `E`'s message (`echelon_last_error`) | `T`; `Err` throws an `Error` with that message |

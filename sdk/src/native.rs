@@ -221,6 +221,12 @@ impl NativeResult for &[u8] {
     }
 }
 
+impl<const N: usize> NativeResult for [u8; N] {
+    fn into_json(self) -> Result<Value, CallError> {
+        self.as_slice().into_json()
+    }
+}
+
 fn json_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, CallError> {
     serde_json::to_value(value)
         .map_err(|e| CallError::Refused(format!("the result cannot be written as JSON: {e}")))

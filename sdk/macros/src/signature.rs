@@ -68,6 +68,8 @@ pub enum Kind {
     Bytes,
     /// `Vec<u8>`.
     VecU8,
+    /// `[u8; N]` (results only).
+    ByteArray,
     /// `Json<T>`: any serde type, as JSON.
     Json,
     /// `Option<T>`: JSON (`null` for `None`) in the guest ABI, `T |
@@ -85,7 +87,7 @@ impl Kind {
             Kind::F64 => "f64",
             Kind::Bool => "bool",
             Kind::Str | Kind::String => "string",
-            Kind::Bytes | Kind::VecU8 => "bytes",
+            Kind::Bytes | Kind::VecU8 | Kind::ByteArray => "bytes",
             Kind::Json | Kind::Option(_) => "json",
         }
     }
@@ -149,7 +151,7 @@ pub fn unraw(ident: &Ident) -> String {
 }
 
 const SUPPORTED: &str = "integers (i8..i64, u8..u64, isize, usize), f32, f64, bool, &str, String, \
-                         &[u8], Vec<u8>, Json<T> (any serde type) and Option<T> of those";
+                         &[u8], Vec<u8>, [u8; N] (results), Json<T> (any serde type) and Option<T> of those";
 
 /// Checks the function's shape and classifies its types.
 pub fn read(item: &ItemFn) -> syn::Result<Signature> {
@@ -314,6 +316,9 @@ fn unsupported(ty: &Type, pos: Position) -> syn::Error {
 fn classify(ty: &Type, pos: Position) -> syn::Result<Kind> {
     match ty {
         Type::Paren(p) => classify(&p.elem, pos),
+        Type::Array(a) if pos == Position::Result && matches!(&*a.elem, Type::Path(p) if p.path.is_ident("u8")) => {
+            Ok(Kind::ByteArray)
+        }
         Type::Group(g) => classify(&g.elem, pos),
         Type::Reference(r) if r.mutability.is_none() => match &*r.elem {
             Type::Path(p) if p.path.is_ident("str") => Ok(Kind::Str),
