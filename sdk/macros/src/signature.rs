@@ -179,10 +179,10 @@ pub fn read(item: &ItemFn) -> syn::Result<Signature> {
         return refuse(c.span(), "`#[echelon_guest::export]` cannot export a const fn");
     }
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
-        return refuse(
-            sig.generics.span(),
+        return Err(syn::Error::new_spanned(
+            &sig.generics,
             "`#[echelon_guest::export]` cannot export a generic function: every export has one concrete signature",
-        );
+        ));
     }
     if let Some(v) = &sig.variadic {
         return refuse(v.span(), "`#[echelon_guest::export]` cannot export a variadic function");
@@ -208,10 +208,10 @@ pub fn read(item: &ItemFn) -> syn::Result<Signature> {
         let ident = match &*pt.pat {
             Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => pi.ident.clone(),
             other => {
-                return refuse(
-                    other.span(),
+                return Err(syn::Error::new_spanned(
+                    other,
                     "exported parameters must be plain names (`name: Type`); destructure inside the body",
-                )
+                ))
             }
         };
         let kind = classify(&pt.ty, Position::Param)?;
@@ -237,6 +237,8 @@ enum Position {
     Param,
     Result,
     OptionInner,
+    /// Inside an `Option` result (where `[u8; N]` is allowed too).
+    ResultOptionInner,
 }
 
 fn is_unit(ty: &Type) -> bool {
@@ -252,8 +254,8 @@ fn output(ty: &Type) -> syn::Result<Output> {
             let inner = match args.first() {
                 Some(t) if args.len() <= 2 => t,
                 _ => {
-                    return Err(syn::Error::new(
-                        ty.span(),
+                    return Err(syn::Error::new_spanned(
+                        ty,
                         "expected `Result<T, E>` with `E: Display` (or a `Result<T>` alias)",
                     ))
                 }
@@ -289,8 +291,17 @@ fn last_segment(ty: &Type) -> Option<(String, Vec<&Type>)> {
     Some((seg.ident.to_string(), args))
 }
 
+/// A type as its author would write it (tokens print with extra spaces).
+fn written(ty: &Type) -> String {
+    let mut s = ty.to_token_stream().to_string();
+    for (from, to) in [(" <", "<"), ("< ", "<"), (" >", ">"), (" ::", "::"), (":: ", "::"), ("& ", "&"), (" ,", ","), ("[u8 ;", "[u8;")] {
+        s = s.replace(from, to);
+    }
+    s
+}
+
 fn unsupported(ty: &Type, pos: Position) -> syn::Error {
-    let shown = ty.to_token_stream().to_string();
+    let shown = written(ty);
     let hint = match ty {
         Type::Reference(r) if r.mutability.is_some() => {
             " (mutable borrows cannot cross: take the value and return the new one)".to_string()
@@ -305,10 +316,10 @@ fn unsupported(ty: &Type, pos: Position) -> syn::Error {
     let place = match pos {
         Position::Param => "parameter",
         Position::Result => "result",
-        Position::OptionInner => "`Option` content",
+        Position::OptionInner | Position::ResultOptionInner => "`Option` content",
     };
-    syn::Error::new(
-        ty.span(),
+    syn::Error::new_spanned(
+        ty,
         format!("unsupported {place} type `{shown}`{hint}; `#[echelon_guest::export]` supports {SUPPORTED}"),
     )
 }
@@ -316,7 +327,9 @@ fn unsupported(ty: &Type, pos: Position) -> syn::Error {
 fn classify(ty: &Type, pos: Position) -> syn::Result<Kind> {
     match ty {
         Type::Paren(p) => classify(&p.elem, pos),
-        Type::Array(a) if pos == Position::Result && matches!(&*a.elem, Type::Path(p) if p.path.is_ident("u8")) => {
+        Type::Array(a)
+            if matches!(pos, Position::Result | Position::ResultOptionInner)
+                && matches!(&*a.elem, Type::Path(p) if p.path.is_ident("u8")) => {
             Ok(Kind::ByteArray)
         }
         Type::Group(g) => classify(&g.elem, pos),
@@ -338,8 +351,8 @@ fn classify(ty: &Type, pos: Position) -> syn::Result<Kind> {
                     "f64" => Ok(Kind::F64),
                     "bool" => Ok(Kind::Bool),
                     "String" => Ok(Kind::String),
-                    "Result" if pos != Position::Result => Err(syn::Error::new(
-                        ty.span(),
+                    "Result" if pos != Position::Result => Err(syn::Error::new_spanned(
+                        ty,
                         "`Result` is only supported as the function's result",
                     )),
                     _ => Err(unsupported(ty, pos)),
@@ -349,16 +362,21 @@ fn classify(ty: &Type, pos: Position) -> syn::Result<Kind> {
                 ("Vec", [inner]) if matches!(inner, Type::Path(p) if p.path.is_ident("u8")) => Ok(Kind::VecU8),
                 ("Json", [_]) => Ok(Kind::Json),
                 ("Option", [inner]) => {
-                    if pos == Position::OptionInner {
-                        return Err(syn::Error::new(
-                            ty.span(),
+                    if matches!(pos, Position::OptionInner | Position::ResultOptionInner) {
+                        return Err(syn::Error::new_spanned(
+                            ty,
                             "nested `Option<Option<T>>` has no distinct JSON form; use one `Option`",
                         ));
                     }
-                    Ok(Kind::Option(Box::new(classify(inner, Position::OptionInner)?)))
+                    let inner_pos = if pos == Position::Result {
+                        Position::ResultOptionInner
+                    } else {
+                        Position::OptionInner
+                    };
+                    Ok(Kind::Option(Box::new(classify(inner, inner_pos)?)))
                 }
-                ("Result", _) => Err(syn::Error::new(
-                    ty.span(),
+                ("Result", _) => Err(syn::Error::new_spanned(
+                    ty,
                     if pos == Position::Param {
                         "`Result` is only supported as the function's result"
                     } else {
