@@ -114,7 +114,10 @@ fn validate_user_parity() {
         .call_bytes("validate_user", &[Arg::Bytes(&[0xff, 0xfe])])
         .unwrap_err()
         .to_string();
-    assert!(err.starts_with("guest refused: invalid argument `json`: not UTF-8"), "{err}");
+    assert!(
+        err.starts_with("guest refused: invalid argument `json`: not UTF-8"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -143,7 +146,10 @@ fn image_parity() {
     let png = image::encode_png(&px, 24, 16).unwrap();
     let out = g.call_bytes("image_dimensions", &[Arg::Bytes(&png)]).unwrap();
     let info: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(info, serde_json::to_value(image::image_dimensions(&png).unwrap()).unwrap());
+    assert_eq!(
+        info,
+        serde_json::to_value(image::image_dimensions(&png).unwrap()).unwrap()
+    );
     let out = g
         .call_bytes("process_upload", &[Arg::Bytes(&png), i32v(12), i32v(12)])
         .unwrap();
@@ -218,7 +224,10 @@ fn compute_parity() {
         assert_eq!(v == 1, compute::is_prime(n as u64), "{n}");
     }
     // u64 crosses as the same bits.
-    assert_eq!(g.typed::<i64, i32>("is_prime", -7).unwrap() == 1, compute::is_prime(-7i64 as u64));
+    assert_eq!(
+        g.typed::<i64, i32>("is_prime", -7).unwrap() == 1,
+        compute::is_prime(-7i64 as u64)
+    );
     for (it, seed) in [(1u32, 0u64), (10_000, 42), (100_000, u64::MAX)] {
         let v: f64 = g.typed("monte_carlo_pi", (it as i32, seed as i64)).unwrap();
         assert_eq!(v.to_bits(), compute::monte_carlo_pi(it, seed).unwrap().to_bits());
@@ -237,7 +246,10 @@ fn compute_parity() {
         Arg::Val(Val::F64(2.5f64.to_bits())),
     ];
     let out = g.call_bytes("render_mandelbrot", &args).unwrap();
-    assert_eq!(out, compute::render_mandelbrot(64, 48, 300, -0.7, 0.1, 2.5).unwrap());
+    assert_eq!(
+        out,
+        compute::render_mandelbrot(64, 48, 300, -0.7, 0.1, 2.5).unwrap()
+    );
 }
 
 #[test]
@@ -272,14 +284,29 @@ fn cases() -> Vec<(&'static str, Vec<Json>)> {
     let px = gradient(12, 8);
     let png = image::encode_png(&px, 12, 8).expect("encodes");
     vec![
-        ("validate_user", vec![json!(r#"{"email":"ada@example.com","age":36}"#)]),
+        (
+            "validate_user",
+            vec![json!(r#"{"email":"ada@example.com","age":36}"#)],
+        ),
         ("validate_user", vec![json!("not json")]),
         ("apply_grayscale", vec![b64(&px), json!(12), json!(8)]),
         ("apply_grayscale", vec![b64(&px[..7]), json!(12), json!(8)]),
-        ("resize_image", vec![b64(&px), json!(12), json!(8), json!(5), json!(3)]),
-        ("resize_image", vec![b64(&px), json!(12), json!(8), json!(0), json!(3)]),
-        ("process_image", vec![b64(&px), json!(12), json!(8), json!(6), json!(6), json!(90)]),
-        ("process_image", vec![b64(&px), json!(12), json!(8), json!(6), json!(6), json!(300)]),
+        (
+            "resize_image",
+            vec![b64(&px), json!(12), json!(8), json!(5), json!(3)],
+        ),
+        (
+            "resize_image",
+            vec![b64(&px), json!(12), json!(8), json!(0), json!(3)],
+        ),
+        (
+            "process_image",
+            vec![b64(&px), json!(12), json!(8), json!(6), json!(6), json!(90)],
+        ),
+        (
+            "process_image",
+            vec![b64(&px), json!(12), json!(8), json!(6), json!(6), json!(300)],
+        ),
         ("process_upload", vec![b64(&png), json!(6), json!(6)]),
         ("process_upload", vec![b64(b"nope"), json!(6), json!(6)]),
         ("image_dimensions", vec![b64(&png)]),
@@ -300,15 +327,38 @@ fn cases() -> Vec<(&'static str, Vec<Json>)> {
         ("is_prime", vec![json!(-7)]),
         ("monte_carlo_pi", vec![json!(10_000), json!(42)]),
         ("monte_carlo_pi", vec![json!(0), json!(1)]),
-        ("render_mandelbrot", vec![json!(16), json!(9), json!(100), json!(-0.5), json!(0.0), json!(3.5)]),
-        ("render_mandelbrot", vec![json!(0), json!(9), json!(100), json!(-0.5), json!(0.0), json!(3.5)]),
+        (
+            "render_mandelbrot",
+            vec![
+                json!(16),
+                json!(9),
+                json!(100),
+                json!(-0.5),
+                json!(0.0),
+                json!(3.5),
+            ],
+        ),
+        (
+            "render_mandelbrot",
+            vec![
+                json!(0),
+                json!(9),
+                json!(100),
+                json!(-0.5),
+                json!(0.0),
+                json!(3.5),
+            ],
+        ),
     ]
 }
 
 #[test]
 fn every_export_agrees() {
     let exports = echelon_guest::exports_of("echelon_shared");
-    assert!(exports.len() >= 14, "the registry lists the shared crate's exports");
+    assert!(
+        exports.len() >= 14,
+        "the registry lists the shared crate's exports"
+    );
     let cases = cases();
     for e in &exports {
         assert!(

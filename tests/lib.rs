@@ -139,7 +139,12 @@ impl Guest {
     /// its answers compare directly with the native registry's.
     pub fn call_json(&mut self, sig: &Signature, args: &[Json]) -> Result<Json> {
         if sig.params.len() != args.len() {
-            bail!("{} takes {} argument(s), got {}", sig.name, sig.params.len(), args.len());
+            bail!(
+                "{} takes {} argument(s), got {}",
+                sig.name,
+                sig.params.len(),
+                args.len()
+            );
         }
         let mut lowered = Vec::new();
         let mut owned = Vec::new();
@@ -163,7 +168,9 @@ impl Guest {
                 AbiType::String | AbiType::Bytes | AbiType::Json => {
                     let bytes = match (p.ty, a) {
                         (AbiType::String, Json::String(s)) => s.clone().into_bytes(),
-                        (AbiType::Bytes, Json::String(s)) => base64::engine::general_purpose::STANDARD.decode(s)?,
+                        (AbiType::Bytes, Json::String(s)) => {
+                            base64::engine::general_purpose::STANDARD.decode(s)?
+                        }
                         (AbiType::Bytes, Json::Array(v)) => v
                             .iter()
                             .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))

@@ -77,15 +77,24 @@ fn cases() -> Vec<(&'static str, Vec<JsValue>)> {
     let block = b"0123456789abcdef".to_vec();
     let view = |w: f64, h: f64, it: f64| vec![n(w), n(h), n(it), n(-0.5), n(0.0), n(3.5)];
     vec![
-        ("validate_user", vec![r#"{"email":"ada@example.com","age":36}"#.into()]),
+        (
+            "validate_user",
+            vec![r#"{"email":"ada@example.com","age":36}"#.into()],
+        ),
         ("validate_user", vec![r#"{"email":"ada","age":3}"#.into()]),
         ("validate_user", vec!["not json".into()]),
         ("apply_grayscale", vec![bytes(&px), n(6.0), n(4.0)]),
         ("apply_grayscale", vec![bytes(&px), n(5.0), n(4.0)]),
         ("resize_image", vec![bytes(&px), n(6.0), n(4.0), n(3.0), n(2.0)]),
         ("resize_image", vec![bytes(&px), n(6.0), n(4.0), n(0.0), n(2.0)]),
-        ("process_image", vec![bytes(&px), n(6.0), n(4.0), n(3.0), n(3.0), n(80.0)]),
-        ("process_image", vec![bytes(&px), n(6.0), n(4.0), n(3.0), n(3.0), n(0.0)]),
+        (
+            "process_image",
+            vec![bytes(&px), n(6.0), n(4.0), n(3.0), n(3.0), n(80.0)],
+        ),
+        (
+            "process_image",
+            vec![bytes(&px), n(6.0), n(4.0), n(3.0), n(3.0), n(0.0)],
+        ),
         ("process_upload", vec![bytes(&png), n(3.0), n(3.0)]),
         ("process_upload", vec![bytes(b"nope"), n(3.0), n(3.0)]),
         ("image_dimensions", vec![bytes(&png)]),
@@ -133,13 +142,19 @@ async fn every_shared_function_agrees_between_bundle_and_guest() {
         );
     }
     for (name, args) in cases {
-        assert!(sigs.iter().any(|s| s.name == name), "a case names `{name}`, which the guest does not export");
+        assert!(
+            sigs.iter().any(|s| s.name == name),
+            "a case names `{name}`, which the guest does not export"
+        );
         let from_bundle = call_bundle(&ns, name, args.iter().cloned().collect());
         assert_ne!(from_bundle, "missing", "the bundle has no export `{name}`");
         let from_guest = match rt.call(name, args.clone()) {
             Ok(v) => shown(&v),
             // The runtime prefixes refusals with the function's name.
-            Err(e) => format!("error:{}", common::message(&e).trim_start_matches(&format!("{name}: "))),
+            Err(e) => format!(
+                "error:{}",
+                common::message(&e).trim_start_matches(&format!("{name}: "))
+            ),
         };
         assert_eq!(from_bundle, from_guest, "{name}");
     }

@@ -191,7 +191,10 @@ async fn shared_guest_module_streams_and_runs_through_the_abi() {
     assert_eq!(i64::try_from(fib).ok(), Some(2_880_067_194_370_816_120));
     assert_eq!(rt.call("is_prime", vec![big(7_919)]).ok(), Some(JsValue::TRUE));
     let pi = rt.call("monte_carlo_pi", vec![n(10_000.0), big(7)]).expect("pi");
-    assert_eq!(pi.as_f64(), echelon_shared::compute::monte_carlo_pi(10_000, 7).ok());
+    assert_eq!(
+        pi.as_f64(),
+        echelon_shared::compute::monte_carlo_pi(10_000, 7).ok()
+    );
 
     let key = [7u8; 32];
     let block = *b"sixteen byte msg";

@@ -52,7 +52,12 @@ fn reflect_get(target: &JsValue, key: &JsValue) -> Option<JsValue> {
 /// The JSON text of a JavaScript value (`undefined` has none).
 fn to_json_text(value: &JsValue, name: &str) -> Result<String, JsError> {
     json_stringify(value)
-        .map_err(|e| JsError::new(&invalid(name, format!("cannot be written as JSON: {}", js_message(&e)))))?
+        .map_err(|e| {
+            JsError::new(&invalid(
+                name,
+                format!("cannot be written as JSON: {}", js_message(&e)),
+            ))
+        })?
         .as_string()
         .ok_or_else(|| JsError::new(&invalid(name, "undefined has no JSON form")))
 }
@@ -66,7 +71,10 @@ pub fn json_arg<T: DeserializeOwned>(value: &JsValue, name: &str) -> Result<Json
 }
 
 /// An `Option<Json<T>>` parameter: `null` and `undefined` are `None`.
-pub fn optional_json_arg<T: DeserializeOwned>(value: &JsValue, name: &str) -> Result<Option<Json<T>>, JsError> {
+pub fn optional_json_arg<T: DeserializeOwned>(
+    value: &JsValue,
+    name: &str,
+) -> Result<Option<Json<T>>, JsError> {
     if value.is_null() || value.is_undefined() {
         return Ok(None);
     }
@@ -114,7 +122,23 @@ macro_rules! same {
         }
     )*};
 }
-same!(i8, i16, i32, i64, u8, u16, u32, u64, isize, usize, f32, f64, bool, String, Vec<u8>);
+same!(
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    u64,
+    isize,
+    usize,
+    f32,
+    f64,
+    bool,
+    String,
+    Vec<u8>
+);
 
 impl BrowserResult for &str {
     type Js = String;

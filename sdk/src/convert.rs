@@ -46,11 +46,16 @@ mod tests {
     #[test]
     fn owned_arguments() {
         assert_eq!(String::from_abi_bytes(b"hi").unwrap(), "hi");
-        assert!(String::from_abi_bytes(&[0xff]).unwrap_err().starts_with("not UTF-8"));
+        assert!(String::from_abi_bytes(&[0xff])
+            .unwrap_err()
+            .starts_with("not UTF-8"));
         assert_eq!(Json::<Vec<u32>>::from_abi_bytes(b"[1,2]").unwrap().0, vec![1, 2]);
         assert!(Json::<u8>::from_abi_bytes(b"300").is_err());
         assert_eq!(Option::<String>::from_abi_bytes(b"null").unwrap(), None);
-        assert_eq!(Option::<String>::from_abi_bytes(b"\"x\"").unwrap().as_deref(), Some("x"));
+        assert_eq!(
+            Option::<String>::from_abi_bytes(b"\"x\"").unwrap().as_deref(),
+            Some("x")
+        );
         assert!(Option::<String>::from_abi_bytes(b"").is_err());
     }
 }

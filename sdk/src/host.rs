@@ -272,7 +272,8 @@ mod tests {
 
     #[test]
     fn http_json_matches_the_contract() {
-        let req = HttpRequest::post("https://api.example.com/x", b"hi".to_vec()).header("accept", "text/plain");
+        let req =
+            HttpRequest::post("https://api.example.com/x", b"hi".to_vec()).header("accept", "text/plain");
         let json = serde_json::to_value(&req).unwrap();
         assert_eq!(
             json,
@@ -292,6 +293,9 @@ mod tests {
             function: "kv_set",
             reason: "in the browser",
         };
-        assert_eq!(e.to_string(), "host function `kv_set` is not available in the browser");
+        assert_eq!(
+            e.to_string(),
+            "host function `kv_set` is not available in the browser"
+        );
     }
 }

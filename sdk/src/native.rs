@@ -217,7 +217,9 @@ impl NativeResult for Vec<u8> {
 
 impl NativeResult for &[u8] {
     fn into_json(self) -> Result<Value, CallError> {
-        Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(self)))
+        Ok(Value::String(
+            base64::engine::general_purpose::STANDARD.encode(self),
+        ))
     }
 }
 

@@ -117,10 +117,19 @@ mod tests {
     #[test]
     fn narrow_types_refuse_out_of_range() {
         assert_eq!(u8::from_core(255), Ok(255));
-        assert_eq!(u8::from_core(256).unwrap_err(), "256 does not fit in u8 (0..=255)");
-        assert_eq!(i8::from_core(-129).unwrap_err(), "-129 does not fit in i8 (-128..=127)");
+        assert_eq!(
+            u8::from_core(256).unwrap_err(),
+            "256 does not fit in u8 (0..=255)"
+        );
+        assert_eq!(
+            i8::from_core(-129).unwrap_err(),
+            "-129 does not fit in i8 (-128..=127)"
+        );
         assert_eq!(i16::from_core(-5), Ok(-5));
-        assert_eq!(u16::from_core(-1).unwrap_err(), "-1 does not fit in u16 (0..=65535)");
+        assert_eq!(
+            u16::from_core(-1).unwrap_err(),
+            "-1 does not fit in u16 (0..=65535)"
+        );
     }
 
     #[test]

@@ -145,7 +145,9 @@ fn browser(item: &ItemFn, sig: &Signature, export: &str) -> TokenStream {
                 let inner_ty = first_arg(ty).map(|t| quote!(#t)).unwrap_or_else(|| quote!(_));
                 (
                     quote!(#wb::JsValue),
-                    Some(quote!(let #ident: ::core::option::Option<#inner_ty> = #b::optional_json_arg(&#ident, #pname)?;)),
+                    Some(
+                        quote!(let #ident: ::core::option::Option<#inner_ty> = #b::optional_json_arg(&#ident, #pname)?;),
+                    ),
                 )
             }
             Kind::Option(inner) if inner.borrowed() => {

@@ -185,7 +185,10 @@ pub fn read(item: &ItemFn) -> syn::Result<Signature> {
         ));
     }
     if let Some(v) = &sig.variadic {
-        return refuse(v.span(), "`#[echelon_guest::export]` cannot export a variadic function");
+        return refuse(
+            v.span(),
+            "`#[echelon_guest::export]` cannot export a variadic function",
+        );
     }
     let name = unraw(&sig.ident);
     if name.starts_with("echelon_") || name.starts_with("__wbindgen") || name.starts_with("__wbg") {
@@ -197,12 +200,10 @@ pub fn read(item: &ItemFn) -> syn::Result<Signature> {
     let mut params = Vec::new();
     for input in &sig.inputs {
         let pt = match input {
-            FnArg::Receiver(r) => {
-                return refuse(
-                    r.span(),
-                    "`#[echelon_guest::export]` exports free functions, not methods: move it out of the `impl`",
-                )
-            }
+            FnArg::Receiver(r) => return refuse(
+                r.span(),
+                "`#[echelon_guest::export]` exports free functions, not methods: move it out of the `impl`",
+            ),
             FnArg::Typed(pt) => pt,
         };
         let ident = match &*pt.pat {
@@ -294,7 +295,16 @@ fn last_segment(ty: &Type) -> Option<(String, Vec<&Type>)> {
 /// A type as its author would write it (tokens print with extra spaces).
 fn written(ty: &Type) -> String {
     let mut s = ty.to_token_stream().to_string();
-    for (from, to) in [(" <", "<"), ("< ", "<"), (" >", ">"), (" ::", "::"), (":: ", "::"), ("& ", "&"), (" ,", ","), ("[u8 ;", "[u8;")] {
+    for (from, to) in [
+        (" <", "<"),
+        ("< ", "<"),
+        (" >", ">"),
+        (" ::", "::"),
+        (":: ", "::"),
+        ("& ", "&"),
+        (" ,", ","),
+        ("[u8 ;", "[u8;"),
+    ] {
         s = s.replace(from, to);
     }
     s
@@ -329,7 +339,8 @@ fn classify(ty: &Type, pos: Position) -> syn::Result<Kind> {
         Type::Paren(p) => classify(&p.elem, pos),
         Type::Array(a)
             if matches!(pos, Position::Result | Position::ResultOptionInner)
-                && matches!(&*a.elem, Type::Path(p) if p.path.is_ident("u8")) => {
+                && matches!(&*a.elem, Type::Path(p) if p.path.is_ident("u8")) =>
+        {
             Ok(Kind::ByteArray)
         }
         Type::Group(g) => classify(&g.elem, pos),
@@ -359,7 +370,7 @@ fn classify(ty: &Type, pos: Position) -> syn::Result<Kind> {
                 };
             }
             match (name.as_str(), args.as_slice()) {
-                ("Vec", [inner]) if matches!(inner, Type::Path(p) if p.path.is_ident("u8")) => Ok(Kind::VecU8),
+                ("Vec", [Type::Path(p)]) if p.path.is_ident("u8") => Ok(Kind::VecU8),
                 ("Json", [_]) => Ok(Kind::Json),
                 ("Option", [inner]) => {
                     if matches!(pos, Position::OptionInner | Position::ResultOptionInner) {

@@ -88,11 +88,13 @@ pub fn http_request(request: &HttpRequest) -> Result<HttpResponse, HostError> {
         function: "http_request",
         message,
     };
-    let body = serde_json::to_vec(request).map_err(|e| protocol(format!("cannot encode the request: {e}")))?;
+    let body =
+        serde_json::to_vec(request).map_err(|e| protocol(format!("cannot encode the request: {e}")))?;
     let (p, l) = raw(&body);
     // SAFETY: as above.
     let answer = take(unsafe { sys::http_request(p, l) }).ok_or_else(|| protocol("no response".into()))?;
-    serde_json::from_slice(&answer).map_err(|e| protocol(format!("the response is not the contract's JSON: {e}")))
+    serde_json::from_slice(&answer)
+        .map_err(|e| protocol(format!("the response is not the contract's JSON: {e}")))
 }
 
 pub fn random_bytes(buf: &mut [u8]) {

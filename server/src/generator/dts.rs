@@ -121,7 +121,10 @@ pub fn module_declaration(wasm: &[u8]) -> Result<String, GeneratorError> {
             }
             Payload::CustomSection(c) if c.name() == abi::SECTION_NAME => {
                 let text = std::str::from_utf8(c.data()).map_err(|_| {
-                    GeneratorError::Validation(vec![format!("the {} section is not UTF-8", abi::SECTION_NAME)])
+                    GeneratorError::Validation(vec![format!(
+                        "the {} section is not UTF-8",
+                        abi::SECTION_NAME
+                    )])
                 })?;
                 let sigs = abi::parse_section(text)
                     .map_err(|e| GeneratorError::Validation(vec![format!("{}: {e}", abi::SECTION_NAME)]))?;
@@ -248,8 +251,17 @@ mod tests {
             dts.contains("export declare function greet(name: string, loud: boolean): string;"),
             "{dts}"
         );
-        assert!(dts.contains("export declare function point(p: any): any;"), "{dts}");
-        assert!(dts.contains("export declare function add(a: number, b: bigint): bigint;"), "{dts}");
-        assert!(dts.contains("export declare const memory: WebAssembly.Memory;"), "{dts}");
+        assert!(
+            dts.contains("export declare function point(p: any): any;"),
+            "{dts}"
+        );
+        assert!(
+            dts.contains("export declare function add(a: number, b: bigint): bigint;"),
+            "{dts}"
+        );
+        assert!(
+            dts.contains("export declare const memory: WebAssembly.Memory;"),
+            "{dts}"
+        );
     }
 }

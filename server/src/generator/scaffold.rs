@@ -121,7 +121,9 @@ impl NewCrate {
 fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with(|c: char| c.is_ascii_digit())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// Writes the crate and returns the files written.
@@ -159,8 +161,14 @@ pub fn new_crate(options: &NewCrate) -> Result<Vec<PathBuf>, GeneratorError> {
             .replace("{{sdk_dependency}}", &options.sdk.dependency_line()?))
     };
     let (source, readme) = match options.template {
-        Template::Shared => (include_str!("scaffold/shared.rs.txt"), include_str!("scaffold/README.shared.md.txt")),
-        Template::Plugin => (include_str!("scaffold/plugin.rs.txt"), include_str!("scaffold/README.plugin.md.txt")),
+        Template::Shared => (
+            include_str!("scaffold/shared.rs.txt"),
+            include_str!("scaffold/README.shared.md.txt"),
+        ),
+        Template::Plugin => (
+            include_str!("scaffold/plugin.rs.txt"),
+            include_str!("scaffold/README.plugin.md.txt"),
+        ),
     };
     let mut files = vec![
         ("Cargo.toml", fill(include_str!("scaffold/Cargo.toml.txt"))?),
@@ -169,7 +177,10 @@ pub fn new_crate(options: &NewCrate) -> Result<Vec<PathBuf>, GeneratorError> {
         (".gitignore", include_str!("scaffold/gitignore.txt").to_string()),
     ];
     if options.template == Template::Plugin {
-        files.push(("manifest.json", include_str!("scaffold/manifest.json.txt").to_string()));
+        files.push((
+            "manifest.json",
+            include_str!("scaffold/manifest.json.txt").to_string(),
+        ));
     }
     let mut written = Vec::new();
     for (rel, text) in files {
@@ -192,16 +203,33 @@ mod tests {
     #[test]
     fn writes_each_template() {
         let tmp = tempfile::tempdir().unwrap();
-        for (template, extra) in [(Template::Shared, None), (Template::Plugin, Some("manifest.json"))] {
+        for (template, extra) in [
+            (Template::Shared, None),
+            (Template::Plugin, Some("manifest.json")),
+        ] {
             let dir = tmp.path().join(format!("my-{template:?}").to_lowercase());
-            let files = new_crate(&NewCrate::new(&dir).template(template).sdk(SdkSource::Version("0.1.0".into()))).unwrap();
+            let files = new_crate(
+                &NewCrate::new(&dir)
+                    .template(template)
+                    .sdk(SdkSource::Version("0.1.0".into())),
+            )
+            .unwrap();
             let toml = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
-            assert!(toml.contains(&format!("name = \"my-{}\"", format!("{template:?}").to_lowercase())), "{toml}");
+            assert!(
+                toml.contains(&format!(
+                    "name = \"my-{}\"",
+                    format!("{template:?}").to_lowercase()
+                )),
+                "{toml}"
+            );
             assert!(toml.contains("echelon-guest = \"0.1.0\""), "{toml}");
             assert!(!toml.contains("{{"), "{toml}");
             let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
             assert!(readme.contains("echelon build"), "{readme}");
-            assert_eq!(extra.is_some(), files.iter().any(|f| f.ends_with("manifest.json")));
+            assert_eq!(
+                extra.is_some(),
+                files.iter().any(|f| f.ends_with("manifest.json"))
+            );
         }
     }
 
@@ -212,8 +240,13 @@ mod tests {
         assert!(err.to_string().contains("not a valid crate name"), "{err}");
         std::fs::write(tmp.path().join("x"), "").unwrap();
         let err = new_crate(&NewCrate::new(tmp.path())).unwrap_err();
-        assert!(err.to_string().contains("not empty") || err.to_string().contains("valid crate name"), "{err}");
-        let err = new_crate(&NewCrate::new(tmp.path().join("ok")).sdk(SdkSource::Path(tmp.path().join("nope")))).unwrap_err();
+        assert!(
+            err.to_string().contains("not empty") || err.to_string().contains("valid crate name"),
+            "{err}"
+        );
+        let err =
+            new_crate(&NewCrate::new(tmp.path().join("ok")).sdk(SdkSource::Path(tmp.path().join("nope"))))
+                .unwrap_err();
         assert!(err.to_string().contains("SDK path"), "{err}");
     }
 }

@@ -50,7 +50,10 @@ struct Host {
 }
 
 /// A packed result per the contract: 0 none, `1 << 32` present and empty.
-fn packed(caller: &mut echelon::runtime::HostCaller<'_, '_>, bytes: Option<&[u8]>) -> Result<Vec<Value>, String> {
+fn packed(
+    caller: &mut echelon::runtime::HostCaller<'_, '_>,
+    bytes: Option<&[u8]>,
+) -> Result<Vec<Value>, String> {
     Ok(vec![Value::I64(match bytes {
         None => 0,
         Some([]) => 1 << 32,
@@ -82,7 +85,10 @@ impl Host {
                 Ok(vec![])
             },
         ));
-        let config: HashMap<String, String> = config.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let config: HashMap<String, String> = config
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         rt.register_host_function(HostFunction::sync(
             "echelon",
             "config_get",
@@ -141,7 +147,9 @@ impl Host {
                 if *len > 65_536 {
                     return Err("at most 65536 bytes per call".into());
                 }
-                let bytes: Vec<u8> = (0..*len as u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+                let bytes: Vec<u8> = (0..*len as u32)
+                    .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+                    .collect();
                 caller.write_memory(*ptr as u32, &bytes)?;
                 Ok(vec![])
             },
@@ -192,8 +200,36 @@ async fn call(rt: &WasmRuntime, name: &str, sig: &abi::Signature, args: &[Json])
 fn cases() -> Vec<(&'static str, Vec<Json>)> {
     let pts = json!([{"x": 0.0, "y": 0.0}, {"x": 3.0, "y": 4.0}, {"x": 3.0, "y": 10.0}]);
     vec![
-        ("sum_ints", vec![json!(-1), json!(-2), json!(-3), json!("-4000000000000"), json!(5), json!(6), json!(4_000_000_000u32), json!(-1), json!(-9), json!(10)]),
-        ("sum_ints", vec![json!(300), json!(0), json!(0), json!(0), json!(0), json!(0), json!(0), json!(0), json!(0), json!(0)]),
+        (
+            "sum_ints",
+            vec![
+                json!(-1),
+                json!(-2),
+                json!(-3),
+                json!("-4000000000000"),
+                json!(5),
+                json!(6),
+                json!(4_000_000_000u32),
+                json!(-1),
+                json!(-9),
+                json!(10),
+            ],
+        ),
+        (
+            "sum_ints",
+            vec![
+                json!(300),
+                json!(0),
+                json!(0),
+                json!(0),
+                json!(0),
+                json!(0),
+                json!(0),
+                json!(0),
+                json!(0),
+                json!(0),
+            ],
+        ),
         ("next_u32", vec![json!(4_294_967_295u32)]),
         ("next_u32", vec![json!(2_147_483_647)]),
         ("next_u64", vec![json!("9223372036854775807")]),
@@ -257,34 +293,77 @@ async fn every_type_through_the_runtime_matches_native() {
     }
     // A few answers stated outright, so that a shared mistake on both
     // sides cannot pass unnoticed.
-    let sig = |n: &str| abi::parse_section(exports.iter().find(|e| e.name() == n).unwrap().signature()).unwrap().remove(0);
-    assert_eq!(call(&rt, "next_u32", &sig("next_u32"), &[json!(4_294_967_295u32)]).await, Ok(json!(0)));
-    assert_eq!(call(&rt, "next_u64", &sig("next_u64"), &[json!("9223372036854775807")]).await, Ok(json!("-9223372036854775808")));
+    let sig = |n: &str| {
+        abi::parse_section(exports.iter().find(|e| e.name() == n).unwrap().signature())
+            .unwrap()
+            .remove(0)
+    };
+    assert_eq!(
+        call(&rt, "next_u32", &sig("next_u32"), &[json!(4_294_967_295u32)]).await,
+        Ok(json!(0))
+    );
+    assert_eq!(
+        call(&rt, "next_u64", &sig("next_u64"), &[json!("9223372036854775807")]).await,
+        Ok(json!("-9223372036854775808"))
+    );
     assert_eq!(
         call(&rt, "double_i8", &sig("double_i8"), &[json!(128)]).await,
         Err("invalid argument `x`: 128 does not fit in i8 (-128..=127)".into())
     );
-    assert_eq!(call(&rt, "checked_div", &sig("checked_div"), &[json!(1), json!(0)]).await, Err("cannot divide 1 by 0".into()));
     assert_eq!(
-        call(&rt, "describe", &sig("describe"), &[json!(null), json!(null), json!(null)]).await,
+        call(&rt, "checked_div", &sig("checked_div"), &[json!(1), json!(0)]).await,
+        Err("cannot divide 1 by 0".into())
+    );
+    assert_eq!(
+        call(
+            &rt,
+            "describe",
+            &sig("describe"),
+            &[json!(null), json!(null), json!(null)]
+        )
+        .await,
         Ok(Json::Null)
     );
-    assert_eq!(call(&rt, "negate", &sig("negate"), &[json!(true)]).await, Ok(json!(0)));
-    assert_eq!(call(&rt, "shout", &sig("shout"), &[json!("abc")]).await, Ok(json!("ABC")));
-    assert_eq!(call(&rt, "reverse_bytes", &sig("reverse_bytes"), &[json!([1, 2])]).await, Ok(json!("AgE=")));
-    let bad = call(&rt, "path_info", &sig("path_info"), &[json!([{"x": "no"}]), json!(null)]).await.unwrap_err();
-    assert!(bad.starts_with("invalid argument `points`: not the expected JSON"), "{bad}");
+    assert_eq!(
+        call(&rt, "negate", &sig("negate"), &[json!(true)]).await,
+        Ok(json!(0))
+    );
+    assert_eq!(
+        call(&rt, "shout", &sig("shout"), &[json!("abc")]).await,
+        Ok(json!("ABC"))
+    );
+    assert_eq!(
+        call(&rt, "reverse_bytes", &sig("reverse_bytes"), &[json!([1, 2])]).await,
+        Ok(json!("AgE="))
+    );
+    let bad = call(
+        &rt,
+        "path_info",
+        &sig("path_info"),
+        &[json!([{"x": "no"}]), json!(null)],
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        bad.starts_with("invalid argument `points`: not the expected JSON"),
+        "{bad}"
+    );
 }
 
 #[tokio::test]
 async fn host_imports_follow_the_contract() {
     let (rt, _dir, host) = loaded(&[("greeting", "hi")]).await;
-    let visit = abi::parse_section("visit(page: string) -> json").unwrap().remove(0);
+    let visit = abi::parse_section("visit(page: string) -> json")
+        .unwrap()
+        .remove(0);
     let first = call(&rt, "visit", &visit, &[json!("home")]).await.unwrap();
     assert_eq!(first, json!({"page": "home", "count": 1, "greeting": "hi"}));
     let second = call(&rt, "visit", &visit, &[json!("home")]).await.unwrap();
     assert_eq!(second["count"], 2);
-    assert_eq!(host.kv.lock().get("visits:home"), Some(&2u64.to_le_bytes().to_vec()));
+    assert_eq!(
+        host.kv.lock().get("visits:home"),
+        Some(&2u64.to_le_bytes().to_vec())
+    );
     assert_eq!(
         host.logs.lock().as_slice(),
         [(1, "visit home #1".to_string()), (1, "visit home #2".to_string())]
@@ -292,12 +371,18 @@ async fn host_imports_follow_the_contract() {
 
     // Randomness in chunks, the clock, deletion: 70000 bytes take two
     // `random_bytes` calls (the contract caps one at 65536).
-    let entropy = abi::parse_section("entropy(n: i32, key: string) -> json").unwrap().remove(0);
-    let out = call(&rt, "entropy", &entropy, &[json!(70_000), json!("visits:home")]).await.unwrap();
+    let entropy = abi::parse_section("entropy(n: i32, key: string) -> json")
+        .unwrap()
+        .remove(0);
+    let out = call(&rt, "entropy", &entropy, &[json!(70_000), json!("visits:home")])
+        .await
+        .unwrap();
     assert_eq!(out["now_ms"], 1_700_000_000_123i64);
     assert_eq!(out["deleted"], true);
     assert!(out["distinct"].as_u64().unwrap() > 200, "{out}");
-    let out = call(&rt, "entropy", &entropy, &[json!(0), json!("visits:home")]).await.unwrap();
+    let out = call(&rt, "entropy", &entropy, &[json!(0), json!("visits:home")])
+        .await
+        .unwrap();
     assert_eq!(out["deleted"], false);
 }
 
@@ -325,7 +410,11 @@ async fn the_module_imports_only_module_echelon_and_the_section_lists_every_expo
             _ => {}
         }
     }
-    let mut lines: Vec<String> = abi::parse_section(&section).unwrap().iter().map(|s| s.to_string()).collect();
+    let mut lines: Vec<String> = abi::parse_section(&section)
+        .unwrap()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let mut registered: Vec<String> = echelon_guest::exports_of("echelon_guest_fixture")
         .iter()
         .map(|e| e.signature().to_string())
@@ -363,21 +452,39 @@ fn declared(dts: &Path, prefix: &str) -> Vec<(String, Vec<String>)> {
 #[test]
 fn both_dts_declare_the_same_functions() {
     let build = fixture();
-    let server = declared(build.server_dts_path.as_ref().expect("a server .d.ts"), "export declare function ");
-    let browser = declared(build.dts_path.as_ref().expect("a browser .d.ts"), "export function ");
-    assert_eq!(server.len(), echelon_guest::exports_of("echelon_guest_fixture").len());
+    let server = declared(
+        build.server_dts_path.as_ref().expect("a server .d.ts"),
+        "export declare function ",
+    );
+    let browser = declared(
+        build.dts_path.as_ref().expect("a browser .d.ts"),
+        "export function ",
+    );
+    assert_eq!(
+        server.len(),
+        echelon_guest::exports_of("echelon_guest_fixture").len()
+    );
     // wasm-bindgen renames a parameter named like its function (`twice_`).
     let browser: Vec<_> = browser
         .into_iter()
         .map(|(n, p)| {
-            let p = p.into_iter().map(|x| x.trim_end_matches('_').to_string()).collect();
+            let p = p
+                .into_iter()
+                .map(|x| x.trim_end_matches('_').to_string())
+                .collect();
             (n, p)
         })
         .collect();
     assert_eq!(server, browser);
     let text = std::fs::read_to_string(build.server_dts_path.as_ref().unwrap()).unwrap();
-    assert!(text.contains("export declare function next_u64(x: bigint): bigint;"), "{text}");
-    assert!(text.contains("export declare function reverse_bytes(data: Uint8Array): Uint8Array;"), "{text}");
+    assert!(
+        text.contains("export declare function next_u64(x: bigint): bigint;"),
+        "{text}"
+    );
+    assert!(
+        text.contains("export declare function reverse_bytes(data: Uint8Array): Uint8Array;"),
+        "{text}"
+    );
 }
 
 /// `echelon ARGS`, which must succeed; its stdout.
@@ -434,7 +541,11 @@ async fn new_shared_crate_builds_uploads_and_answers_over_http() {
         .env_remove("CARGO_TARGET_DIR")
         .output()
         .expect("cargo runs");
-    assert!(out.status.success(), "the new crate's tests: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "the new crate's tests: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // `echelon build`: both halves, no manifest table.
     let pkg = dir.path().join("pkg");
@@ -447,7 +558,13 @@ async fn new_shared_crate_builds_uploads_and_answers_over_http() {
         "--target-dir".as_ref(),
         target.as_os_str(),
     ]);
-    for f in ["hello_shared.wasm", "hello_shared.server.d.ts", "hello_shared.js", "hello_shared_bg.wasm", "hello_shared.d.ts"] {
+    for f in [
+        "hello_shared.wasm",
+        "hello_shared.server.d.ts",
+        "hello_shared.js",
+        "hello_shared_bg.wasm",
+        "hello_shared.d.ts",
+    ] {
         assert!(pkg.join(f).is_file(), "{f} built; echelon printed:\n{listed}");
         assert!(listed.contains(f), "{f} listed:\n{listed}");
     }
@@ -470,7 +587,12 @@ async fn new_shared_crate_builds_uploads_and_answers_over_http() {
     let http = reqwest::Client::new();
     let url = |p: &str| format!("http://{addr}{p}");
     let wasm = std::fs::read(pkg.join("hello_shared.wasm")).unwrap();
-    let resp = http.post(url("/api/modules?id=hello")).body(wasm).send().await.unwrap();
+    let resp = http
+        .post(url("/api/modules?id=hello"))
+        .body(wasm)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 201, "{}", resp.text().await.unwrap());
     let call = |func: &str, args: Json| {
         let http = http.clone();
@@ -481,9 +603,17 @@ async fn new_shared_crate_builds_uploads_and_answers_over_http() {
         }
     };
     let r = call("greet", json!(["Ada"])).await;
-    assert_eq!((&r["success"], &r["value"]), (&json!(true), &json!("Hello, Ada!")), "{r}");
+    assert_eq!(
+        (&r["success"], &r["value"]),
+        (&json!(true), &json!("Hello, Ada!")),
+        "{r}"
+    );
     let r = call("stats", json!([{"values": [1, 2, 6]}])).await;
-    assert_eq!(r["value"], json!({"count": 3, "mean": 3.0, "min": 1.0, "max": 6.0}), "{r}");
+    assert_eq!(
+        r["value"],
+        json!({"count": 3, "mean": 3.0, "min": 1.0, "max": 6.0}),
+        "{r}"
+    );
     let r = call("stats", json!([{"values": []}])).await;
     assert_eq!(r["success"], json!(false), "{r}");
     assert!(r["error"].to_string().contains("stats of an empty list"), "{r}");
@@ -519,7 +649,12 @@ async fn new_plugin_crate_uses_the_host() {
         .expect("the plugin loads");
     for visits in 1..=2 {
         let r = rt
-            .execute::<Value>("plugin", "hello", vec![Value::String("Ada".into())], ExecOptions::default())
+            .execute::<Value>(
+                "plugin",
+                "hello",
+                vec![Value::String("Ada".into())],
+                ExecOptions::default(),
+            )
             .await
             .into_result()
             .expect("hello answers");
@@ -527,7 +662,12 @@ async fn new_plugin_crate_uses_the_host() {
     }
     assert_eq!(host.logs.lock().len(), 2);
     let n = rt
-        .execute::<i32>("plugin", "word_count", vec![Value::String("a b c".into())], ExecOptions::default())
+        .execute::<i32>(
+            "plugin",
+            "word_count",
+            vec![Value::String("a b c".into())],
+            ExecOptions::default(),
+        )
         .await
         .into_result()
         .unwrap();

@@ -40,7 +40,10 @@ fn cases() -> Vec<Case> {
     let c = |name, args: Vec<Json>| Case { name, args };
     vec![
         c("process_upload", vec![json!(png), json!(4), json!(4)]),
-        c("process_upload", vec![json!(b"not an image".to_vec()), json!(4), json!(4)]),
+        c(
+            "process_upload",
+            vec![json!(b"not an image".to_vec()), json!(4), json!(4)],
+        ),
         c("image_dimensions", vec![json!(png)]),
         c("image_dimensions", vec![json!(b"GIF89a".to_vec())]),
         c("factorial", vec![json!(20)]),
