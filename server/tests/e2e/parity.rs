@@ -121,6 +121,13 @@ fn param_types(export: &echelon_guest::Export) -> Vec<AbiType> {
         .collect()
 }
 
+/// The result type of an export, from its `echelon:abi` line.
+fn result_type(export: &echelon_guest::Export) -> Option<&'static str> {
+    echelon_shared::abi::parse_section(export.signature()).expect("the registry's line parses")[0]
+        .result
+        .map(AbiType::name)
+}
+
 fn error_message(e: &echelon::Error) -> String {
     match e {
         echelon::Error::Trap {
@@ -154,7 +161,7 @@ async fn browser(client: &Client, cases: &[(&echelon_guest::Export, Case)]) -> V
         .iter()
         .map(|(e, c)| {
             let types: Vec<&str> = param_types(e).iter().map(|t| t.name()).collect();
-            json!({"name": c.name, "args": c.args, "types": types})
+            json!({"name": c.name, "args": c.args, "types": types, "result": result_type(e)})
         })
         .collect();
     let script = r#"
@@ -171,19 +178,23 @@ async fn browser(client: &Client, cases: &[(&echelon_guest::Export, Case)]) -> V
             : ty === "i64" ? BigInt(a)
             : ty === "json" && a === null ? undefined
             : a;
-          const lift = (r) => {
+          // Unsigned results are the same bits as the guest ABI's signed
+          // i32/i64 (a u64 above 2^63 is a negative i64 there).
+          const lift = (r, ty) => {
             if (r instanceof Uint8Array) return toB64(r);
-            if (typeof r === "bigint") {
-              const n = Number(r);
-              return Math.abs(n) <= 2 ** 53 ? n : String(r);
+            if (ty === "i64" && (typeof r === "bigint" || typeof r === "number")) {
+              const x = BigInt.asIntN(64, BigInt(r));
+              const n = Number(x);
+              return Math.abs(n) <= 2 ** 53 ? n : String(x);
             }
+            if (ty === "i32" && typeof r === "number") return r | 0;
             if (typeof r === "boolean") return r ? 1 : 0;
             if (r === undefined) return null;
             return r;
           };
-          const out = calls.map(({ name, args, types }) => {
+          const out = calls.map(({ name, args, types, result }) => {
             try {
-              return lift(b[name](...args.map((a, i) => lower(a, types[i]))));
+              return lift(b[name](...args.map((a, i) => lower(a, types[i]))), result);
             } catch (e) {
               return { error: e instanceof Error ? e.message : String(e) };
             }
