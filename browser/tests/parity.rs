@@ -30,7 +30,8 @@ export async function abi_text(url) {
 }
 function show(v) {
   if (v instanceof Uint8Array) return "bytes:" + Array.from(v).join(",");
-  if (typeof v === "bigint") return "int:" + v;
+  // A u64 above 2^63 is the same bits as the guest ABI's negative i64.
+  if (typeof v === "bigint") return "int:" + BigInt.asIntN(64, v);
   if (typeof v === "boolean") return "int:" + (v ? 1 : 0);
   if (typeof v === "number") return "num:" + v;
   if (typeof v === "string") return "str:" + v;

@@ -236,7 +236,6 @@ fn browser_tests() -> Result {
             "--chromedriver",
             &chromedriver,
             "sdk/fixture",
-            "--",
             "--features",
             "browser",
         ])
