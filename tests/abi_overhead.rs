@@ -8,8 +8,9 @@
 //!
 //! Each call goes through the ABI as a host does it (arguments written
 //! through `echelon_alloc`, the packed result read and freed), with plain
-//! wasmtime so that nothing else is measured. Prints the median of 7 runs
-//! per function and module, in nanoseconds per call.
+//! wasmtime so that nothing else is measured. The modules are measured in
+//! turn, five rounds; each figure is the best round's median of 7 runs, in
+//! nanoseconds per call (the best round filters out a busy machine).
 
 use std::time::Instant;
 
