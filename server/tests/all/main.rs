@@ -16,5 +16,7 @@ mod cli;
 // The HTTP API of `echelon serve`.
 mod http;
 // The authoring SDK: every supported type through the runtime, host
-// imports, `echelon new` -> `echelon build` -> upload -> call.
+// imports, the server and browser .d.ts.
 mod sdk;
+// `echelon new` -> `echelon build` -> upload -> call.
+mod scaffold;
