@@ -159,6 +159,31 @@ impl Host {
                 Ok(vec![])
             },
         ));
+        // Answers with what it was sent, so the test sees the request JSON
+        // the guest wrote: `{"method","url","headers","body_base64"}`.
+        rt.register_host_function(HostFunction::sync(
+            "echelon",
+            "http_request",
+            [Abi(AbiType::String)],
+            [Core(ValKind::I64)],
+            move |caller, args| {
+                use base64::Engine as _;
+                let b64 = base64::engine::general_purpose::STANDARD;
+                let req: Json = serde_json::from_str(string_arg(&args[0])?).map_err(|e| e.to_string())?;
+                let body = b64
+                    .decode(req["body_base64"].as_str().ok_or("no body_base64")?)
+                    .map_err(|e| e.to_string())?;
+                let echo = format!(
+                    "{} {} x-fixture={} {}",
+                    req["method"].as_str().ok_or("no method")?,
+                    req["url"].as_str().ok_or("no url")?,
+                    req["headers"]["x-fixture"].as_str().unwrap_or("-"),
+                    String::from_utf8_lossy(&body)
+                );
+                let resp = json!({"status": 201, "headers": {"x": "y"}, "body_base64": b64.encode(echo)});
+                packed(caller, Some(resp.to_string().as_bytes()))
+            },
+        ));
         rt.register_host_function(HostFunction::sync(
             "echelon",
             "now_ms",
@@ -200,8 +225,8 @@ async fn call(rt: &WasmRuntime, name: &str, sig: &abi::Signature, args: &[Json])
     }
 }
 
-/// Cases for every pure export; `visit` and `entropy` use the host and are
-/// checked on their own.
+/// Cases for every pure export; `visit`, `entropy` and `fetch_text` use the
+/// host and are checked on their own.
 fn cases() -> Vec<(&'static str, Vec<Json>)> {
     let pts = json!([{"x": 0.0, "y": 0.0}, {"x": 3.0, "y": 4.0}, {"x": 3.0, "y": 10.0}]);
     vec![
@@ -279,7 +304,8 @@ async fn every_type_through_the_runtime_matches_native() {
     let cases = cases();
     for e in &exports {
         assert!(
-            cases.iter().any(|(n, _)| *n == e.name()) || ["visit", "entropy"].contains(&e.name()),
+            cases.iter().any(|(n, _)| *n == e.name())
+                || ["visit", "entropy", "fetch_text"].contains(&e.name()),
             "`{}` has no case in server/tests/all/sdk.rs",
             e.name()
         );
