@@ -344,6 +344,10 @@ fn classify(ty: &Type, pos: Position) -> syn::Result<Kind> {
             Ok(Kind::ByteArray)
         }
         Type::Group(g) => classify(&g.elem, pos),
+        Type::Reference(r) if r.lifetime.is_some() && pos == Position::Param => Err(syn::Error::new_spanned(
+            ty,
+            "an exported parameter is borrowed for the call only: write `&str` / `&[u8]` without a lifetime",
+        )),
         Type::Reference(r) if r.mutability.is_none() => match &*r.elem {
             Type::Path(p) if p.path.is_ident("str") => Ok(Kind::Str),
             Type::Slice(s) if matches!(&*s.elem, Type::Path(p) if p.path.is_ident("u8")) => Ok(Kind::Bytes),

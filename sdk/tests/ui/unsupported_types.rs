@@ -35,4 +35,9 @@ pub fn opaque() -> impl std::fmt::Display {
     1
 }
 
+#[export]
+pub fn kept(text: &'static str) -> usize {
+    text.len()
+}
+
 fn main() {}
