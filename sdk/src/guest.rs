@@ -87,10 +87,12 @@ pub fn give(bytes: Vec<u8>) -> i64 {
 }
 
 /// Records why a call was refused and traps; the host reads the message
-/// with `echelon_last_error`.
+/// with `echelon_last_error`. The value is dropped first (a trap unwinds
+/// nothing), so a refused call leaks no memory of its own.
 pub fn refuse(message: impl Display) -> ! {
-    let message = message.to_string();
-    LAST_ERROR.with(|e| *e.borrow_mut() = Some(message));
+    let text = message.to_string();
+    drop(message);
+    LAST_ERROR.with(|e| *e.borrow_mut() = Some(text));
     core::arch::wasm32::unreachable()
 }
 
@@ -107,30 +109,42 @@ pub unsafe fn arg_bytes<'a>(ptr: i32, len: i32) -> &'a [u8] {
     }
 }
 
-/// Borrows a `(ptr, len)` string argument; refuses text that is not UTF-8.
+/// Borrows a `(ptr, len)` string argument, or says why it is refused
+/// (text that is not UTF-8).
 ///
 /// # Safety
 /// As [`arg_bytes`].
-pub unsafe fn arg_str<'a>(ptr: i32, len: i32, name: &str) -> &'a str {
+pub unsafe fn arg_str<'a>(ptr: i32, len: i32, name: &str) -> Result<&'a str, String> {
     // SAFETY: the caller's contract.
     let bytes = unsafe { arg_bytes(ptr, len) };
-    std::str::from_utf8(bytes).unwrap_or_else(|e| refuse(invalid(name, format!("not UTF-8 ({e})"))))
+    std::str::from_utf8(bytes).map_err(|e| invalid(name, format!("not UTF-8 ({e})")))
 }
 
-/// Reads an owned argument (`String`, `Vec<u8>`, `Json<T>`, `Option<T>`);
-/// refuses one that does not convert.
+/// Reads an owned argument (`String`, `Vec<u8>`, `Json<T>`, `Option<T>`),
+/// or says why it is refused.
 ///
 /// # Safety
 /// As [`arg_bytes`].
-pub unsafe fn arg<T: crate::convert::FromAbiBytes>(ptr: i32, len: i32, name: &str) -> T {
+pub unsafe fn arg<T: crate::convert::FromAbiBytes>(ptr: i32, len: i32, name: &str) -> Result<T, String> {
     // SAFETY: the caller's contract.
     let bytes = unsafe { arg_bytes(ptr, len) };
-    T::from_abi_bytes(bytes).unwrap_or_else(|reason| refuse(invalid(name, reason)))
+    T::from_abi_bytes(bytes).map_err(|reason| invalid(name, reason))
 }
 
-/// Converts a core argument; refuses one out of the type's range.
-pub fn scalar<T: Scalar>(core: T::Core, name: &str) -> T {
-    T::from_core(core).unwrap_or_else(|reason| refuse(invalid(name, reason)))
+/// Converts a core argument, or says why it is refused (out of range).
+pub fn scalar<T: Scalar>(core: T::Core, name: &str) -> Result<T, String> {
+    T::from_core(core).map_err(|reason| invalid(name, reason))
+}
+
+/// The export's answer: the core result, or a refusal with its message.
+/// The generated export converts its arguments and calls the function in a
+/// closure and hands its outcome here, so that arguments already read are
+/// dropped before a refusal traps.
+pub fn finish<C>(outcome: Result<C, String>) -> C {
+    match outcome {
+        Ok(core) => core,
+        Err(message) => refuse(message),
+    }
 }
 
 /// How a function's result becomes the export's core result.

@@ -170,7 +170,7 @@ pub mod __private {
     /// The guest ABI half.
     #[cfg(all(feature = "guest", target_arch = "wasm32"))]
     pub mod guest {
-        pub use crate::guest::{arg, arg_bytes, arg_str, give, refuse, scalar, GuestResult};
+        pub use crate::guest::{arg, arg_bytes, arg_str, finish, give, refuse, scalar, GuestResult};
     }
 
     /// The wasm-bindgen half.

@@ -74,7 +74,7 @@ fn guest(item: &ItemFn, sig: &Signature, export: &str, abi_line: &str) -> TokenS
                 // Borrowed straight from the host's buffer, no copy.
                 Kind::Str => reads.push(quote! {
                     // SAFETY: the host wrote `len` bytes at `ptr` and keeps them for the call.
-                    let #b: &str = unsafe { #g::arg_str(#ptr, #len, #pname) };
+                    let #b: &str = unsafe { #g::arg_str(#ptr, #len, #pname) }?;
                 }),
                 Kind::Bytes => reads.push(quote! {
                     // SAFETY: as above.
@@ -84,7 +84,7 @@ fn guest(item: &ItemFn, sig: &Signature, export: &str, abi_line: &str) -> TokenS
                     let (owned_ty, _) = owned(ty, kind, &b);
                     reads.push(quote! {
                         // SAFETY: as above.
-                        let #b: #owned_ty = unsafe { #g::arg::<#owned_ty>(#ptr, #len, #pname) };
+                        let #b: #owned_ty = unsafe { #g::arg::<#owned_ty>(#ptr, #len, #pname) }?;
                     });
                 }
             }
@@ -95,7 +95,7 @@ fn guest(item: &ItemFn, sig: &Signature, export: &str, abi_line: &str) -> TokenS
         } else {
             let core = format_ident!("__echelon_core{i}");
             core_params.push(quote!(#core: <#ty as ::echelon_guest::__private::Scalar>::Core));
-            reads.push(quote!(let #b: #ty = #g::scalar::<#ty>(#core, #pname);));
+            reads.push(quote!(let #b: #ty = #g::scalar::<#ty>(#core, #pname)?;));
             call.push(quote!(#b));
         }
     }
@@ -110,8 +110,12 @@ fn guest(item: &ItemFn, sig: &Signature, export: &str, abi_line: &str) -> TokenS
             unsafe extern "C" fn __echelon_export(#(#core_params),*)
                 -> <#ret as ::echelon_guest::__private::guest::GuestResult>::Core
             {
-                #(#reads)*
-                ::echelon_guest::__private::guest::GuestResult::into_core(#name(#(#call),*))
+                // A closure, so that an argument refused after others were
+                // read returns (dropping them) before the refusal traps.
+                #g::finish((|| -> ::core::result::Result<_, ::std::string::String> {
+                    #(#reads)*
+                    ::core::result::Result::Ok(#g::GuestResult::into_core(#name(#(#call),*)))
+                })())
             }
         };
     }

@@ -520,3 +520,35 @@ fn both_dts_declare_the_same_functions() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn refused_calls_free_the_arguments_already_read() {
+    let (rt, _dir, _host) = loaded(&[]).await;
+    let sig = abi::parse_section("path_info(points: json, label: json) -> json")
+        .unwrap()
+        .remove(0);
+    let points: Vec<Json> = (0..2000).map(|i| json!({"x": i, "y": -i})).collect();
+    let args = [Json::Array(points), json!(5)];
+    let probe = || async {
+        rt.execute::<i32>(
+            "fixture",
+            "echelon_alloc",
+            vec![Value::I32(1)],
+            ExecOptions::default(),
+        )
+        .await
+        .into_result()
+        .expect("echelon_alloc answers")
+    };
+    let before = probe().await;
+    for _ in 0..200 {
+        // `points` parses (32 KiB of Vec<Point>), then `label` is refused.
+        let err = call(&rt, "path_info", &sig, &args).await.unwrap_err();
+        assert!(err.starts_with("invalid argument `label`"), "{err}");
+    }
+    let after = probe().await;
+    assert!(
+        (after - before).abs() < 1 << 20,
+        "refused calls leaked: the allocator moved from {before} to {after}"
+    );
+}
