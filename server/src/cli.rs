@@ -168,6 +168,11 @@ pub struct RunArgs {
     /// Grant the wall clock and randomness to a WASI program.
     #[arg(long)]
     pub allow_time_and_random: bool,
+    /// Run the module as a plugin under this manifest (JSON: capabilities,
+    /// allowed_hosts, config, limits, wasi) instead of granting every
+    /// capability. Its log lines go to stderr.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
     /// Arguments: for --invoke, the function's arguments (numbers, text for
     /// strings, JSON for json, base64 or @FILE for bytes); otherwise the
     /// WASI program's arguments.
@@ -507,11 +512,22 @@ async fn run_module(args: RunArgs) -> Result<i32> {
         }
     }
     let mut sandbox = SandboxConfig::default().memory_limit(args.max_memory).wasi(wasi);
-    sandbox.capabilities.extend(crate::sandbox::Capability::ALL);
     sandbox.cpu_limit.max_call_depth = None;
     sandbox.cpu_limit.max_instructions = None;
     sandbox.max_functions = None;
     sandbox.time_limit = Some(timeout);
+    match &args.manifest {
+        Some(path) => {
+            let text = std::fs::read(path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let manifest = crate::manifest::PluginManifest::from_json(&text)?;
+            manifest.validate(&crate::manifest::ManifestPolicy::default())?;
+            sandbox = manifest.sandbox_config(&sandbox);
+        }
+        None => sandbox.capabilities.extend(crate::sandbox::Capability::ALL),
+    }
     let sb = rt.create_sandbox(sandbox)?;
     options.sandbox_id = Some(sb.id);
 
@@ -548,6 +564,16 @@ async fn run_module(args: RunArgs) -> Result<i32> {
         })
         .collect::<Result<Vec<_>>>()?;
     let r = rt.execute::<Vec<Value>>(&name, &func, values, options).await;
+    for line in &r.logs {
+        eprintln!(
+            "[{}] {}",
+            serde_json::to_value(line.level)
+                .unwrap_or_default()
+                .as_str()
+                .unwrap_or("log"),
+            line.message
+        );
+    }
     let values = r.into_result()?;
     for v in &values {
         println!("{}", format_value(v));

@@ -22,7 +22,8 @@ use crate::runtime::{RuntimeConfig, WasmRuntime, WasmSource};
 use crate::sandbox::SandboxConfig;
 use crate::Result;
 
-/// Id of the sandbox uploaded plugins run under.
+/// Prefix of the sandboxes uploaded plugins run under: module `id` runs
+/// under `plugins/<id>`, made from its manifest.
 pub const PLUGIN_SANDBOX: &str = "plugins";
 /// Module id of the shared guest module (for `/users` and `/upload`).
 pub const SHARED_MODULE: &str = "shared";
@@ -48,8 +49,11 @@ pub struct AppConfig {
     pub queue_bound: u64,
     /// The runtime's configuration.
     pub runtime: RuntimeConfig,
-    /// The sandbox uploaded plugins run under (strict by default).
+    /// The sandbox uploaded plugins run under (strict by default); a
+    /// plugin's manifest adds to it (see [`PluginManifest::sandbox_config`](crate::manifest::PluginManifest::sandbox_config)).
     pub plugin_sandbox: SandboxConfig,
+    /// What plugin manifests may ask for.
+    pub manifest_policy: crate::manifest::ManifestPolicy,
     /// The shared guest module (`echelon-shared` built with `guest`), for
     /// `/users` and `/upload`.
     pub shared_guest: Option<PathBuf>,
@@ -73,6 +77,7 @@ impl Default for AppConfig {
             queue_bound: 1000,
             runtime: RuntimeConfig::default(),
             plugin_sandbox: SandboxConfig::default(),
+            manifest_policy: crate::manifest::ManifestPolicy::default(),
             shared_guest: None,
             stream_module: None,
             stream_timeout: Duration::from_millis(100),
@@ -121,10 +126,15 @@ pub struct Application {
 
 impl Application {
     /// Starts the runtime, creates the plugin sandbox, loads the demo
-    /// modules and reloads every stored module (so a restart loses nothing).
+    /// modules and reloads every stored module with its manifest (so a
+    /// restart loses nothing). The plugins' key-value store is
+    /// `<data_dir>/kv.redb` unless the runtime config names another.
     pub async fn new(config: AppConfig) -> Result<Self> {
-        let wasm = WasmRuntime::new(config.runtime.clone())?;
-        wasm.create_sandbox(config.plugin_sandbox.clone().id(PLUGIN_SANDBOX))?;
+        let mut runtime_config = config.runtime.clone();
+        if runtime_config.kv_path.is_none() {
+            runtime_config.kv_path = Some(config.data_dir.join("kv.redb"));
+        }
+        let wasm = WasmRuntime::new(runtime_config)?;
         if let Some(path) = &config.shared_guest {
             wasm.load_module_as(SHARED_MODULE, WasmSource::file(path)).await?;
             let opts = crate::runtime::InstantiateOptions {
@@ -137,11 +147,11 @@ impl Application {
             wasm.load_module_as(STREAM_MODULE, WasmSource::file(path)).await?;
         }
         let store = Arc::new(ModuleStore::open(&config.data_dir)?);
-        for (id, sha) in store.entries() {
+        for (id, stored) in store.entries() {
             let loaded = async {
-                wasm.load_module_as(&id, WasmSource::file(store.path(&sha)))
+                wasm.load_module_as(&id, WasmSource::file(store.path(&stored.sha256)))
                     .await?;
-                api::bind_to_plugin_sandbox(&wasm, &id).await
+                api::bind_plugin(&wasm, &config, &id, stored.manifest.as_ref()).await
             };
             if let Err(e) = loaded.await {
                 tracing::error!(module = %id, error = %e, "a stored module failed to reload; it stays on disk");

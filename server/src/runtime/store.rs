@@ -31,6 +31,8 @@ pub struct StoreState {
     pub(crate) in_async: bool,
     /// WASI context, for modules that import WASI preview1.
     pub(crate) wasi: Option<crate::wasi::WasiState>,
+    /// Plugin state, for modules that import the `echelon` built-ins.
+    pub(crate) plugin: Option<Box<super::builtins::PluginState>>,
 }
 
 impl StoreState {
@@ -51,6 +53,7 @@ pub(crate) fn new_store(
     limiter: Limiter,
     fuel_metering: bool,
     wasi: Option<crate::wasi::WasiState>,
+    plugin: Option<Box<super::builtins::PluginState>>,
 ) -> Store<StoreState> {
     let mut store = Store::new(
         engine,
@@ -61,6 +64,7 @@ pub(crate) fn new_store(
             timeout: Duration::ZERO,
             in_async: false,
             wasi,
+            plugin,
         },
     );
     store.limiter(|s| &mut s.limiter);

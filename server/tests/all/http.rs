@@ -14,19 +14,19 @@ use tokio::sync::oneshot;
 
 use crate::support::example;
 
-struct Server {
+pub(crate) struct Server {
     addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     done: tokio::task::JoinHandle<echelon::Result<()>>,
-    wasm: echelon::WasmRuntime,
+    pub(crate) wasm: echelon::WasmRuntime,
 }
 
 impl Server {
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
 
-    async fn shutdown(mut self) {
+    pub(crate) async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -37,7 +37,7 @@ impl Server {
     }
 }
 
-fn config(data: &Path) -> AppConfig {
+pub(crate) fn config(data: &Path) -> AppConfig {
     AppConfig {
         data_dir: data.to_path_buf(),
         runtime: RuntimeConfig::default().cache_dir(data.join("cache")),
@@ -67,15 +67,15 @@ async fn start_app(app: Application) -> Server {
     }
 }
 
-async fn start(config: AppConfig) -> Server {
+pub(crate) async fn start(config: AppConfig) -> Server {
     start_app(Application::new(config).await.expect("application starts")).await
 }
 
-fn wasm(wat: &str) -> Vec<u8> {
+pub(crate) fn wasm(wat: &str) -> Vec<u8> {
     wat::parse_file(example(wat)).unwrap()
 }
 
-async fn error_of(resp: reqwest::Response, status: u16) -> (String, String) {
+pub(crate) async fn error_of(resp: reqwest::Response, status: u16) -> (String, String) {
     assert_eq!(resp.status().as_u16(), status);
     let body: Json = resp.json().await.expect("errors are JSON");
     let kind = body["error"]["kind"].as_str().expect("error.kind").to_string();
@@ -105,7 +105,7 @@ async fn module_api_and_error_codes() {
     assert!(r.headers().contains_key("x-request-id"));
     let info: Json = r.json().await.unwrap();
     assert_eq!(info["id"], "fib");
-    assert_eq!(info["sandbox"], "plugins");
+    assert_eq!(info["sandbox"], "plugins/fib");
 
     let list: Json = c
         .get(s.url("/api/modules"))
@@ -322,7 +322,7 @@ async fn uploads_survive_a_restart() {
     assert_eq!(r["value"], 144, "{r}");
     assert_eq!(
         s.wasm.get_module("keep").unwrap().sandbox.as_deref(),
-        Some("plugins")
+        Some("plugins/keep")
     );
     s.shutdown().await;
 }
