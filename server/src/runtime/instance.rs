@@ -621,6 +621,17 @@ impl LiveInstance {
                     "the module does not implement the guest ABI",
                 ))
             })?;
+            // Check the range before allocating: a hostile packed result
+            // must not make the host allocate up to 4 GiB.
+            if u64::from(ptr) + u64::from(len) > abi.memory.data_size(&self.store) as u64 {
+                return Err(RawFailure::Error(Error::type_error(
+                    name,
+                    format!(
+                        "packed result points at bytes {ptr}..{} outside the guest's memory",
+                        u64::from(ptr) + u64::from(len)
+                    ),
+                )));
+            }
             let mut buf = vec![0; len as usize];
             abi.memory
                 .read(&self.store, ptr as usize, &mut buf)
@@ -793,6 +804,12 @@ impl LiveInstance {
             return None;
         }
         let (ptr, len) = unpack(packed);
+        if u64::from(ptr) + u64::from(len) > memory.data_size(&self.store) as u64 {
+            return Some(format!(
+                "(the guest's error message at bytes {ptr}..{} is outside its memory)",
+                u64::from(ptr) + u64::from(len)
+            ));
+        }
         let mut buf = vec![0; len as usize];
         memory.read(&self.store, ptr as usize, &mut buf).ok()?;
         let _ = call_guest(&mut self.store, &free, self.uses_async, (ptr as i32, len as i32)).await;

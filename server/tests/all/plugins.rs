@@ -587,6 +587,21 @@ async fn hostile_pointers_are_refused_before_allocating() {
         .error
         .unwrap();
     assert!(e.to_string().contains("outside the caller's memory"), "{e}");
+    // A packed result pointing past memory is refused before the host
+    // allocates for it.
+    let liar = r#"(module
+        (memory (export "memory") 1)
+        (func (export "echelon_alloc") (param i32) (result i32) (i32.const 1024))
+        (func (export "echelon_free") (param i32 i32))
+        (func (export "lie") (result i64) (i64.const 0x0000_fff0_7fff_ffff))
+        (@custom "echelon:abi" "lie() -> string\n"))"#;
+    rt.load_module_as("liar", WasmSource::bytes(liar)).await.unwrap();
+    let e = rt
+        .execute::<String>("liar", "lie", vec![], fresh())
+        .await
+        .error
+        .unwrap();
+    assert!(e.to_string().contains("outside the guest's memory"), "{e}");
     // The store is untouched and usable.
     assert_eq!(rt.kv().unwrap().usage("hostile").unwrap().keys, 0);
 }
@@ -777,4 +792,37 @@ mod over_http {
         assert!(s.wasm.get_sandbox("plugins/kv").is_none());
         s.shutdown().await;
     }
+}
+
+#[test]
+fn cli_runs_a_plugin_under_a_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("manifest.json");
+    let run = |manifest_json: &str| {
+        std::fs::write(&manifest, manifest_json).unwrap();
+        assert_cmd::Command::cargo_bin("echelon")
+            .unwrap()
+            .arg("run")
+            .arg(example("wat/plugins/log.wat"))
+            .arg("--manifest")
+            .arg(&manifest)
+            .args(["--invoke", "hello", "cli"])
+            .output()
+            .unwrap()
+    };
+    let out = run(r#"{"capabilities": ["console"]}"#);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "3\n");
+    assert!(
+        stderr.contains("[info] cli\n") && stderr.contains("[warn] careful: plugins log"),
+        "{stderr}"
+    );
+
+    let out = run("{}");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`console` capability"), "{stderr}");
+    let out = run(r#"{"capabilities": ["console"], "limits": {"memory_bytes": 0}}"#);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("limits.memory_bytes"));
 }
