@@ -105,6 +105,10 @@ pub struct ServeArgs {
     /// Calls that may wait for a slot before new ones get 503.
     #[arg(long, default_value_t = 1000)]
     pub queue_bound: u64,
+    /// The longest any call may run, in milliseconds, whatever a request,
+    /// a manifest or a sandbox asks for.
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
+    pub max_timeout: u64,
 }
 
 /// Arguments of `echelon build`.
@@ -358,6 +362,11 @@ async fn serve(args: ServeArgs) -> Result<i32> {
         queue_bound: args.queue_bound,
         shared_guest: args.guest,
         stream_module: args.stream_module,
+        runtime: RuntimeConfig::default().max_timeout(Duration::from_millis(args.max_timeout.max(1))),
+        manifest_policy: crate::manifest::ManifestPolicy {
+            max_timeout: Duration::from_millis(args.max_timeout.max(1)),
+            ..Default::default()
+        },
         ..crate::http::AppConfig::default()
     };
     let app = crate::http::Application::new(config).await?;
@@ -395,7 +404,8 @@ fn runtime(max_memory: u64, timeout: Duration) -> Result<WasmRuntime> {
         RuntimeConfig::default()
             .module_memory_limit(max_memory)
             .global_memory_limit(max_memory.max(256 * 1024 * 1024))
-            .default_timeout(timeout),
+            .default_timeout(timeout)
+            .max_timeout(timeout),
     )
 }
 

@@ -511,8 +511,10 @@ impl WasmRuntime {
         let timeout = options
             .and_then(|o| o.timeout)
             .unwrap_or(cfg.default_timeout)
-            .min(sandbox.and_then(|s| s.config.time_limit).unwrap_or(Duration::MAX));
+            .min(sandbox.and_then(|s| s.config.time_limit).unwrap_or(Duration::MAX))
+            .min(cfg.max_timeout);
         arm(&mut store, timeout, None, cfg.fuel_metering);
+        let deadline = store.data().deadline;
         let custom =
             options.is_some_and(|o| !o.imports.is_empty() || o.shared_memory.is_some() || o.wasi.is_some());
         let (instance, uses_async) = if custom || sandbox.is_some() {
@@ -520,7 +522,7 @@ impl WasmRuntime {
                 let sb = sandbox.expect("checked above");
                 let (pre, uses_async) = self.sandbox_pre(m, &compiled, sb)?;
                 let inst = if uses_async {
-                    pre.instantiate_async(&mut store).await
+                    with_deadline(deadline, pre.instantiate_async(&mut store)).await
                 } else {
                     pre.instantiate(&mut store)
                 };
@@ -551,7 +553,7 @@ impl WasmRuntime {
                 }
             }
             let inst = if uses_async {
-                linker.instantiate_async(&mut store, &compiled).await
+                with_deadline(deadline, linker.instantiate_async(&mut store, &compiled)).await
             } else {
                 linker.instantiate(&mut store, &compiled)
             };
@@ -562,7 +564,7 @@ impl WasmRuntime {
         } else {
             let (pre, uses_async) = self.instance_pre(m)?;
             let inst = if uses_async {
-                pre.instantiate_async(&mut store).await
+                with_deadline(deadline, pre.instantiate_async(&mut store)).await
             } else {
                 pre.instantiate(&mut store)
             };
@@ -990,6 +992,18 @@ impl Loader<'_> {
     pub fn generate_module_declaration(&self, path: &str, module_id: &str) -> Result<String> {
         let m = self.runtime.module(module_id)?;
         Ok(dts::declaration(path, &m))
+    }
+}
+
+/// Races an async instantiation (a start function awaiting WASI or an async
+/// host function) against the instance's deadline.
+async fn with_deadline<T>(
+    deadline: Instant,
+    fut: impl std::future::Future<Output = wasmtime::Result<T>>,
+) -> wasmtime::Result<T> {
+    match tokio::time::timeout_at(deadline.into(), fut).await {
+        Ok(r) => r,
+        Err(_) => Err(wasmtime::Error::new(DeadlineExceeded)),
     }
 }
 

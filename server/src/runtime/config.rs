@@ -31,6 +31,9 @@ pub struct RuntimeConfig {
     /// Time limit of one call unless `ExecOptions` says otherwise.
     /// Default 5000 ms.
     pub default_timeout: Duration,
+    /// The longest any call (or instantiation) may run, whatever its
+    /// options or sandbox ask for. Default 30 s.
+    pub max_timeout: Duration,
     /// Calls running at once; the rest wait in FIFO order. Default 100.
     pub max_concurrent_executions: usize,
     /// Whether host functions are checked against capabilities for modules
@@ -89,6 +92,7 @@ impl Default for RuntimeConfig {
             global_memory_limit: 256 * 1024 * 1024,
             module_memory_limit: 16 * 1024 * 1024,
             default_timeout: Duration::from_millis(5000),
+            max_timeout: Duration::from_secs(30),
             max_concurrent_executions: 100,
             enable_sandboxing: true,
             default_capabilities: [Capability::HostFunctions].into_iter().collect(),
@@ -127,6 +131,8 @@ setters! {
     module_memory_limit: u64,
     /// Sets [`RuntimeConfig::default_timeout`].
     default_timeout: Duration,
+    /// Sets [`RuntimeConfig::max_timeout`].
+    max_timeout: Duration,
     /// Sets [`RuntimeConfig::max_concurrent_executions`].
     max_concurrent_executions: usize,
     /// Sets [`RuntimeConfig::enable_sandboxing`].

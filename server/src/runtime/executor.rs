@@ -223,7 +223,10 @@ impl WasmRuntime {
             },
             None => None,
         };
-        let mut timeout = options.timeout.unwrap_or(cfg.default_timeout);
+        let mut timeout = options
+            .timeout
+            .unwrap_or(cfg.default_timeout)
+            .min(cfg.max_timeout);
         let mut fuel = options.fuel;
         if let Some(sb) = &sandbox {
             if let Some(limit) = sb.config.time_limit {

@@ -521,7 +521,20 @@ impl LiveInstance {
             .collect();
         let called = if self.uses_async {
             self.store.data_mut().in_async = true;
-            let r = func.call_async(&mut self.store, &raw, &mut out).await;
+            // Epochs interrupt only running wasm; time spent awaiting an async
+            // host function or a WASI call (a sleep in poll_oneoff) is cut
+            // here, at the same deadline. Dropping the call unwinds the guest's
+            // fiber; the instance is then discarded (a timeout is not reusable).
+            let deadline = self.store.data().deadline;
+            let r = match tokio::time::timeout_at(
+                deadline.into(),
+                func.call_async(&mut self.store, &raw, &mut out),
+            )
+            .await
+            {
+                Ok(r) => r,
+                Err(_) => Err(wasmtime::Error::new(DeadlineExceeded)),
+            };
             self.store.data_mut().in_async = false;
             r
         } else {

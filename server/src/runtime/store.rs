@@ -99,7 +99,12 @@ pub(crate) fn arm(
 ) -> u64 {
     let state = store.data_mut();
     state.timeout = timeout;
-    state.deadline = Instant::now() + timeout;
+    let now = Instant::now();
+    // A timeout too large to add is as good as none (a day is far beyond
+    // any cap the runtime applies).
+    state.deadline = now
+        .checked_add(timeout)
+        .unwrap_or_else(|| now + Duration::from_secs(86_400));
     store.set_epoch_deadline(1);
     if metering {
         let budget = fuel.unwrap_or(u64::MAX);

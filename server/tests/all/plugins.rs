@@ -826,3 +826,70 @@ fn cli_runs_a_plugin_under_a_manifest() {
     let out = run(r#"{"capabilities": ["console"], "limits": {"memory_bytes": 0}}"#);
     assert!(String::from_utf8_lossy(&out.stderr).contains("limits.memory_bytes"));
 }
+
+mod deadlines {
+    //! One wall-clock deadline per call, host time included.
+
+    use std::time::{Duration, Instant};
+
+    use echelon::runtime::{ExecOptions, HostFunction, InstanceMode, RuntimeConfig, WasmSource};
+
+    use crate::support::{example, runtime, runtime_with};
+
+    #[tokio::test]
+    async fn a_sleeping_wasi_guest_is_cut_at_the_deadline() {
+        let (rt, _d) = runtime();
+        rt.load_module_as("sleeper", WasmSource::file(example("wat/sleeper.wat")))
+            .await
+            .unwrap();
+        let started = Instant::now();
+        let r = rt
+            .execute::<i32>(
+                "sleeper",
+                "sleep",
+                vec![],
+                ExecOptions::timeout(Duration::from_millis(300)),
+            )
+            .await;
+        assert_eq!(r.error.map(|e| e.kind()), Some("timeout"));
+        // Not an hour: bounded by the deadline (the cap only bounds a failure).
+        assert!(started.elapsed() < Duration::from_secs(60));
+    }
+
+    #[tokio::test]
+    async fn a_slow_async_host_function_is_cut_at_the_deadline() {
+        let (rt, _d) = runtime();
+        rt.register_host_function(HostFunction::new_async("env", "slow", [], [], |_| async {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            Ok(vec![])
+        }));
+        rt.load_module_as(
+            "slow",
+            WasmSource::bytes(r#"(module (import "env" "slow" (func $s)) (func (export "f") (call $s)))"#),
+        )
+        .await
+        .unwrap();
+        let opts = ExecOptions::timeout(Duration::from_millis(200)).with_instance(InstanceMode::Fresh);
+        let r = rt.execute::<()>("slow", "f", vec![], opts).await;
+        let e = r.error.unwrap();
+        assert_eq!(e.kind(), "timeout", "{e}");
+    }
+
+    #[tokio::test]
+    async fn max_timeout_caps_every_call() {
+        let (rt, _d) = runtime_with(RuntimeConfig::default().max_timeout(Duration::from_millis(150)));
+        rt.load_module_as("hostile", WasmSource::file(example("wat/hostile.wat")))
+            .await
+            .unwrap();
+        // The call asks for an hour (or any value: u64::MAX ms must not
+        // overflow); the runtime's maximum applies.
+        for asked in [Duration::from_secs(3600), Duration::from_millis(u64::MAX)] {
+            let r = rt
+                .execute::<()>("hostile", "spin", vec![], ExecOptions::timeout(asked))
+                .await;
+            let e = r.error.unwrap();
+            assert_eq!(e.kind(), "timeout", "{e}");
+            assert!(e.to_string().contains("after 150 ms"), "{e}");
+        }
+    }
+}
