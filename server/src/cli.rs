@@ -109,6 +109,10 @@ pub struct ServeArgs {
     /// a manifest or a sandbox asks for.
     #[arg(long, value_name = "MS", default_value_t = 30_000)]
     pub max_timeout: u64,
+    /// On SIGINT/SIGTERM, how long requests and calls in flight may finish
+    /// before their calls are interrupted, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    pub shutdown_grace: u64,
 }
 
 /// Arguments of `echelon build`.
@@ -367,6 +371,7 @@ async fn serve(args: ServeArgs) -> Result<i32> {
             max_timeout: Duration::from_millis(args.max_timeout.max(1)),
             ..Default::default()
         },
+        shutdown_grace: Duration::from_millis(args.shutdown_grace),
         ..crate::http::AppConfig::default()
     };
     let app = crate::http::Application::new(config).await?;

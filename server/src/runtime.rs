@@ -61,7 +61,7 @@ use events::EventBus;
 use instance::{build_linker, imports_builtins, LinkInputs, LiveInstance};
 use limits::{Limiter, MemoryCounters};
 use module::LoadedModule;
-use store::{arm, new_store, DeadlineExceeded};
+use store::{arm, new_store, race, DeadlineExceeded, Interrupt, Interrupted};
 
 use crate::sandbox::{instrument_call_depth, Sandbox, SandboxConfig, SandboxInfo};
 use crate::wasi::{imports_wasi, WasiCapabilities, WasiState};
@@ -128,6 +128,8 @@ pub(crate) struct Inner {
     /// One lock per key-value namespace, taken by calls of plugins that
     /// write it.
     kv_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Fired when a bounded shutdown's grace period runs out.
+    interrupt: Arc<Interrupt>,
 }
 
 impl Drop for Inner {
@@ -232,6 +234,7 @@ impl WasmRuntime {
                 kv,
                 http: OnceLock::new(),
                 kv_locks: Mutex::new(HashMap::new()),
+                interrupt: Arc::new(Interrupt::default()),
             }),
         })
     }
@@ -507,6 +510,7 @@ impl WasmRuntime {
             cfg.fuel_metering,
             wasi,
             plugin,
+            self.inner.interrupt.clone(),
         );
         let timeout = options
             .and_then(|o| o.timeout)
@@ -515,6 +519,7 @@ impl WasmRuntime {
             .min(cfg.max_timeout);
         arm(&mut store, timeout, None, cfg.fuel_metering);
         let deadline = store.data().deadline;
+        let interrupt = self.inner.interrupt.clone();
         let custom =
             options.is_some_and(|o| !o.imports.is_empty() || o.shared_memory.is_some() || o.wasi.is_some());
         let (instance, uses_async) = if custom || sandbox.is_some() {
@@ -522,7 +527,7 @@ impl WasmRuntime {
                 let sb = sandbox.expect("checked above");
                 let (pre, uses_async) = self.sandbox_pre(m, &compiled, sb)?;
                 let inst = if uses_async {
-                    with_deadline(deadline, pre.instantiate_async(&mut store)).await
+                    race(deadline, &interrupt, pre.instantiate_async(&mut store)).await
                 } else {
                     pre.instantiate(&mut store)
                 };
@@ -553,7 +558,12 @@ impl WasmRuntime {
                 }
             }
             let inst = if uses_async {
-                with_deadline(deadline, linker.instantiate_async(&mut store, &compiled)).await
+                race(
+                    deadline,
+                    &interrupt,
+                    linker.instantiate_async(&mut store, &compiled),
+                )
+                .await
             } else {
                 linker.instantiate(&mut store, &compiled)
             };
@@ -564,7 +574,7 @@ impl WasmRuntime {
         } else {
             let (pre, uses_async) = self.instance_pre(m)?;
             let inst = if uses_async {
-                with_deadline(deadline, pre.instantiate_async(&mut store)).await
+                race(deadline, &interrupt, pre.instantiate_async(&mut store)).await
             } else {
                 pre.instantiate(&mut store)
             };
@@ -910,12 +920,48 @@ impl WasmRuntime {
 
     /// Starts accepting calls again after [`WasmRuntime::stop`].
     pub async fn start(&self) {
+        self.inner.interrupt.reset();
         self.inner.running.store(true, Ordering::SeqCst);
     }
 
     /// Stops accepting calls and waits for the calls in flight to finish.
     pub async fn stop(&self) {
         self.inner.running.store(false, Ordering::SeqCst);
+        self.wait_idle().await;
+    }
+
+    /// Stops accepting calls, lets the calls in flight run for at most
+    /// `grace`, then interrupts them (they fail with a `stopped` error:
+    /// wasm at its next epoch tick, WASI calls and async host functions at
+    /// once) and waits for them to unwind. A synchronous host function
+    /// cannot be interrupted; the wait for those ends after another `grace`.
+    /// Returns whether every call had finished.
+    pub async fn stop_within(&self, grace: Duration) -> bool {
+        self.inner.running.store(false, Ordering::SeqCst);
+        if tokio::time::timeout(grace, self.wait_idle()).await.is_ok() {
+            return true;
+        }
+        tracing::warn!(
+            grace_ms = grace.as_millis() as u64,
+            "calls still running after the grace period; interrupting them"
+        );
+        self.interrupt();
+        tokio::time::timeout(grace, self.wait_idle()).await.is_ok()
+    }
+
+    /// Interrupts every call in flight now (and every call until
+    /// [`Self::start`]): they fail with a `stopped` error.
+    pub fn interrupt(&self) {
+        self.inner.interrupt.fire();
+    }
+
+    /// A handle that interrupts this runtime's calls without keeping the
+    /// runtime (its modules, its key-value store) alive.
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle(self.inner.interrupt.clone())
+    }
+
+    async fn wait_idle(&self) {
         let n = self.inner.config.max_concurrent_executions.max(1) as u32;
         // Holding every permit means nothing is running; release them so a
         // later start() can run calls again.
@@ -946,6 +992,25 @@ impl WasmRuntime {
     /// The loader: cache statistics, invalidation and .d.ts generation.
     pub fn loader(&self) -> Loader<'_> {
         Loader { runtime: self }
+    }
+}
+
+/// Interrupts a runtime's calls (see [`WasmRuntime::interrupt_handle`]).
+#[derive(Clone)]
+pub struct InterruptHandle(Arc<Interrupt>);
+
+impl InterruptHandle {
+    /// Same as [`WasmRuntime::interrupt`].
+    pub fn interrupt(&self) {
+        self.0.fire();
+    }
+}
+
+impl std::fmt::Debug for InterruptHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InterruptHandle")
+            .field("fired", &self.0.is_set())
+            .finish()
     }
 }
 
@@ -995,19 +1060,10 @@ impl Loader<'_> {
     }
 }
 
-/// Races an async instantiation (a start function awaiting WASI or an async
-/// host function) against the instance's deadline.
-async fn with_deadline<T>(
-    deadline: Instant,
-    fut: impl std::future::Future<Output = wasmtime::Result<T>>,
-) -> wasmtime::Result<T> {
-    match tokio::time::timeout_at(deadline.into(), fut).await {
-        Ok(r) => r,
-        Err(_) => Err(wasmtime::Error::new(DeadlineExceeded)),
-    }
-}
-
 fn instantiation_error(module: &str, timeout: Duration, e: wasmtime::Error) -> Error {
+    if e.is::<Interrupted>() {
+        return Error::Stopped;
+    }
     if e.is::<DeadlineExceeded>() {
         return Error::Timeout {
             module: module.to_string(),

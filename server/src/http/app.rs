@@ -64,6 +64,9 @@ pub struct AppConfig {
     /// Linear memory of the shared guest module's instance: decoding and
     /// resizing a large upload needs far more than a plugin. Default 192 MiB.
     pub shared_memory_limit: u64,
+    /// How long a shutdown lets requests and calls in flight finish before
+    /// it interrupts the calls. Default 10 s.
+    pub shutdown_grace: Duration,
 }
 
 impl Default for AppConfig {
@@ -82,6 +85,7 @@ impl Default for AppConfig {
             stream_module: None,
             stream_timeout: Duration::from_millis(100),
             shared_memory_limit: 192 * 1024 * 1024,
+            shutdown_grace: Duration::from_secs(10),
         }
     }
 }
@@ -274,8 +278,10 @@ impl Application {
             .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
     }
 
-    /// Serves on `addr` until SIGINT or SIGTERM, then stops accepting,
-    /// lets in-flight requests and calls finish, and returns.
+    /// Serves on `addr` until SIGINT or SIGTERM, then stops accepting, lets
+    /// in-flight requests and calls finish for at most
+    /// [`AppConfig::shutdown_grace`], interrupts the calls still running,
+    /// and returns.
     pub async fn serve(self, addr: SocketAddr) -> Result<()> {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -296,15 +302,44 @@ impl Application {
         let addr = listener.local_addr().ok();
         tracing::info!(?addr, "echelon serving");
         let router = self.router();
-        axum::serve(
+        // On the signal, axum stops accepting and drains requests; a request
+        // waiting on a call drains only when the call ends, so after the
+        // grace period the runtime's calls are interrupted (they answer with
+        // a `stopped` error). The timer holds only the interrupt handle.
+        let grace = self.state.config.shutdown_grace;
+        let interrupt = self.wasm.interrupt_handle();
+        let (drained_tx, drained_rx) = tokio::sync::oneshot::channel::<()>();
+        let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
+        let timer = tokio::spawn(async move {
+            if signalled_rx.await.is_err() {
+                return;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(grace) => {
+                    tracing::warn!(grace_ms = grace.as_millis() as u64, "requests still running after the grace period; interrupting their calls");
+                    interrupt.interrupt();
+                }
+                _ = drained_rx => {}
+            }
+        });
+        let signal = async move {
+            shutdown.await;
+            tracing::info!(grace_ms = grace.as_millis() as u64, "shutting down");
+            let _ = signalled_tx.send(());
+        };
+        let served = axum::serve(
             listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| crate::Error::Engine(format!("server error: {e}")))?;
-        // Connections are drained; wait for calls still running.
-        self.wasm.stop().await;
+        .with_graceful_shutdown(signal)
+        .await;
+        let _ = drained_tx.send(());
+        let _ = timer.await;
+        served.map_err(|e| crate::Error::Engine(format!("server error: {e}")))?;
+        // Connections are drained; wait (boundedly) for calls still running.
+        if !self.wasm.stop_within(grace).await {
+            tracing::warn!("some calls did not end after being interrupted (a blocking host function?)");
+        }
         tracing::info!("echelon stopped");
         Ok(())
     }

@@ -17,7 +17,7 @@ use super::events::ViolationKind;
 use super::host::{lift_params, lower_results, HostCaller, HostFunc, HostFunction};
 use super::limits::LimitExceeded;
 use super::module::{FuncShape, LoadedModule};
-use super::store::{arm, DeadlineExceeded, HostFailure, StoreState};
+use super::store::{arm, race, DeadlineExceeded, HostFailure, Interrupted, StoreState};
 use super::values::{ParamType, Value};
 use crate::{Error, Result};
 
@@ -526,15 +526,13 @@ impl LiveInstance {
             // here, at the same deadline. Dropping the call unwinds the guest's
             // fiber; the instance is then discarded (a timeout is not reusable).
             let deadline = self.store.data().deadline;
-            let r = match tokio::time::timeout_at(
-                deadline.into(),
+            let interrupt = self.store.data().interrupt.clone();
+            let r = race(
+                deadline,
+                &interrupt,
                 func.call_async(&mut self.store, &raw, &mut out),
             )
-            .await
-            {
-                Ok(r) => r,
-                Err(_) => Err(wasmtime::Error::new(DeadlineExceeded)),
-            };
+            .await;
             self.store.data_mut().in_async = false;
             r
         } else {
@@ -705,6 +703,9 @@ impl LiveInstance {
     ) -> (Error, bool) {
         let module = module.to_string();
         let function = function.to_string();
+        if err.is::<Interrupted>() {
+            return (Error::Stopped, false);
+        }
         if err.is::<DeadlineExceeded>() {
             return (
                 Error::Timeout {

@@ -12,6 +12,61 @@ use super::limits::Limiter;
 #[error("deadline exceeded")]
 pub(crate) struct DeadlineExceeded;
 
+/// Raised when the runtime interrupts every call (a shutdown whose grace
+/// period ran out).
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("interrupted: the runtime is shutting down")]
+pub(crate) struct Interrupted;
+
+/// The runtime-wide interrupt every store watches: set once when a
+/// bounded shutdown's grace period runs out.
+#[derive(Debug, Default)]
+pub(crate) struct Interrupt {
+    flag: std::sync::atomic::AtomicBool,
+    notify: tokio::sync::Notify,
+}
+
+impl Interrupt {
+    /// Interrupts every call now and every call until [`Self::reset`].
+    pub fn fire(&self) {
+        self.flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.notify.notify_waiters();
+    }
+
+    pub fn reset(&self) {
+        self.flag.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.flag.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Completes when the interrupt fires.
+    pub async fn fired(&self) {
+        loop {
+            let notified = self.notify.notified();
+            if self.is_set() {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// Races `fut` (an async call or instantiation: wasm, WASI calls, async
+/// host functions) against the deadline and the runtime's interrupt.
+pub(crate) async fn race<T>(
+    deadline: Instant,
+    interrupt: &Interrupt,
+    fut: impl std::future::Future<Output = wasmtime::Result<T>>,
+) -> wasmtime::Result<T> {
+    tokio::select! {
+        r = fut => r,
+        _ = tokio::time::sleep_until(deadline.into()) => Err(wasmtime::Error::new(DeadlineExceeded)),
+        _ = interrupt.fired() => Err(wasmtime::Error::new(Interrupted)),
+    }
+}
+
 /// Raised by a host function that failed.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("host function `{function}` failed: {message}")]
@@ -31,6 +86,8 @@ pub struct StoreState {
     pub(crate) in_async: bool,
     /// WASI context, for modules that import WASI preview1.
     pub(crate) wasi: Option<crate::wasi::WasiState>,
+    /// The runtime's interrupt (bounded shutdown).
+    pub(crate) interrupt: Arc<Interrupt>,
     /// Plugin state, for modules that import the `echelon` built-ins.
     pub(crate) plugin: Option<Box<super::builtins::PluginState>>,
 }
@@ -54,6 +111,7 @@ pub(crate) fn new_store(
     fuel_metering: bool,
     wasi: Option<crate::wasi::WasiState>,
     plugin: Option<Box<super::builtins::PluginState>>,
+    interrupt: Arc<Interrupt>,
 ) -> Store<StoreState> {
     let mut store = Store::new(
         engine,
@@ -65,6 +123,7 @@ pub(crate) fn new_store(
             in_async: false,
             wasi,
             plugin,
+            interrupt,
         },
     );
     store.limiter(|s| &mut s.limiter);
@@ -73,7 +132,9 @@ pub(crate) fn new_store(
     // call's deadline. Async calls also yield to the executor on each tick.
     store.epoch_deadline_callback(|ctx| {
         let state = ctx.data();
-        if Instant::now() >= state.deadline {
+        if state.interrupt.is_set() {
+            Err(wasmtime::Error::new(Interrupted))
+        } else if Instant::now() >= state.deadline {
             Err(wasmtime::Error::new(DeadlineExceeded))
         } else if state.in_async {
             Ok(UpdateDeadline::Yield(1))

@@ -568,7 +568,7 @@ async fn raw_post(addr: SocketAddr, path: &str, headers: &str, body: &[u8]) -> (
 
 /// Polls `cond` until it holds (state, not timing: the generous cap only
 /// bounds a failing test).
-async fn wait_for(cond: impl Fn() -> bool) {
+pub(crate) async fn wait_for(cond: impl Fn() -> bool) {
     for _ in 0..6000 {
         if cond() {
             return;

@@ -893,3 +893,62 @@ mod deadlines {
         }
     }
 }
+
+mod shutdown {
+    //! A shutdown is bounded: calls still running after the grace period
+    //! are interrupted.
+
+    use std::time::Duration;
+
+    use echelon::http::AppConfig;
+    use serde_json::json;
+
+    use crate::http::{config, start, wait_for, wasm};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn shutdown_interrupts_calls_after_the_grace_period() {
+        let data = tempfile::tempdir().unwrap();
+        let hour = Duration::from_secs(3600);
+        let base = config(data.path());
+        let s = start(AppConfig {
+            shutdown_grace: Duration::from_millis(300),
+            runtime: base.runtime.clone().max_timeout(hour),
+            manifest_policy: echelon::manifest::ManifestPolicy {
+                max_timeout: hour,
+                ..Default::default()
+            },
+            ..base
+        })
+        .await;
+        let c = reqwest::Client::new();
+        let form = reqwest::multipart::Form::new()
+            .part("module", reqwest::multipart::Part::bytes(wasm("wat/hostile.wat")))
+            .text(
+                "manifest",
+                json!({"limits": {"timeout_ms": 3_600_000}}).to_string(),
+            );
+        let r = c
+            .post(s.url("/api/modules?id=spin"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 201);
+        let url = s.url("/api/modules/spin/call/spin");
+        let call = tokio::spawn(async move {
+            c.post(url)
+                .json(&json!({"timeout_ms": 3_600_000}))
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        });
+        wait_for(|| s.wasm.metrics().snapshot().in_flight == 1).await;
+        // Without the interrupt this would wait an hour; the cap only
+        // bounds a failing test.
+        tokio::time::timeout(Duration::from_secs(120), s.shutdown())
+            .await
+            .expect("the shutdown is bounded by the grace period");
+        let status = call.await.unwrap();
+        assert_eq!(status.ok(), Some(503), "the interrupted call answers `stopped`");
+    }
+}
