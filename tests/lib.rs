@@ -12,6 +12,9 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use anyhow::{anyhow, bail, Context, Result};
+use base64::Engine as _;
+use echelon_shared::abi::{AbiType, CoreType, Signature};
+use serde_json::Value as Json;
 use wasmtime::{Engine, Instance, Memory, Module, Store, TypedFunc, Val, WasmParams, WasmResults};
 
 /// The workspace root.
@@ -125,6 +128,103 @@ impl Guest {
             memory,
             alloc,
             free,
+        })
+    }
+
+    /// Calls an export by its `echelon:abi` signature with JSON arguments,
+    /// in the conventions of the server's HTTP API and of
+    /// `echelon_guest::Export::call` (integers as numbers, unsigned values
+    /// by their bits, `i64` beyond 2^53 as text, `bool` in as `true`/`false`
+    /// and out as `0`/`1`, bytes as base64 or an array, JSON as itself), so
+    /// its answers compare directly with the native registry's.
+    pub fn call_json(&mut self, sig: &Signature, args: &[Json]) -> Result<Json> {
+        if sig.params.len() != args.len() {
+            bail!(
+                "{} takes {} argument(s), got {}",
+                sig.name,
+                sig.params.len(),
+                args.len()
+            );
+        }
+        let mut lowered = Vec::new();
+        let mut owned = Vec::new();
+        for (p, a) in sig.params.iter().zip(args) {
+            let bad = || anyhow!("argument {a} does not fit {}", p.ty);
+            match p.ty {
+                AbiType::I32 => {
+                    let v = a.as_i64().ok_or_else(bad)?;
+                    let v = i32::try_from(v)
+                        .or_else(|_| u32::try_from(v).map(|x| x as i32))
+                        .map_err(|_| bad())?;
+                    lowered.push(Val::I32(v));
+                }
+                AbiType::I64 => lowered.push(Val::I64(match a {
+                    Json::String(s) => s.parse().map_err(|_| bad())?,
+                    _ => a.as_i64().ok_or_else(bad)?,
+                })),
+                AbiType::F32 => lowered.push(Val::F32((a.as_f64().ok_or_else(bad)? as f32).to_bits())),
+                AbiType::F64 => lowered.push(Val::F64(a.as_f64().ok_or_else(bad)?.to_bits())),
+                AbiType::Bool => lowered.push(Val::I32(i32::from(a.as_bool().ok_or_else(bad)?))),
+                AbiType::String | AbiType::Bytes | AbiType::Json => {
+                    let bytes = match (p.ty, a) {
+                        (AbiType::String, Json::String(s)) => s.clone().into_bytes(),
+                        (AbiType::Bytes, Json::String(s)) => {
+                            base64::engine::general_purpose::STANDARD.decode(s)?
+                        }
+                        (AbiType::Bytes, Json::Array(v)) => v
+                            .iter()
+                            .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
+                            .collect::<Option<Vec<u8>>>()
+                            .ok_or_else(bad)?,
+                        (AbiType::Json, v) => v.to_string().into_bytes(),
+                        _ => return Err(bad()),
+                    };
+                    let ptr = self.write(&bytes)?;
+                    owned.push((ptr, bytes.len() as i32));
+                    lowered.extend([Val::I32(ptr), Val::I32(bytes.len() as i32)]);
+                }
+            }
+        }
+        let f = self
+            .instance
+            .get_func(&mut self.store, &sig.name)
+            .ok_or_else(|| anyhow!("no export `{}`", sig.name))?;
+        let mut out = match sig.core_result() {
+            None => vec![],
+            Some(CoreType::I32) => vec![Val::I32(0)],
+            Some(CoreType::I64) => vec![Val::I64(0)],
+            Some(CoreType::F32) => vec![Val::F32(0)],
+            Some(CoreType::F64) => vec![Val::F64(0)],
+        };
+        let called = f.call(&mut self.store, &lowered, &mut out);
+        for (ptr, len) in owned {
+            self.free.call(&mut self.store, (ptr, len))?;
+        }
+        called.map_err(|e| self.explain(e))?;
+        let Some(ty) = sig.result else {
+            return Ok(Json::Null);
+        };
+        let v = &out[0];
+        Ok(match ty {
+            AbiType::I32 | AbiType::Bool => Json::from(v.unwrap_i32()),
+            AbiType::I64 => {
+                let x = v.unwrap_i64();
+                if x.unsigned_abs() <= 1 << 53 {
+                    Json::from(x)
+                } else {
+                    Json::from(x.to_string())
+                }
+            }
+            AbiType::F32 => serde_json::json!(v.unwrap_f32()),
+            AbiType::F64 => serde_json::json!(v.unwrap_f64()),
+            AbiType::String | AbiType::Bytes | AbiType::Json => {
+                let bytes = self.take(v.unwrap_i64())?;
+                match ty {
+                    AbiType::String => Json::String(String::from_utf8(bytes)?),
+                    AbiType::Bytes => Json::String(base64::engine::general_purpose::STANDARD.encode(bytes)),
+                    _ => serde_json::from_slice(&bytes)?,
+                }
+            }
         })
     }
 

@@ -48,7 +48,7 @@ pub fn draw_mandelbrot_view(
         center_y,
         width: view_width,
     };
-    let pixels = compute::render_mandelbrot(width, height, max_iterations, view)
+    let pixels = compute::render_viewport(width, height, max_iterations, view)
         .map_err(|e| js_error(format!("canvas `{canvas_id}`: {e}")))?;
     let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), width, height)?;
     context.put_image_data(&image, 0.0, 0.0)?;

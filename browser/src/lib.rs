@@ -2,10 +2,13 @@
 //!
 //! The browser half of Echelon, through wasm-bindgen:
 //!
-//! - the `echelon-shared` logic ([`validate_user`], [`apply_grayscale`],
-//!   [`resize_image`], [`process_image`], [`encrypt_block`],
-//!   [`decrypt_block`], [`monte_carlo_pi`], ...), so a page runs exactly the
-//!   code the server runs;
+//! - every `echelon-shared` export (`validate_user`, `apply_grayscale`,
+//!   `resize_image`, `process_image`, `encrypt_block`, `decrypt_block`,
+//!   `monte_carlo_pi`, ...), so a page runs exactly the code the server
+//!   runs: their wasm-bindgen wrappers are written by
+//!   `#[echelon_guest::export]` in `echelon-shared` itself (the `browser`
+//!   feature this crate turns on), from the same definitions as the server
+//!   guest module's exports;
 //! - DOM ([`create_button`], [`get_element_text`]), Canvas
 //!   ([`draw_mandelbrot`]), Fetch ([`fetch_json`]) and WebSocket
 //!   ([`WsClient`]) bindings;
@@ -27,12 +30,10 @@ mod dom;
 mod error;
 mod net;
 mod runtime;
-mod shared;
 mod ws;
 
 pub use canvas::{draw_mandelbrot, draw_mandelbrot_view};
 pub use dom::{create_button, get_element_text};
 pub use net::fetch_json;
 pub use runtime::BrowserRuntime;
-pub use shared::*;
 pub use ws::WsClient;

@@ -59,7 +59,7 @@ fn draws_the_set_black_inside_and_coloured_outside() {
         .unwrap()
         .data()
         .to_vec();
-    let expected = echelon_browser::render_mandelbrot(70, 40, 100, -0.5, 0.0, 3.5).expect("rendered");
+    let expected = echelon_shared::compute::render_mandelbrot(70, 40, 100, -0.5, 0.0, 3.5).expect("rendered");
     assert_eq!(drawn, expected);
     c.remove();
 }

@@ -178,7 +178,7 @@ async fn shared_guest_module_streams_and_runs_through_the_abi() {
     );
     // The same answer as the shared code compiled into this test.
     let bad = r#"{"email":"ada","age":3}"#;
-    assert_eq!(user(bad), Some(echelon_browser::validate_user(bad)));
+    assert_eq!(user(bad), Some(echelon_shared::validation::validate_user(bad)));
 
     let gray = rt
         .call("apply_grayscale", vec![bytes(&[255, 0, 0, 9]), n(1.0), n(1.0)])
@@ -191,7 +191,10 @@ async fn shared_guest_module_streams_and_runs_through_the_abi() {
     assert_eq!(i64::try_from(fib).ok(), Some(2_880_067_194_370_816_120));
     assert_eq!(rt.call("is_prime", vec![big(7_919)]).ok(), Some(JsValue::TRUE));
     let pi = rt.call("monte_carlo_pi", vec![n(10_000.0), big(7)]).expect("pi");
-    assert_eq!(pi.as_f64(), echelon_browser::monte_carlo_pi(10_000, 7).ok());
+    assert_eq!(
+        pi.as_f64(),
+        echelon_shared::compute::monte_carlo_pi(10_000, 7).ok()
+    );
 
     let key = [7u8; 32];
     let block = *b"sixteen byte msg";
@@ -201,7 +204,7 @@ async fn shared_guest_module_streams_and_runs_through_the_abi() {
     let sealed: Uint8Array = sealed.dyn_into().expect("bytes");
     assert_eq!(
         Some(sealed.to_vec()),
-        echelon_browser::encrypt_block(&key, &block).ok()
+        echelon_shared::crypto::encrypt_block(&key, &block).ok()
     );
     let opened = rt
         .call("decrypt_block", vec![bytes(&key), sealed.into()])
@@ -215,15 +218,14 @@ async fn shared_guest_refusals_surface_the_guest_message() {
     let err = rt
         .call("apply_grayscale", vec![bytes(&[1, 2, 3]), n(1.0), n(1.0)])
         .expect_err("wrong buffer size");
-    let native = echelon_browser::apply_grayscale(&[1, 2, 3], 1, 1).expect_err("native refuses too");
-    let native = common::message(&native.into());
+    let native = echelon_shared::image::apply_grayscale(&[1, 2, 3], 1, 1).expect_err("native refuses too");
     assert_eq!(common::message(&err), format!("apply_grayscale: {native}"));
     // The module still works after a trap.
     assert_eq!(
         rt.call("validate_user", vec![s("nonsense")])
             .ok()
             .and_then(|v| v.as_string()),
-        Some(echelon_browser::validate_user("nonsense"))
+        Some(echelon_shared::validation::validate_user("nonsense"))
     );
 }
 

@@ -64,6 +64,10 @@ pub enum Command {
     /// Build a Rust crate to WebAssembly: the server module (guest ABI), the
     /// browser bundle (wasm-bindgen + Binaryen) or both.
     Build(BuildArgs),
+    /// Create a Rust crate that uses the authoring SDK (`echelon-guest`):
+    /// `#[export]` functions for the server module and the browser bundle,
+    /// a test and a README; `echelon build NAME` builds it.
+    New(NewArgs),
     /// Show a module's imports, exports and memory, or print a .d.ts.
     Inspect {
         /// The module (.wasm or .wat).
@@ -150,6 +154,22 @@ pub struct BuildArgs {
     pub verbose: bool,
 }
 
+/// Arguments of `echelon new`.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The crate's directory; its last component is the crate's name.
+    pub path: PathBuf,
+    /// `shared` (logic for the server and the browser) or `plugin` (a
+    /// server plugin using host functions, with a manifest).
+    #[arg(long, default_value = "shared", value_parser = parse_template)]
+    pub template: crate::generator::scaffold::Template,
+    /// Depend on the SDK at this path (the `sdk` directory of an Echelon
+    /// checkout). Default: the SDK this binary was built from, when it is
+    /// still there, else `echelon-guest` of this version from the registry.
+    #[arg(long)]
+    pub sdk_path: Option<PathBuf>,
+}
+
 /// Arguments of `echelon run`.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
@@ -196,6 +216,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Inspect { module, dts } => inspect(&module, dts).await,
         Command::Serve(args) => serve(args).await,
         Command::Build(args) => build(args),
+        Command::New(args) => new_crate(args),
         Command::Compile { input, output, level } => {
             let wasm = compile_source(&input, level)?;
             write_output(&output, &wasm)?;
@@ -222,6 +243,30 @@ pub async fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+fn parse_template(s: &str) -> std::result::Result<crate::generator::scaffold::Template, String> {
+    crate::generator::scaffold::Template::parse(s).ok_or_else(|| format!("`{s}`: expected shared or plugin"))
+}
+
+/// `echelon new`: writes the crate, lists its files, says what to run next.
+fn new_crate(args: NewArgs) -> Result<i32> {
+    use crate::generator::scaffold::{self, NewCrate, SdkSource};
+    let mut options = NewCrate::new(&args.path).template(args.template);
+    if let Some(p) = args.sdk_path {
+        options = options.sdk(SdkSource::Path(p));
+    }
+    let files = scaffold::new_crate(&options)?;
+    for f in &files {
+        println!("{}", f.display());
+    }
+    eprintln!(
+        "  created {}; next: `cargo test --manifest-path {}/Cargo.toml` and `echelon build {}`",
+        args.path.display(),
+        args.path.display(),
+        args.path.display()
+    );
+    Ok(0)
 }
 
 fn parse_rust_target(s: &str) -> std::result::Result<crate::generator::RustTarget, String> {
@@ -285,6 +330,7 @@ fn build(args: BuildArgs) -> Result<i32> {
     let warnings = result.diagnostics.iter().filter(|d| d.level == "warning").count();
     for path in [
         &result.server_module,
+        &result.server_dts_path,
         &result.browser_wasm,
         &result.js_path,
         &result.dts_path,

@@ -26,6 +26,7 @@ pub mod dts;
 pub mod error;
 pub mod optimize;
 pub mod rust;
+pub mod scaffold;
 pub mod source;
 pub mod templates;
 pub mod ts;

@@ -1,5 +1,9 @@
 //! The guest ABI's self-description: the `echelon:abi` custom section.
 //!
+//! The lines of a module built with `echelon-guest` are written by its
+//! `#[export]` attribute, one per exported function; this module is the
+//! reader the runtime, the HTTP API and the .d.ts generator share.
+//!
 //! Numbers cross the host/guest boundary as plain WebAssembly values. Bytes
 //! and strings use one convention (DESIGN.md, "Guest ABI"):
 //!
@@ -293,18 +297,18 @@ pub fn unpack(packed: i64) -> (u32, u32) {
     ((v >> 32) as u32, v as u32)
 }
 
-/// The signatures of the shared crate's own guest module, as its
-/// `echelon:abi` section states them.
-pub const SHARED_GUEST_ABI: &str = include_str!("abi.txt");
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn roundtrip_and_lowering() {
-        let sigs = parse_section(SHARED_GUEST_ABI).unwrap();
-        assert!(sigs.len() >= 10);
+        let sigs = parse_section(
+            "validate_user(json: string) -> string\nencrypt_block(key: bytes, plaintext: bytes) -> bytes\n\
+             fibonacci(n: i32) -> i64\nlog(string)\n",
+        )
+        .unwrap();
+        assert_eq!(sigs.len(), 4);
         for s in &sigs {
             assert_eq!(parse_section(&s.to_string()).unwrap()[0], *s);
         }

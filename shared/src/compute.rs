@@ -15,6 +15,7 @@ pub const FACTORIAL_MAX: u32 = 20;
 /// assert_eq!(echelon_shared::compute::fibonacci(10).unwrap(), 55);
 /// assert!(echelon_shared::compute::fibonacci(94).is_err());
 /// ```
+#[echelon_guest::export]
 pub fn fibonacci(n: u32) -> Result<u64> {
     if n > FIBONACCI_MAX {
         return Err(Error::Overflow {
@@ -35,6 +36,7 @@ pub fn fibonacci(n: u32) -> Result<u64> {
 /// ```
 /// assert_eq!(echelon_shared::compute::factorial(5).unwrap(), 120);
 /// ```
+#[echelon_guest::export]
 pub fn factorial(n: u32) -> Result<u64> {
     if n > FACTORIAL_MAX {
         return Err(Error::Overflow {
@@ -54,6 +56,7 @@ pub fn factorial(n: u32) -> Result<u64> {
 /// assert!(is_prime(2) && is_prime(18_446_744_073_709_551_557));
 /// assert!(!is_prime(1) && !is_prime(561));
 /// ```
+#[echelon_guest::export]
 pub fn is_prime(n: u64) -> bool {
     if n < 2 {
         return false;
@@ -139,6 +142,7 @@ impl SplitMix64 {
 /// let pi = echelon_shared::compute::monte_carlo_pi(1_000_000, 42).unwrap();
 /// assert!((pi - std::f64::consts::PI).abs() < 0.01);
 /// ```
+#[echelon_guest::export]
 pub fn monte_carlo_pi(iterations: u32, seed: u64) -> Result<f64> {
     if iterations == 0 {
         return Err(Error::invalid("iterations", "must be at least 1"));
@@ -180,15 +184,41 @@ impl Default for Viewport {
 /// The largest `max_iterations` accepted by [`render_mandelbrot`].
 pub const MANDELBROT_MAX_ITERATIONS: u32 = 100_000;
 
+/// Renders the Mandelbrot set into a new RGBA buffer of `width x height`,
+/// centred on `center_x + center_y i` and `view_width` units across (the
+/// exported form of [`render_viewport`]).
+///
+/// ```
+/// use echelon_shared::compute::render_mandelbrot;
+/// let px = render_mandelbrot(8, 6, 50, -0.5, 0.0, 3.5).unwrap();
+/// assert_eq!(px.len(), 8 * 6 * 4);
+/// ```
+#[echelon_guest::export]
+pub fn render_mandelbrot(
+    width: u32,
+    height: u32,
+    max_iterations: u32,
+    center_x: f64,
+    center_y: f64,
+    view_width: f64,
+) -> Result<Vec<u8>> {
+    let view = Viewport {
+        center_x,
+        center_y,
+        width: view_width,
+    };
+    render_viewport(width, height, max_iterations, view)
+}
+
 /// Renders the Mandelbrot set into a new RGBA buffer of `width x height`
 /// (see [`mandelbrot_into`]).
 ///
 /// ```
-/// use echelon_shared::compute::{render_mandelbrot, Viewport};
-/// let px = render_mandelbrot(8, 6, 50, Viewport::default()).unwrap();
+/// use echelon_shared::compute::{render_viewport, Viewport};
+/// let px = render_viewport(8, 6, 50, Viewport::default()).unwrap();
 /// assert_eq!(px.len(), 8 * 6 * 4);
 /// ```
-pub fn render_mandelbrot(width: u32, height: u32, max_iterations: u32, view: Viewport) -> Result<Vec<u8>> {
+pub fn render_viewport(width: u32, height: u32, max_iterations: u32, view: Viewport) -> Result<Vec<u8>> {
     let len = rgba_len(width, height)?;
     let mut buf = vec![0u8; len];
     mandelbrot_into(&mut buf, width, height, max_iterations, view)?;
@@ -325,20 +355,20 @@ mod tests {
 
     #[test]
     fn mandelbrot_paints_the_set_black() {
-        let px = render_mandelbrot(35, 20, 200, Viewport::default()).unwrap();
+        let px = render_viewport(35, 20, 200, Viewport::default()).unwrap();
         // The centre of the default view, (-0.5, 0), lies in the set.
         let centre = ((10 * 35 + 17) * 4) as usize;
         assert_eq!(&px[centre..centre + 4], &[0, 0, 0, 255]);
         // The top-left corner, (-2.25, -1.0), escapes immediately.
         assert_ne!(&px[0..3], &[0, 0, 0]);
-        assert!(render_mandelbrot(0, 10, 10, Viewport::default()).is_err());
-        assert!(render_mandelbrot(10, 10, 0, Viewport::default()).is_err());
+        assert!(render_viewport(0, 10, 10, Viewport::default()).is_err());
+        assert!(render_viewport(10, 10, 0, Viewport::default()).is_err());
         let mut short = vec![0; 10];
         assert!(mandelbrot_into(&mut short, 2, 2, 10, Viewport::default()).is_err());
         let bad = Viewport {
             width: f64::NAN,
             ..Viewport::default()
         };
-        assert!(render_mandelbrot(4, 4, 10, bad).is_err());
+        assert!(render_viewport(4, 4, 10, bad).is_err());
     }
 }

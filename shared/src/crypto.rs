@@ -27,6 +27,7 @@ pub const BLOCK_LEN: usize = 16;
 /// assert_eq!(decrypt_block(&key, &ct).unwrap(), b"sixteen byte msg");
 /// assert!(encrypt_block(&key[..16], b"sixteen byte msg").is_err());
 /// ```
+#[echelon_guest::export]
 pub fn encrypt_block(key: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
     let (cipher, mut block) = prepare(key, plaintext, "plaintext")?;
     cipher.encrypt_block(&mut block);
@@ -34,6 +35,7 @@ pub fn encrypt_block(key: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
 }
 
 /// Decrypts one 16-byte block with a 32-byte key.
+#[echelon_guest::export]
 pub fn decrypt_block(key: &[u8], ciphertext: &[u8]) -> Result<Vec<u8>> {
     let (cipher, mut block) = prepare(key, ciphertext, "ciphertext")?;
     cipher.decrypt_block(&mut block);
@@ -46,6 +48,7 @@ pub fn decrypt_block(key: &[u8], ciphertext: &[u8]) -> Result<Vec<u8>> {
 /// let d = echelon_shared::crypto::sha256(b"abc");
 /// assert_eq!(d[..4], [0xba, 0x78, 0x16, 0xbf]);
 /// ```
+#[echelon_guest::export]
 pub fn sha256(data: &[u8]) -> [u8; 32] {
     Sha256::digest(data).into()
 }

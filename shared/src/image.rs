@@ -11,6 +11,7 @@ use ::image::imageops::{self, FilterType};
 use ::image::{ImageFormat, ImageReader, Limits, Pixel, RgbaImage};
 
 use crate::{Error, Result};
+use echelon_guest::Json;
 
 /// The largest RGBA buffer any function here produces or accepts
 /// (256 MiB, e.g. 8192 x 8192 pixels). Larger requests are refused with an
@@ -31,6 +32,7 @@ pub const MAX_DIMENSION: u32 = 16_384;
 /// let px = echelon_shared::image::apply_grayscale(&[255, 0, 0, 200], 1, 1).unwrap();
 /// assert_eq!(px, vec![54, 54, 54, 200]);
 /// ```
+#[echelon_guest::export]
 pub fn apply_grayscale(pixels: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
     let mut img = rgba_image(pixels, width, height)?;
     for px in img.pixels_mut() {
@@ -47,6 +49,7 @@ pub fn apply_grayscale(pixels: &[u8], width: u32, height: u32) -> Result<Vec<u8>
 /// let out = echelon_shared::image::resize_image(&[9; 4 * 4 * 4], 4, 4, 2, 2).unwrap();
 /// assert_eq!(out.len(), 2 * 2 * 4);
 /// ```
+#[echelon_guest::export]
 pub fn resize_image(
     pixels: &[u8],
     width: u32,
@@ -90,6 +93,7 @@ pub fn fit_within(width: u32, height: u32, max_width: u32, max_height: u32) -> R
 /// `quality` (1-100) is checked and kept for API compatibility with the spec;
 /// the output is raw RGBA, so it has no lossy encoding for it to control.
 /// Returns the pixels; their dimensions are `fit_within(...)`.
+#[echelon_guest::export]
 pub fn process_image(
     pixels: &[u8],
     width: u32,
@@ -112,6 +116,7 @@ pub fn process_image(
 /// The upload pipeline of use case 2 on encoded bytes: decode a PNG or
 /// JPEG, fit it into `max_width x max_height` with [`process_image`]'s rules
 /// (Lanczos3), and encode the result as PNG.
+#[echelon_guest::export]
 pub fn process_upload(bytes: &[u8], max_width: u32, max_height: u32) -> Result<Vec<u8>> {
     let img = decode_image(bytes)?;
     let (w, h) = fit_within(img.width, img.height, max_width, max_height)?;
@@ -142,22 +147,24 @@ pub struct DecodedImage {
 }
 
 /// Reads the format and dimensions of a PNG or JPEG from its header without
-/// decoding the pixels.
+/// decoding the pixels. Exported as JSON (`{"width","height","format"}`);
+/// natively `Json` derefs to the [`ImageInfo`].
 ///
 /// ```
 /// let err = echelon_shared::image::image_dimensions(b"not an image").unwrap_err();
 /// assert!(err.to_string().contains("PNG or JPEG"));
 /// ```
-pub fn image_dimensions(bytes: &[u8]) -> Result<ImageInfo> {
+#[echelon_guest::export]
+pub fn image_dimensions(bytes: &[u8]) -> Result<Json<ImageInfo>> {
     let (reader, format) = reader(bytes)?;
     let (width, height) = reader
         .into_dimensions()
         .map_err(|e| Error::Decode(e.to_string()))?;
-    Ok(ImageInfo {
+    Ok(Json(ImageInfo {
         width,
         height,
         format,
-    })
+    }))
 }
 
 /// Decodes a PNG or JPEG into RGBA8 pixels, refusing images larger than
@@ -310,7 +317,7 @@ mod tests {
         let px = gradient(7, 3);
         let png = encode_png(&px, 7, 3).unwrap();
         assert_eq!(
-            image_dimensions(&png).unwrap(),
+            *image_dimensions(&png).unwrap(),
             ImageInfo {
                 width: 7,
                 height: 3,
@@ -324,7 +331,7 @@ mod tests {
         assert!(decode_image(b"GIF89a....").is_err());
         let thumb = process_upload(&encode_png(&gradient(40, 20), 40, 20).unwrap(), 10, 10).unwrap();
         assert_eq!(
-            image_dimensions(&thumb).unwrap(),
+            *image_dimensions(&thumb).unwrap(),
             ImageInfo {
                 width: 10,
                 height: 5,
@@ -340,7 +347,7 @@ mod tests {
         rgb.write_to(&mut jpeg, ImageFormat::Jpeg).unwrap();
         let jpeg = jpeg.into_inner();
         assert_eq!(
-            image_dimensions(&jpeg).unwrap(),
+            *image_dimensions(&jpeg).unwrap(),
             ImageInfo {
                 width: 9,
                 height: 5,

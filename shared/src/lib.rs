@@ -16,9 +16,12 @@
 //! - [`abi`]: the description of the guest ABI (the `echelon:abi` custom
 //!   section) that the runtime, the HTTP API and the .d.ts generator read.
 //!
-//! With the `guest` feature and `--target wasm32-unknown-unknown`, the crate
-//! becomes the guest module of DESIGN.md: see the `abi` module documentation
-//! for the calling convention.
+//! Every exported function carries `#[echelon_guest::export]`, its one
+//! definition: with the `guest` feature and `--target wasm32-unknown-unknown`
+//! the crate becomes the guest module of DESIGN.md (see the `abi` module
+//! for the calling convention); with the `browser` feature the same
+//! functions are wasm-bindgen exports of the browser bundle; natively they
+//! are listed by `echelon_guest::exports_of("echelon_shared")`.
 //!
 //! ```
 //! assert_eq!(echelon_shared::validation::validate_user(r#"{"email":"ada@example.com","age":36}"#), "valid");
@@ -33,6 +36,3 @@ pub mod image;
 pub mod validation;
 
 pub use error::{Error, Result};
-
-#[cfg(feature = "guest")]
-mod guest;

@@ -34,6 +34,7 @@ pub struct User {
 ///            r#"["Invalid email format","Must be 18 or older"]"#);
 /// assert_eq!(validate_user("{"), r#"["Invalid JSON"]"#);
 /// ```
+#[echelon_guest::export]
 pub fn validate_user(json: &str) -> String {
     validate_user_bytes(json.as_bytes())
 }

@@ -40,7 +40,7 @@ proptest! {
     fn huge_dimensions_are_refused(w in any::<u32>(), h in any::<u32>()) {
         let _ = image::resize_image(&[0; 16], 2, 2, w, h);
         let _ = image::apply_grayscale(&[], w, h);
-        let _ = compute::render_mandelbrot(w % 64, h % 64, 10, compute::Viewport::default());
+        let _ = compute::render_viewport(w % 64, h % 64, 10, compute::Viewport::default());
     }
 
     #[test]
@@ -77,7 +77,7 @@ proptest! {
 
     #[test]
     fn mandelbrot_total(w in 0u32..40, h in 0u32..40, it in 0u32..300, cx in any::<f64>(), cy in any::<f64>(), vw in any::<f64>()) {
-        let _ = compute::render_mandelbrot(w, h, it, compute::Viewport { center_x: cx, center_y: cy, width: vw });
+        let _ = compute::render_viewport(w, h, it, compute::Viewport { center_x: cx, center_y: cy, width: vw });
     }
 
     #[test]

@@ -201,7 +201,8 @@ fn test(extra: &[String]) -> Result {
 }
 
 /// The browser tests: builds the guest module and the test server, runs
-/// the server in the background, runs wasm-pack against it, stops it.
+/// the server in the background, runs wasm-pack against it, stops it; then
+/// the SDK fixture's browser tests (they need no server).
 fn browser_tests() -> Result {
     step("shared guest module (served to the browser tests)");
     build_guest()?;
@@ -224,7 +225,21 @@ fn browser_tests() -> Result {
         ])
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
         // Read by the browser tests at compile time (option_env!).
-        .env("ECHELON_TEST_SERVER", &addr))
+        .env("ECHELON_TEST_SERVER", &addr))?;
+
+    step("SDK: every supported type through the browser bundle (sdk/fixture, echelon-guest's `browser` feature)");
+    run(Command::new("wasm-pack")
+        .args([
+            "test",
+            "--headless",
+            "--chrome",
+            "--chromedriver",
+            &chromedriver,
+            "sdk/fixture",
+            "--features",
+            "browser",
+        ])
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
 }
 
 /// `browser-test-server` running in the background; killed when dropped,

@@ -13,7 +13,12 @@
 //! guest-features = ["guest"]    # features that turn on the guest ABI
 //! ```
 //!
-//! Without that table, the crate itself is built for both.
+//! Without that table, the crate itself is built for both. A crate that
+//! depends on the authoring SDK (`echelon-guest`, `#[echelon_guest::export]`)
+//! needs no table at all: the server half is built with the SDK's `guest`
+//! feature and the browser half with its `browser` feature
+//! (`--features echelon-guest/guest`, `.../browser`), and the server module
+//! gets a `.server.d.ts` beside it, from its `echelon:abi` section.
 //!
 //! Compiler errors come back as [`RustDiagnostic`]s parsed from cargo's JSON
 //! messages; progress is reported through a callback
@@ -45,6 +50,10 @@ use super::optimize::optimize_levels;
 
 /// The wasm target every build uses.
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// The authoring SDK's package name: a crate depending on it is built
+/// with its `guest` / `browser` features, no manifest table needed.
+pub const SDK_PACKAGE: &str = "echelon-guest";
 
 /// Which half of a shared crate to build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -292,6 +301,10 @@ pub struct RustBuildResult {
     pub js_path: Option<PathBuf>,
     /// The bundle's TypeScript declarations.
     pub dts_path: Option<PathBuf>,
+    /// The server module's TypeScript declarations (`NAME.server.d.ts`,
+    /// from its `echelon:abi` section), when it was built with
+    /// `typescript` on.
+    pub server_dts_path: Option<PathBuf>,
     /// The server module (guest ABI), when built.
     pub server_module: Option<PathBuf>,
     /// The bundle's wasm file, when built.
@@ -348,6 +361,11 @@ pub fn compile_rust_with_progress(
     if config.target.server() {
         let mut features = config.features.clone();
         features.extend(project.guest_features.iter().cloned());
+        if project.guest_features.is_empty() {
+            if let Some(sdk) = &project.sdk_dependency {
+                features.push(format!("{sdk}/guest"));
+            }
+        }
         progress(&BuildProgress::Cargo {
             package: project.package.clone(),
             half: "server",
@@ -361,13 +379,25 @@ pub fn compile_rust_with_progress(
         let bytes = maybe_optimize(config, bytes, progress)?;
         let path = config.output.join(format!("{}.wasm", project.lib_name));
         write(&path, &bytes)?;
+        if config.wasm_bindgen_options.typescript {
+            progress(&BuildProgress::Step("server .d.ts from echelon:abi".into()));
+            let dts = config.output.join(format!("{}.server.d.ts", project.lib_name));
+            write(&dts, super::dts::module_declaration(&bytes)?.as_bytes())?;
+            result.server_dts_path = Some(dts);
+        }
         result.server_module = Some(path);
     }
 
     if config.target.browser() {
         let (browser, features) = match &project.browser {
             Some(dir) => (CrateInfo::read(&dir.join("Cargo.toml"))?, Vec::new()),
-            None => (project.clone(), config.features.clone()),
+            None => {
+                let mut features = config.features.clone();
+                if let Some(sdk) = &project.sdk_dependency {
+                    features.push(format!("{sdk}/browser"));
+                }
+                (project.clone(), features)
+            }
         };
         progress(&BuildProgress::Cargo {
             package: browser.package.clone(),
@@ -483,6 +513,9 @@ struct CrateInfo {
     lib_name: String,
     browser: Option<PathBuf>,
     guest_features: Vec<String>,
+    /// How the crate names its `echelon-guest` dependency (the key in its
+    /// `[dependencies]`, which `--features KEY/guest` uses), if it has one.
+    sdk_dependency: Option<String>,
 }
 
 impl CrateInfo {
@@ -552,6 +585,12 @@ impl CrateInfo {
             .flatten()
             .filter_map(|f| f.as_str().map(str::to_string))
             .collect();
+        let sdk_dependency = package["dependencies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|d| d["name"] == SDK_PACKAGE && d["kind"].is_null())
+            .map(|d| d["rename"].as_str().unwrap_or(SDK_PACKAGE).to_string());
         Ok(Self {
             manifest: manifest.to_path_buf(),
             package: name,
@@ -559,6 +598,7 @@ impl CrateInfo {
             lib_name,
             browser,
             guest_features,
+            sdk_dependency,
         })
     }
 }

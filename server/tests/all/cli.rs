@@ -306,3 +306,28 @@ fn build_failures_say_where_and_why() {
         "{last}"
     );
 }
+
+#[test]
+fn new_refuses_taken_directories_and_bad_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = dir.path().join("taken");
+    std::fs::create_dir_all(&taken).unwrap();
+    std::fs::write(taken.join("notes.txt"), "mine").unwrap();
+    let (code, err) = failure(echelon().arg("new").arg(&taken));
+    assert_eq!(code, 1);
+    assert!(err.contains("already exists and is not empty"), "{err}");
+    let (code, err) = failure(echelon().arg("new").arg(dir.path().join("9lives")));
+    assert_eq!(code, 1);
+    assert!(err.contains("not a valid crate name"), "{err}");
+    let out = echelon()
+        .arg("new")
+        .arg(dir.path().join("ok"))
+        .args(["--template", "desktop"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected shared or plugin"));
+    // Nothing was written for the refused calls.
+    assert_eq!(std::fs::read_dir(&taken).unwrap().count(), 1);
+    assert!(!dir.path().join("9lives").exists() && !dir.path().join("ok").exists());
+}

@@ -17,3 +17,6 @@ mod plugins;
 mod cli;
 // The HTTP API of `echelon serve`.
 mod http;
+// The authoring SDK: every supported type through the runtime, host
+// imports, `echelon new` -> `echelon build` -> upload -> call.
+mod sdk;

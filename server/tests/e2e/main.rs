@@ -216,7 +216,7 @@ async fn mandelbrot(client: &Client) {
         )
         .await
         .expect("canvas pixels");
-    let native = echelon_shared::compute::render_mandelbrot(
+    let native = echelon_shared::compute::render_viewport(
         800,
         600,
         1000,

@@ -5,13 +5,15 @@
 
 use std::path::Path;
 
-use echelon::runtime::{ExecOptions, RuntimeConfig, Value, WasmRuntime, WasmSource};
-use echelon_shared::{compute, crypto, image, validation};
+use echelon::runtime::{ExecOptions, ParamType, RuntimeConfig, Value, WasmRuntime, WasmSource};
+use echelon_shared::abi::AbiType;
+use echelon_shared::{crypto, image};
 use fantoccini::Client;
 use serde_json::{json, Value as Json};
 
 /// A call: function name and JSON arguments (byte arrays as arrays of
-/// numbers), as the page receives them.
+/// numbers), as the page receives them. Which functions exist comes from
+/// the registry of `#[echelon_guest::export]`; every one needs a case.
 struct Case {
     name: &'static str,
     args: Vec<Json>,
@@ -34,8 +36,20 @@ fn cases() -> Vec<Case> {
     let block = b"sixteen byte msg".to_vec();
     let cipher = crypto::encrypt_block(&key, &block).expect("a valid key and block");
     let img = bytes(6 * 5 * 4, 7);
+    let png = image::encode_png(&img, 6, 5).expect("a valid image");
     let c = |name, args: Vec<Json>| Case { name, args };
     vec![
+        c("process_upload", vec![json!(png), json!(4), json!(4)]),
+        c(
+            "process_upload",
+            vec![json!(b"not an image".to_vec()), json!(4), json!(4)],
+        ),
+        c("image_dimensions", vec![json!(png)]),
+        c("image_dimensions", vec![json!(b"GIF89a".to_vec())]),
+        c("factorial", vec![json!(20)]),
+        c("factorial", vec![json!(21)]),
+        c("is_prime", vec![json!(1_000_000_007)]),
+        c("is_prime", vec![json!(91)]),
         c(
             "validate_user",
             vec![json!(r#"{"email":"ada@example.com","age":36}"#)],
@@ -79,97 +93,39 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-/// Outputs are compared as JSON: strings, byte arrays, numbers as strings
-/// (so an f64 or a u64 is compared exactly), or `{"error": message}`.
+/// Outcomes are compared as the HTTP API's JSON (numbers, `i64` beyond
+/// 2^53 as text, `bool` as 0/1, bytes as base64, JSON as itself), or
+/// `{"error": message}` for a refusal.
 type Outcome = Json;
 
-fn ok_bytes(r: Result<Vec<u8>, echelon_shared::Error>) -> Outcome {
-    r.map(|b| json!(b))
-        .unwrap_or_else(|e| json!({"error": e.to_string()}))
+fn refused(message: String) -> Outcome {
+    json!({ "error": message })
 }
 
-fn arg_bytes(v: &Json) -> Vec<u8> {
-    v.as_array()
-        .expect("a byte array")
-        .iter()
-        .map(|b| u8::try_from(b.as_u64().expect("a byte")).expect("a byte"))
-        .collect()
-}
-
-fn arg_u32(v: &Json) -> u32 {
-    u32::try_from(v.as_u64().expect("an unsigned integer")).expect("fits u32")
-}
-
-fn arg_f64(v: &Json) -> f64 {
-    v.as_f64().expect("a number")
-}
-
-fn native(case: &Case) -> Outcome {
-    let a = &case.args;
-    match case.name {
-        "validate_user" => json!(validation::validate_user(a[0].as_str().expect("a string"))),
-        "sha256" => json!(crypto::sha256(&arg_bytes(&a[0])).to_vec()),
-        "encrypt_block" => ok_bytes(crypto::encrypt_block(&arg_bytes(&a[0]), &arg_bytes(&a[1]))),
-        "decrypt_block" => ok_bytes(crypto::decrypt_block(&arg_bytes(&a[0]), &arg_bytes(&a[1]))),
-        "apply_grayscale" => ok_bytes(image::apply_grayscale(
-            &arg_bytes(&a[0]),
-            arg_u32(&a[1]),
-            arg_u32(&a[2]),
-        )),
-        "resize_image" => ok_bytes(image::resize_image(
-            &arg_bytes(&a[0]),
-            arg_u32(&a[1]),
-            arg_u32(&a[2]),
-            arg_u32(&a[3]),
-            arg_u32(&a[4]),
-        )),
-        "process_image" => ok_bytes(image::process_image(
-            &arg_bytes(&a[0]),
-            arg_u32(&a[1]),
-            arg_u32(&a[2]),
-            arg_u32(&a[3]),
-            arg_u32(&a[4]),
-            u8::try_from(arg_u32(&a[5])).expect("quality fits u8"),
-        )),
-        "fibonacci" => compute::fibonacci(arg_u32(&a[0]))
-            .map(|n| json!(n.to_string()))
-            .unwrap_or_else(|e| json!({"error": e.to_string()})),
-        "monte_carlo_pi" => compute::monte_carlo_pi(arg_u32(&a[0]), a[1].as_u64().expect("a seed"))
-            .map(|x| json!(x.to_string()))
-            .unwrap_or_else(|e| json!({"error": e.to_string()})),
-        "render_mandelbrot" => ok_bytes(compute::render_mandelbrot(
-            arg_u32(&a[0]),
-            arg_u32(&a[1]),
-            arg_u32(&a[2]),
-            compute::Viewport {
-                center_x: arg_f64(&a[3]),
-                center_y: arg_f64(&a[4]),
-                width: arg_f64(&a[5]),
-            },
-        )),
-        other => panic!("no native call for {other}"),
+/// The native call, through the registry `#[echelon_guest::export]` fills:
+/// no list of functions is kept here.
+fn native(export: &echelon_guest::Export, case: &Case) -> Outcome {
+    match export.call(&case.args) {
+        Ok(v) => v,
+        Err(echelon_guest::CallError::Refused(m)) => refused(m),
+        Err(other) => panic!("{}: the case's arguments do not fit: {other}", case.name),
     }
 }
 
-/// The guest module's arguments: bytes stay bytes, strings stay strings,
-/// integers are i32 except the i64 seed, floats are f64.
-fn guest_args(case: &Case) -> Vec<Value> {
-    case.args
+/// The argument types of an export, from its `echelon:abi` line.
+fn param_types(export: &echelon_guest::Export) -> Vec<AbiType> {
+    echelon_shared::abi::parse_section(export.signature()).expect("the registry's line parses")[0]
+        .params
         .iter()
-        .enumerate()
-        .map(|(i, v)| match v {
-            Json::String(s) => Value::String(s.clone()),
-            Json::Array(_) => Value::Bytes(arg_bytes(v)),
-            Json::Number(n) if case.name == "monte_carlo_pi" && i == 1 => {
-                Value::I64(n.as_i64().expect("an integer seed"))
-            }
-            Json::Number(n) if n.is_f64() || case.name == "render_mandelbrot" && i >= 3 => {
-                Value::F64(n.as_f64().expect("a number"))
-            }
-            Json::Number(n) => Value::I32(i32::try_from(n.as_i64().expect("an integer")).expect("fits i32")),
-            other => panic!("unexpected argument {other}"),
-        })
+        .map(|p| p.ty)
         .collect()
+}
+
+/// The result type of an export, from its `echelon:abi` line.
+fn result_type(export: &echelon_guest::Export) -> Option<&'static str> {
+    echelon_shared::abi::parse_section(export.signature()).expect("the registry's line parses")[0]
+        .result
+        .map(AbiType::name)
 }
 
 fn error_message(e: &echelon::Error) -> String {
@@ -182,39 +138,31 @@ fn error_message(e: &echelon::Error) -> String {
     }
 }
 
-async fn guest(rt: &WasmRuntime, case: &Case) -> Outcome {
-    let args = guest_args(case);
-    let opts = ExecOptions::default();
-    let result = match case.name {
-        "validate_user" => rt
-            .execute::<String>("shared", case.name, args, opts)
-            .await
-            .into_result()
-            .map(|s| json!(s)),
-        "fibonacci" => rt
-            .execute::<i64>("shared", case.name, args, opts)
-            .await
-            .into_result()
-            .map(|n| json!((n as u64).to_string())),
-        "monte_carlo_pi" => rt
-            .execute::<f64>("shared", case.name, args, opts)
-            .await
-            .into_result()
-            .map(|x| json!(x.to_string())),
-        _ => rt
-            .execute::<Vec<u8>>("shared", case.name, args, opts)
-            .await
-            .into_result()
-            .map(|b| json!(b)),
-    };
-    result.unwrap_or_else(|e| json!({"error": error_message(&e)}))
+async fn guest(rt: &WasmRuntime, export: &echelon_guest::Export, case: &Case) -> Outcome {
+    let args: Vec<Value> = case
+        .args
+        .iter()
+        .zip(param_types(export))
+        .map(|(a, ty)| Value::from_json(a, ParamType::Abi(ty)).expect("the case's argument converts"))
+        .collect();
+    match rt
+        .execute::<Value>("shared", case.name, args, ExecOptions::default())
+        .await
+        .into_result()
+    {
+        Ok(v) => v.to_json(),
+        Err(e) => refused(error_message(&e)),
+    }
 }
 
 /// Runs every case in the page through `window.echelon.bindings`.
-async fn browser(client: &Client, cases: &[Case]) -> Vec<Outcome> {
+async fn browser(client: &Client, cases: &[(&echelon_guest::Export, Case)]) -> Vec<Outcome> {
     let calls: Vec<Json> = cases
         .iter()
-        .map(|c| json!({"name": c.name, "args": c.args}))
+        .map(|(e, c)| {
+            let types: Vec<&str> = param_types(e).iter().map(|t| t.name()).collect();
+            json!({"name": c.name, "args": c.args, "types": types, "result": result_type(e)})
+        })
         .collect();
     let script = r#"
         const done = arguments[arguments.length - 1];
@@ -222,17 +170,31 @@ async fn browser(client: &Client, cases: &[Case]) -> Vec<Outcome> {
         (async () => {
           await window.echelonReady;
           const b = window.echelon.bindings;
-          const out = calls.map(({ name, args }) => {
-            const lowered = args.map((a, i) => {
-              if (Array.isArray(a)) return new Uint8Array(a);
-              if (name === "monte_carlo_pi" && i === 1) return BigInt(a);
-              return a;
-            });
+          // Arguments and results in the HTTP API's JSON conventions.
+          const fromB64 = (t) => Uint8Array.from(atob(t), (c) => c.charCodeAt(0));
+          const toB64 = (u) => btoa(Array.from(u, (x) => String.fromCharCode(x)).join(""));
+          const lower = (a, ty) =>
+            ty === "bytes" ? (Array.isArray(a) ? new Uint8Array(a) : fromB64(a))
+            : ty === "i64" ? BigInt(a)
+            : ty === "json" && a === null ? undefined
+            : a;
+          // Unsigned results are the same bits as the guest ABI's signed
+          // i32/i64 (a u64 above 2^63 is a negative i64 there).
+          const lift = (r, ty) => {
+            if (r instanceof Uint8Array) return toB64(r);
+            if (ty === "i64" && (typeof r === "bigint" || typeof r === "number")) {
+              const x = BigInt.asIntN(64, BigInt(r));
+              const n = Number(x);
+              return Math.abs(n) <= 2 ** 53 ? n : String(x);
+            }
+            if (ty === "i32" && typeof r === "number") return r | 0;
+            if (typeof r === "boolean") return r ? 1 : 0;
+            if (r === undefined) return null;
+            return r;
+          };
+          const out = calls.map(({ name, args, types, result }) => {
             try {
-              const r = b[name](...lowered);
-              if (r instanceof Uint8Array) return Array.from(r);
-              if (typeof r === "bigint" || typeof r === "number") return String(r);
-              return r;
+              return lift(b[name](...args.map((a, i) => lower(a, types[i]))), result);
             } catch (e) {
               return { error: e instanceof Error ? e.message : String(e) };
             }
@@ -252,7 +214,24 @@ async fn browser(client: &Client, cases: &[Case]) -> Vec<Outcome> {
 }
 
 pub async fn three_way(client: &Client, server_module: &Path) {
-    let cases = cases();
+    let exports = echelon_guest::exports_of("echelon_shared");
+    let cases: Vec<(&echelon_guest::Export, Case)> = cases()
+        .into_iter()
+        .map(|c| {
+            let e = *exports
+                .iter()
+                .find(|e| e.name() == c.name)
+                .unwrap_or_else(|| panic!("a case names `{}`, which is not exported", c.name));
+            (e, c)
+        })
+        .collect();
+    for e in &exports {
+        assert!(
+            cases.iter().any(|(_, c)| c.name == e.name()),
+            "`{}` is exported but has no three-way case in server/tests/e2e/parity.rs",
+            e.name()
+        );
+    }
     let cache = tempfile::tempdir().expect("temp dir");
     let rt = WasmRuntime::new(RuntimeConfig::default().cache_dir(cache.path())).expect("runtime");
     rt.load_module_as("shared", WasmSource::file(server_module))
@@ -260,9 +239,9 @@ pub async fn three_way(client: &Client, server_module: &Path) {
         .expect("the compile_rust server module loads");
     let in_browser = browser(client, &cases).await;
     assert_eq!(in_browser.len(), cases.len());
-    for (case, from_browser) in cases.iter().zip(in_browser) {
-        let from_native = native(case);
-        let from_guest = guest(&rt, case).await;
+    for ((export, case), from_browser) in cases.iter().zip(in_browser) {
+        let from_native = native(export, case);
+        let from_guest = guest(&rt, export, case).await;
         let shown = format!("{}({})", case.name, short(&Json::Array(case.args.clone())));
         assert_eq!(from_guest, from_native, "guest module vs native for {shown}");
         assert_eq!(from_browser, from_native, "browser bundle vs native for {shown}");
