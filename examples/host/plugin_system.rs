@@ -1,64 +1,61 @@
-//! Use case 1, a plugin system: run an untrusted plugin under a strict
-//! sandbox that grants a logger and nothing else.
+//! Use case 1, a plugin system: run untrusted plugins, each under the
+//! manifest it was given — a greeting from its configuration, log lines
+//! that come back with each call, a visit counter in its own key-value
+//! namespace — and refuse a plugin that asks for more than it is granted.
 //!
 //! Run: `cargo run -p echelon-server --example plugin_system`
 
-use echelon::runtime::{
-    ExecOptions, HostFunction, InstantiateOptions, ParamType, ValKind, Value, WasmSource,
-};
-use echelon::sandbox::{Capability, SandboxConfig};
+use echelon::manifest::{ManifestPolicy, PluginManifest};
+use echelon::runtime::{ExecOptions, InstantiateOptions, WasmSource};
+use echelon::sandbox::SandboxConfig;
 use echelon::{RuntimeConfig, WasmRuntime};
 
 #[tokio::main]
 async fn main() -> echelon::Result<()> {
-    let rt = WasmRuntime::new(RuntimeConfig::default())?;
-    rt.register_host_function(
-        HostFunction::sync(
-            "env",
-            "log",
-            [ParamType::Core(ValKind::I32), ParamType::Core(ValKind::I32)],
-            [],
-            |caller, args| {
-                if let (Value::I32(p), Value::I32(l)) = (&args[0], &args[1]) {
-                    let text = caller.read_string(*p as u32, *l as u32)?;
-                    println!("[plugin {}] {text}", caller.module_id());
-                }
-                Ok(vec![])
-            },
-        )
-        .with_capability(Capability::Console),
-    );
-    let sandbox = rt.create_sandbox(
-        SandboxConfig::default()
-            .memory_limit(8 * 1024 * 1024)
-            .grant([Capability::Console])
-            .allow_host_functions(["env.log"])
-            .deny_host_functions(["env.fetch"]),
+    let data = std::env::temp_dir().join(format!("echelon-plugin-system-{}", std::process::id()));
+    // The key-value store persists in a file; without `kv_path` it lives in memory.
+    let rt = WasmRuntime::new(RuntimeConfig::default().kv_path(data.join("kv.redb")))?;
+    let manifest = PluginManifest::from_json(
+        br#"{"capabilities": ["console", "env", "kv-read", "kv-write"],
+             "config": {"greeting": "welcome back"},
+             "limits": {"memory_bytes": 8388608, "timeout_ms": 500}}"#,
     )?;
+    manifest.validate(&ManifestPolicy::default())?;
+    let sandbox = rt.create_sandbox(manifest.sandbox_config(&SandboxConfig::default()).id("visitor"))?;
+
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/wat");
-    rt.load_module_as("polite", WasmSource::file(format!("{dir}/polite_plugin.wat")))
-        .await?;
-    rt.load_module_as("greedy", WasmSource::file(format!("{dir}/plugin.wat")))
+    rt.load_module_as("visitor", WasmSource::file(format!("{dir}/plugins/visitor.wat")))
         .await?;
     let opts = InstantiateOptions {
         sandbox_id: Some(sandbox.id.clone()),
         ..Default::default()
     };
-    rt.instantiate("polite", opts.clone()).await?;
-    let r = rt
-        .execute::<i32>("polite", "run", vec![], ExecOptions::default())
-        .await;
-    println!("polite plugin returned {:?} in {:?}", r.value, r.duration);
+    rt.instantiate("visitor", opts.clone()).await?;
+    for name in ["ada", "grace", "ada"] {
+        let r = rt
+            .execute::<i32>("visitor", "visit", echelon::args![name], ExecOptions::default())
+            .await;
+        for line in &r.logs {
+            println!("  [{:?}] {}", line.level, line.message);
+        }
+        let duration = r.duration;
+        println!("visit({name}) -> {} in {duration:?}", r.into_result()?);
+    }
+    // The host reads the plugin's namespace directly.
+    let kv = rt.kv()?;
+    for key in kv.keys("visitor")? {
+        let count = kv.get("visitor", &key)?.unwrap_or_default();
+        println!("kv visitor/{key} = {:?}", count);
+    }
+
+    // A plugin asking for a host function it was not granted is refused at
+    // instantiation, with the capability's name.
+    rt.load_module_as("greedy", WasmSource::file(format!("{dir}/plugins/http.wat")))
+        .await?;
     match rt.instantiate("greedy", opts).await {
         Ok(_) => println!("greedy plugin was allowed (unexpected)"),
         Err(e) => println!("greedy plugin refused: {e}"),
     }
-    for v in rt
-        .get_sandbox(&sandbox.id)
-        .map(|s| s.violations)
-        .unwrap_or_default()
-    {
-        println!("violation recorded: {:?} {}", v.kind, v.message);
-    }
+    let _ = std::fs::remove_dir_all(&data);
     Ok(())
 }

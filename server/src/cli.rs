@@ -109,6 +109,14 @@ pub struct ServeArgs {
     /// Calls that may wait for a slot before new ones get 503.
     #[arg(long, default_value_t = 1000)]
     pub queue_bound: u64,
+    /// The longest any call may run, in milliseconds, whatever a request,
+    /// a manifest or a sandbox asks for.
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
+    pub max_timeout: u64,
+    /// On SIGINT/SIGTERM, how long requests and calls in flight may finish
+    /// before their calls are interrupted, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    pub shutdown_grace: u64,
 }
 
 /// Arguments of `echelon build`.
@@ -188,6 +196,11 @@ pub struct RunArgs {
     /// Grant the wall clock and randomness to a WASI program.
     #[arg(long)]
     pub allow_time_and_random: bool,
+    /// Run the module as a plugin under this manifest (JSON: capabilities,
+    /// allowed_hosts, config, limits, wasi) instead of granting every
+    /// capability. Its log lines go to stderr.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
     /// Arguments: for --invoke, the function's arguments (numbers, text for
     /// strings, JSON for json, base64 or @FILE for bytes); otherwise the
     /// WASI program's arguments.
@@ -399,6 +412,12 @@ async fn serve(args: ServeArgs) -> Result<i32> {
         queue_bound: args.queue_bound,
         shared_guest: args.guest,
         stream_module: args.stream_module,
+        runtime: RuntimeConfig::default().max_timeout(Duration::from_millis(args.max_timeout.max(1))),
+        manifest_policy: crate::manifest::ManifestPolicy {
+            max_timeout: Duration::from_millis(args.max_timeout.max(1)),
+            ..Default::default()
+        },
+        shutdown_grace: Duration::from_millis(args.shutdown_grace),
         ..crate::http::AppConfig::default()
     };
     let app = crate::http::Application::new(config).await?;
@@ -436,7 +455,8 @@ fn runtime(max_memory: u64, timeout: Duration) -> Result<WasmRuntime> {
         RuntimeConfig::default()
             .module_memory_limit(max_memory)
             .global_memory_limit(max_memory.max(256 * 1024 * 1024))
-            .default_timeout(timeout),
+            .default_timeout(timeout)
+            .max_timeout(timeout),
     )
 }
 
@@ -553,11 +573,22 @@ async fn run_module(args: RunArgs) -> Result<i32> {
         }
     }
     let mut sandbox = SandboxConfig::default().memory_limit(args.max_memory).wasi(wasi);
-    sandbox.capabilities.extend(crate::sandbox::Capability::ALL);
     sandbox.cpu_limit.max_call_depth = None;
     sandbox.cpu_limit.max_instructions = None;
     sandbox.max_functions = None;
     sandbox.time_limit = Some(timeout);
+    match &args.manifest {
+        Some(path) => {
+            let text = std::fs::read(path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let manifest = crate::manifest::PluginManifest::from_json(&text)?;
+            manifest.validate(&crate::manifest::ManifestPolicy::default())?;
+            sandbox = manifest.sandbox_config(&sandbox);
+        }
+        None => sandbox.capabilities.extend(crate::sandbox::Capability::ALL),
+    }
     let sb = rt.create_sandbox(sandbox)?;
     options.sandbox_id = Some(sb.id);
 
@@ -594,6 +625,16 @@ async fn run_module(args: RunArgs) -> Result<i32> {
         })
         .collect::<Result<Vec<_>>>()?;
     let r = rt.execute::<Vec<Value>>(&name, &func, values, options).await;
+    for line in &r.logs {
+        eprintln!(
+            "[{}] {}",
+            serde_json::to_value(line.level)
+                .unwrap_or_default()
+                .as_str()
+                .unwrap_or("log"),
+            line.message
+        );
+    }
     let values = r.into_result()?;
     for v in &values {
         println!("{}", format_value(v));

@@ -142,6 +142,20 @@ pub enum Error {
         /// Its error.
         message: String,
     },
+    /// A plugin manifest is malformed or asks for more than the server
+    /// allows.
+    #[error("invalid plugin manifest: {message}")]
+    Manifest {
+        /// Which field and why.
+        message: String,
+    },
+    /// The key-value store refused or failed (a quota, a size cap, an I/O
+    /// error of the database).
+    #[error("key-value store: {message}")]
+    Kv {
+        /// What happened and what to do.
+        message: String,
+    },
     /// An engine error with no better category (a bug or an unsupported
     /// configuration).
     #[error("wasmtime: {0}")]
@@ -188,7 +202,7 @@ impl Error {
     /// A stable, lower-case name of the error's kind: `trap`, `timeout`,
     /// `out_of_fuel`, `memory`, `type`, `validation`, `sandbox`, `exit`,
     /// `instantiation`, `not_found`, `conflict`, `io`, `fetch`, `source`,
-    /// `stopped`, `host`, `engine`.
+    /// `stopped`, `host`, `kv`, `manifest`, `engine`, `generator`.
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Trap { .. } => "trap",
@@ -207,6 +221,8 @@ impl Error {
             Error::Source(_) => "source",
             Error::Stopped => "stopped",
             Error::Host { .. } => "host",
+            Error::Kv { .. } => "kv",
+            Error::Manifest { .. } => "manifest",
             Error::Engine(_) => "engine",
             Error::Generator(_) => "generator",
         }

@@ -10,6 +10,7 @@ pub mod cli;
 mod error;
 pub mod generator;
 pub mod http;
+pub mod manifest;
 pub mod runtime;
 pub mod sandbox;
 pub mod wasi;

@@ -13,6 +13,7 @@
 //! # Ok(()) }
 //! ```
 
+mod builtins;
 mod cache;
 mod config;
 mod dts;
@@ -20,17 +21,19 @@ mod events;
 mod executor;
 mod host;
 mod instance;
+mod kv;
 mod limits;
 mod loader;
 mod metrics;
 mod module;
 mod native;
+mod net;
 mod store;
 mod values;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use parking_lot::{Mutex, RwLock};
@@ -38,24 +41,27 @@ use serde::Serialize;
 use tracing::Instrument;
 use wasmtime::{Engine, MemoryType, SharedMemory};
 
+pub use builtins::{Builtin, HostLimits, LogLevel, LogLine, BUILTINS, ECHELON_MODULE};
 pub use cache::{CacheEntryStats, CacheStats};
 pub use config::RuntimeConfig;
 pub use events::{EventType, ListenerId, RuntimeEvent, Violation, ViolationKind};
 pub use executor::{ExecOptions, ExecutionResult, InstanceMode};
 pub use host::{BoxFuture, HostCaller, HostFunc, HostFunction};
+pub use kv::{KvBatch, KvStore, KvUsage};
 pub use limits::{LimitExceeded, MemoryStats, PAGE_SIZE};
 pub use loader::{engine_features, validate, WasmSource};
 pub use metrics::{Metrics, MetricsSnapshot};
 pub use module::{ExportInfo, ImportInfo, MemoryInfo, ModuleInfo};
+pub use net::HostPattern;
 pub use store::StoreState;
 pub use values::{FromResults, ParamType, ValKind, Value};
 
 use cache::{DiskCache, ModuleCache};
 use events::EventBus;
-use instance::{build_linker, LinkInputs, LiveInstance};
+use instance::{build_linker, imports_builtins, LinkInputs, LiveInstance};
 use limits::{Limiter, MemoryCounters};
 use module::LoadedModule;
-use store::{arm, new_store, DeadlineExceeded};
+use store::{arm, new_store, race, DeadlineExceeded, Interrupt, Interrupted};
 
 use crate::sandbox::{instrument_call_depth, Sandbox, SandboxConfig, SandboxInfo};
 use crate::wasi::{imports_wasi, WasiCapabilities, WasiState};
@@ -82,6 +88,10 @@ pub struct InstantiateOptions {
     pub timeout: Option<Duration>,
     /// Run this instance (and later `execute` calls on it) under a sandbox.
     pub sandbox_id: Option<String>,
+    /// WASI capabilities of this instance, for modules without a sandbox
+    /// (a sandboxed instance gets its sandbox's; giving both is refused).
+    /// Default: none granted (an empty WASI context).
+    pub wasi: Option<WasiCapabilities>,
 }
 
 /// Global and per-module memory statistics.
@@ -110,6 +120,16 @@ pub(crate) struct Inner {
     sandboxes: RwLock<HashMap<String, Arc<Sandbox>>>,
     next_sandbox: AtomicU64,
     ticker_stop: Arc<AtomicBool>,
+    /// The key-value store (opened at start when `kv_path` is set, else
+    /// created in memory on first use).
+    kv: OnceLock<Arc<KvStore>>,
+    /// The HTTP client of `echelon.http_request`, built on first use.
+    http: OnceLock<reqwest::Client>,
+    /// One lock per key-value namespace, taken by calls of plugins that
+    /// write it.
+    kv_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Fired when a bounded shutdown's grace period runs out.
+    interrupt: Arc<Interrupt>,
 }
 
 impl Drop for Inner {
@@ -172,6 +192,10 @@ impl WasmRuntime {
         let disk = config
             .precompiled_cache
             .then(|| DiskCache::new(config.resolved_cache_dir(), &engine));
+        let kv = OnceLock::new();
+        if let Some(path) = &config.kv_path {
+            let _ = kv.set(Arc::new(KvStore::open(path)?));
+        }
         let ticker_stop = Arc::new(AtomicBool::new(false));
         {
             let engine = engine.clone();
@@ -207,6 +231,10 @@ impl WasmRuntime {
                 sandboxes: RwLock::new(HashMap::new()),
                 next_sandbox: AtomicU64::new(1),
                 ticker_stop,
+                kv,
+                http: OnceLock::new(),
+                kv_locks: Mutex::new(HashMap::new()),
+                interrupt: Arc::new(Interrupt::default()),
             }),
         })
     }
@@ -449,31 +477,57 @@ impl WasmRuntime {
             cfg.global_memory_limit,
             m.memory.clone(),
         );
-        let wasi_caps: Option<&WasiCapabilities> = sandbox.and_then(|s| s.config.wasi.as_ref());
+        let option_wasi = options.and_then(|o| o.wasi.as_ref());
+        if let (Some(sb), Some(_)) = (sandbox, option_wasi) {
+            return Err(Error::Instantiation {
+                module: m.id.clone(),
+                message: format!(
+                    "InstantiateOptions::wasi was given for an instance under sandbox `{}`; set the WASI \
+                     capabilities on the sandbox (SandboxConfig::wasi) instead",
+                    sb.id
+                ),
+            });
+        }
+        let wasi_caps: Option<&WasiCapabilities> =
+            sandbox.and_then(|s| s.config.wasi.as_ref()).or(option_wasi);
         let wasi = if imports_wasi(&compiled) {
             Some(WasiState::new(wasi_caps.unwrap_or(&WasiCapabilities::default()))?)
         } else {
             None
         };
+        let plugin = if imports_builtins(&compiled) {
+            Some(Box::new(builtins::PluginState::new(
+                self.plugin_env(&m.id, &compiled, sandbox)?,
+            )))
+        } else {
+            None
+        };
+        let module_id: Arc<str> = Arc::from(m.id.as_str());
         let mut store = new_store(
             &self.inner.engine,
-            Arc::from(m.id.as_str()),
+            module_id,
             limiter,
             cfg.fuel_metering,
             wasi,
+            plugin,
+            self.inner.interrupt.clone(),
         );
         let timeout = options
             .and_then(|o| o.timeout)
             .unwrap_or(cfg.default_timeout)
-            .min(sandbox.and_then(|s| s.config.time_limit).unwrap_or(Duration::MAX));
+            .min(sandbox.and_then(|s| s.config.time_limit).unwrap_or(Duration::MAX))
+            .min(cfg.max_timeout);
         arm(&mut store, timeout, None, cfg.fuel_metering);
-        let custom = options.is_some_and(|o| !o.imports.is_empty() || o.shared_memory.is_some());
+        let deadline = store.data().deadline;
+        let interrupt = self.inner.interrupt.clone();
+        let custom =
+            options.is_some_and(|o| !o.imports.is_empty() || o.shared_memory.is_some() || o.wasi.is_some());
         let (instance, uses_async) = if custom || sandbox.is_some() {
             if !custom {
                 let sb = sandbox.expect("checked above");
                 let (pre, uses_async) = self.sandbox_pre(m, &compiled, sb)?;
                 let inst = if uses_async {
-                    pre.instantiate_async(&mut store).await
+                    race(deadline, &interrupt, pre.instantiate_async(&mut store)).await
                 } else {
                     pre.instantiate(&mut store)
                 };
@@ -483,10 +537,12 @@ impl WasmRuntime {
             let opts = options.expect("custom implies options");
             let hosts: Vec<HostFunction> = self.inner.hosts.read().1.clone();
             let inputs = LinkInputs {
-                hosts: hosts.iter().chain(opts.imports.iter()).collect(),
+                hosts: hosts.iter().collect(),
+                imports: opts.imports.iter().collect(),
                 shared_memory: opts.shared_memory.as_ref(),
                 sandbox: sandbox.map(|s| &**s),
                 wasi: wasi_caps,
+                default_capabilities: self.default_capabilities(),
             };
             let (mut linker, uses_async) = build_linker(&self.inner.engine, m, &inputs)?;
             if let Some(shared) = &opts.shared_memory {
@@ -502,7 +558,12 @@ impl WasmRuntime {
                 }
             }
             let inst = if uses_async {
-                linker.instantiate_async(&mut store, &compiled).await
+                race(
+                    deadline,
+                    &interrupt,
+                    linker.instantiate_async(&mut store, &compiled),
+                )
+                .await
             } else {
                 linker.instantiate(&mut store, &compiled)
             };
@@ -513,7 +574,7 @@ impl WasmRuntime {
         } else {
             let (pre, uses_async) = self.instance_pre(m)?;
             let inst = if uses_async {
-                pre.instantiate_async(&mut store).await
+                race(deadline, &interrupt, pre.instantiate_async(&mut store)).await
             } else {
                 pre.instantiate(&mut store)
             };
@@ -528,6 +589,78 @@ impl WasmRuntime {
             uses_async,
             sandbox.map(|s| s.id.clone()),
         ))
+    }
+
+    /// What modules without a sandbox are granted, or `None` when sandboxing
+    /// is off.
+    fn default_capabilities(&self) -> Option<&std::collections::BTreeSet<crate::sandbox::Capability>> {
+        let cfg = &self.inner.config;
+        cfg.enable_sandboxing.then_some(&cfg.default_capabilities)
+    }
+
+    /// The key-value store of the `echelon.kv_*` built-ins: the file at
+    /// [`RuntimeConfig::kv_path`], or one in memory.
+    pub fn kv(&self) -> Result<Arc<KvStore>> {
+        if let Some(kv) = self.inner.kv.get() {
+            return Ok(kv.clone());
+        }
+        let created = Arc::new(KvStore::in_memory()?);
+        Ok(self.inner.kv.get_or_init(|| created).clone())
+    }
+
+    /// The environment of a plugin instance of module `id`: its sandbox's
+    /// configuration, allowed hosts and key-value namespace.
+    fn plugin_env(
+        &self,
+        id: &str,
+        module: &wasmtime::Module,
+        sandbox: Option<&Arc<Sandbox>>,
+    ) -> Result<Arc<builtins::PluginEnv>> {
+        let defaults = SandboxConfig::default();
+        let sb = sandbox.map(|s| &s.config).unwrap_or(&defaults);
+        let allowed_hosts = sb
+            .allowed_hosts
+            .iter()
+            .map(|h| HostPattern::parse(h))
+            .collect::<std::result::Result<Vec<_>, String>>()
+            .map_err(|message| Error::Instantiation {
+                module: id.to_string(),
+                message,
+            })?;
+        let http = if allowed_hosts.is_empty() {
+            None
+        } else {
+            match self.inner.http.get() {
+                Some(c) => Some(c.clone()),
+                None => {
+                    let c = net::client().map_err(Error::Engine)?;
+                    Some(self.inner.http.get_or_init(|| c).clone())
+                }
+            }
+        };
+        let namespace = sb.kv_namespace.clone().unwrap_or_else(|| id.to_string());
+        let writes_kv = module
+            .imports()
+            .any(|i| i.module() == ECHELON_MODULE && matches!(i.name(), "kv_set" | "kv_delete"));
+        let kv_lock = writes_kv.then(|| {
+            self.inner
+                .kv_locks
+                .lock()
+                .entry(namespace.clone())
+                .or_default()
+                .clone()
+        });
+        Ok(Arc::new(builtins::PluginEnv {
+            module_id: Arc::from(id),
+            namespace,
+            kv_lock,
+            config: sb.config.clone(),
+            allowed_hosts,
+            kv_quota: sb.kv_quota,
+            kv: Some(self.kv()?),
+            http,
+            limits: self.inner.config.host_limits.clone(),
+        }))
     }
 
     /// A new persistent instance for `m`, with the options and sandbox of its
@@ -581,9 +714,9 @@ impl WasmRuntime {
         }
         let inputs = LinkInputs {
             hosts: hosts.1.iter().collect(),
-            shared_memory: None,
             sandbox: Some(sb),
             wasi: sb.config.wasi.as_ref(),
+            ..LinkInputs::default()
         };
         let (linker, uses_async) = build_linker(&self.inner.engine, m, &inputs)?;
         let pre = linker
@@ -686,6 +819,7 @@ impl WasmRuntime {
         }
         let inputs = LinkInputs {
             hosts: hosts.1.iter().collect(),
+            default_capabilities: self.default_capabilities(),
             ..LinkInputs::default()
         };
         let (linker, uses_async) = build_linker(&self.inner.engine, m, &inputs)?;
@@ -786,12 +920,48 @@ impl WasmRuntime {
 
     /// Starts accepting calls again after [`WasmRuntime::stop`].
     pub async fn start(&self) {
+        self.inner.interrupt.reset();
         self.inner.running.store(true, Ordering::SeqCst);
     }
 
     /// Stops accepting calls and waits for the calls in flight to finish.
     pub async fn stop(&self) {
         self.inner.running.store(false, Ordering::SeqCst);
+        self.wait_idle().await;
+    }
+
+    /// Stops accepting calls, lets the calls in flight run for at most
+    /// `grace`, then interrupts them (they fail with a `stopped` error:
+    /// wasm at its next epoch tick, WASI calls and async host functions at
+    /// once) and waits for them to unwind. A synchronous host function
+    /// cannot be interrupted; the wait for those ends after another `grace`.
+    /// Returns whether every call had finished.
+    pub async fn stop_within(&self, grace: Duration) -> bool {
+        self.inner.running.store(false, Ordering::SeqCst);
+        if tokio::time::timeout(grace, self.wait_idle()).await.is_ok() {
+            return true;
+        }
+        tracing::warn!(
+            grace_ms = grace.as_millis() as u64,
+            "calls still running after the grace period; interrupting them"
+        );
+        self.interrupt();
+        tokio::time::timeout(grace, self.wait_idle()).await.is_ok()
+    }
+
+    /// Interrupts every call in flight now (and every call until
+    /// [`Self::start`]): they fail with a `stopped` error.
+    pub fn interrupt(&self) {
+        self.inner.interrupt.fire();
+    }
+
+    /// A handle that interrupts this runtime's calls without keeping the
+    /// runtime (its modules, its key-value store) alive.
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle(self.inner.interrupt.clone())
+    }
+
+    async fn wait_idle(&self) {
         let n = self.inner.config.max_concurrent_executions.max(1) as u32;
         // Holding every permit means nothing is running; release them so a
         // later start() can run calls again.
@@ -822,6 +992,25 @@ impl WasmRuntime {
     /// The loader: cache statistics, invalidation and .d.ts generation.
     pub fn loader(&self) -> Loader<'_> {
         Loader { runtime: self }
+    }
+}
+
+/// Interrupts a runtime's calls (see [`WasmRuntime::interrupt_handle`]).
+#[derive(Clone)]
+pub struct InterruptHandle(Arc<Interrupt>);
+
+impl InterruptHandle {
+    /// Same as [`WasmRuntime::interrupt`].
+    pub fn interrupt(&self) {
+        self.0.fire();
+    }
+}
+
+impl std::fmt::Debug for InterruptHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InterruptHandle")
+            .field("fired", &self.0.is_set())
+            .finish()
     }
 }
 
@@ -872,6 +1061,9 @@ impl Loader<'_> {
 }
 
 fn instantiation_error(module: &str, timeout: Duration, e: wasmtime::Error) -> Error {
+    if e.is::<Interrupted>() {
+        return Error::Stopped;
+    }
     if e.is::<DeadlineExceeded>() {
         return Error::Timeout {
             module: module.to_string(),

@@ -5,8 +5,9 @@
 //! - which WebAssembly features it may use (`threads`, `simd`,
 //!   `bulk-memory`, `reference-types`, `tail-call`, `exception-handling`) —
 //!   a module using one that is not granted is refused, naming it;
-//! - which host functions link: a host function needs its own capability
-//!   (e.g. `console` for a logger) or `host-functions`, must be in
+//! - which host functions link: a host function tagged with a capability
+//!   (e.g. `console` for a logger, and every built-in `echelon.*` import)
+//!   needs that capability; an untagged one needs `host-functions`. It must be in
 //!   `allowed_host_functions` when that list is given, and must not be in
 //!   `denied_host_functions` (`module.name`, `module.*` or `*`);
 //! - its limits: memory (bytes), time (wall clock), instructions (fuel),
@@ -16,14 +17,14 @@
 //! Every refusal is a [`Violation`], recorded on the sandbox and emitted as
 //! `wasm:sandbox:violation`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use parking_lot::Mutex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use wasmparser::WasmFeatures;
 
 use crate::runtime::{Violation, ViolationKind};
@@ -35,7 +36,7 @@ mod depth;
 pub use depth::{instrument_call_depth, DEPTH_EXCEEDED, DEPTH_GLOBAL_EXPORT};
 
 /// A capability a sandbox can grant (the spec's `WASMCapability`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Capability {
     /// Importing or exporting a shared memory.
@@ -52,7 +53,8 @@ pub enum Capability {
     TailCall,
     /// Exception handling (`try_table`, `throw`).
     ExceptionHandling,
-    /// Any host function without a more specific capability.
+    /// Any host function without a more specific capability (a function
+    /// tagged with a capability needs that capability itself).
     HostFunctions,
     /// Host functions that read files.
     FileRead,
@@ -70,11 +72,13 @@ pub enum Capability {
     Crypto,
     /// Logging host functions.
     Console,
+    /// The wall clock (`echelon.now_ms`).
+    Time,
 }
 
 impl Capability {
     /// Every capability.
-    pub const ALL: [Capability; 16] = [
+    pub const ALL: [Capability; 17] = [
         Capability::Memory,
         Capability::Threads,
         Capability::Simd,
@@ -91,6 +95,7 @@ impl Capability {
         Capability::KvWrite,
         Capability::Crypto,
         Capability::Console,
+        Capability::Time,
     ];
 
     /// The spec's name, e.g. `bulk-memory`.
@@ -112,6 +117,7 @@ impl Capability {
             Capability::KvWrite => "kv-write",
             Capability::Crypto => "crypto",
             Capability::Console => "console",
+            Capability::Time => "time",
         }
     }
 
@@ -149,6 +155,20 @@ impl FromStr for Capability {
                     Capability::ALL.map(|c| c.as_str()).join(", ")
                 ))
             })
+    }
+}
+
+/// Whether `granted` lets a host function tagged with `capability` link: a tagged function needs exactly its capability; an
+/// untagged one needs `host-functions`. Returns the missing capability.
+pub(crate) fn check_capability(
+    granted: &BTreeSet<Capability>,
+    capability: Option<Capability>,
+) -> Result<(), Capability> {
+    let needed = capability.unwrap_or(Capability::HostFunctions);
+    if granted.contains(&needed) {
+        Ok(())
+    } else {
+        Err(needed)
     }
 }
 
@@ -201,6 +221,42 @@ pub struct SandboxConfig {
     /// WASI capabilities; `None` grants none (an empty WASI context for
     /// modules that import WASI).
     pub wasi: Option<WasiCapabilities>,
+    /// Hosts `echelon.http_request` may reach (with `network`): exact host
+    /// names (`api.example.com`, `127.0.0.1`) or `*.domain` for every
+    /// subdomain of `domain`. Empty: none.
+    pub allowed_hosts: Vec<String>,
+    /// Values `echelon.config_get` returns (with `env`): the plugin's
+    /// configuration.
+    pub config: BTreeMap<String, String>,
+    /// The key-value namespace of `echelon.kv_*`; default: the module id,
+    /// so every plugin has its own.
+    pub kv_namespace: Option<String>,
+    /// Limits of the plugin's key-value namespace.
+    pub kv_quota: KvQuota,
+}
+
+/// Limits of one key-value namespace (see [`SandboxConfig::kv_quota`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KvQuota {
+    /// Keys the namespace may hold. Default 10,000.
+    pub max_keys: u64,
+    /// Bytes of keys plus values the namespace may hold. Default 16 MiB.
+    pub max_bytes: u64,
+    /// Longest key, bytes. Default 1 KiB.
+    pub max_key_len: usize,
+    /// Longest value, bytes. Default 1 MiB.
+    pub max_value_len: usize,
+}
+
+impl Default for KvQuota {
+    fn default() -> Self {
+        Self {
+            max_keys: 10_000,
+            max_bytes: 16 * 1024 * 1024,
+            max_key_len: 1024,
+            max_value_len: 1024 * 1024,
+        }
+    }
 }
 
 impl Default for SandboxConfig {
@@ -224,6 +280,10 @@ impl Default for SandboxConfig {
             denied_host_functions: Vec::new(),
             max_functions: Some(50_000),
             wasi: None,
+            allowed_hosts: Vec::new(),
+            config: BTreeMap::new(),
+            kv_namespace: None,
+            kv_quota: KvQuota::default(),
         }
     }
 }
@@ -281,6 +341,30 @@ impl SandboxConfig {
     /// Sets the WASI capabilities.
     pub fn wasi(mut self, caps: WasiCapabilities) -> Self {
         self.wasi = Some(caps);
+        self
+    }
+
+    /// Sets [`SandboxConfig::allowed_hosts`].
+    pub fn allow_hosts(mut self, hosts: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.allowed_hosts = hosts.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Adds a value to [`SandboxConfig::config`].
+    pub fn config_value(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.config.insert(key.into(), value.into());
+        self
+    }
+
+    /// Sets [`SandboxConfig::kv_namespace`].
+    pub fn kv_namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.kv_namespace = Some(namespace.into());
+        self
+    }
+
+    /// Sets [`SandboxConfig::kv_quota`].
+    pub fn kv_quota(mut self, quota: KvQuota) -> Self {
+        self.kv_quota = quota;
         self
     }
 
@@ -357,16 +441,14 @@ impl Sandbox {
                 ));
             }
         }
-        let needed = capability.unwrap_or(Capability::HostFunctions);
-        if !self.config.capabilities.contains(&needed)
-            && !self.config.capabilities.contains(&Capability::HostFunctions)
-        {
-            return Err(format!(
-                "host function `{qualified}` needs the `{needed}` capability, which sandbox `{}` does not grant",
-                self.id
-            ));
-        }
-        Ok(())
+        check_capability(&self.config.capabilities, capability)
+            .map_err(|needed| {
+                format!(
+                    "host function `{qualified}` needs the `{needed}` capability, which sandbox `{}` does not grant; \
+                     grant it (a plugin manifest's \"capabilities\", or SandboxConfig::grant)",
+                    self.id
+                )
+            })
     }
 
     /// Checks a module's bytes against the granted features and function

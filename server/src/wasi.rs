@@ -24,7 +24,7 @@ use std::path::PathBuf;
 
 use wasmtime::Linker;
 use wasmtime_wasi::p1::WasiP1Ctx;
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
 use crate::runtime::StoreState;
@@ -68,6 +68,8 @@ pub struct WasiCapabilities {
     pub allow_random: bool,
     /// `proc_exit` ends the guest's run with its code.
     pub allow_exit: bool,
+    /// What the guest reads from stdin; `None`: an empty stdin.
+    pub stdin: Option<Vec<u8>>,
     /// stdout/stderr handling.
     pub stdio: Stdio,
     /// Bytes of stdout and of stderr kept per instance when capturing.
@@ -124,6 +126,12 @@ impl WasiCapabilities {
         self
     }
 
+    /// Sets [`WasiCapabilities::stdin`]: the bytes the guest reads.
+    pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Self {
+        self.stdin = Some(input.into());
+        self
+    }
+
     /// Sets [`WasiCapabilities::stdio`].
     pub fn stdio(mut self, stdio: Stdio) -> Self {
         self.stdio = stdio;
@@ -177,6 +185,9 @@ impl WasiState {
                     source: std::io::Error::other(format!("cannot preopen as {guest}: {e:#}")),
                 })?;
             }
+        }
+        if let Some(input) = &caps.stdin {
+            b.stdin(MemoryInputPipe::new(input.clone()));
         }
         let (stdout, stderr) = match caps.stdio {
             Stdio::Capture => {

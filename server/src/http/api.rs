@@ -4,18 +4,20 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
-use super::app::{AppState, PLUGIN_SANDBOX};
+use super::app::{AppConfig, AppState, PLUGIN_SANDBOX};
 use super::error::ApiError;
+use crate::manifest::PluginManifest;
 use crate::runtime::{
-    ExecOptions, InstanceMode, InstantiateOptions, ModuleInfo, Value, WasmRuntime, WasmSource,
+    ExecOptions, InstanceMode, InstantiateOptions, KvUsage, LogLine, ModuleInfo, Value, WasmRuntime,
+    WasmSource,
 };
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -24,6 +26,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/metrics", get(metrics))
         .route("/api/modules", get(list).post(upload))
         .route("/api/modules/{id}", get(info).delete(remove))
+        .route("/api/modules/{id}/manifest", put(put_manifest).get(get_manifest))
         .route("/api/modules/{id}/call/{func}", post(call))
         .route("/api/generate", post(generate))
 }
@@ -64,11 +67,25 @@ async fn list(State(s): State<AppState>) -> Json<Vec<ModuleSummary>> {
     )
 }
 
-async fn info(State(s): State<AppState>, Path(id): Path<String>) -> Result<Json<ModuleInfo>, ApiError> {
-    s.wasm
+/// A module's info with its manifest and key-value usage.
+#[derive(Debug, Serialize)]
+pub struct ModuleDetail {
+    #[serde(flatten)]
+    info: ModuleInfo,
+    /// The plugin manifest (`null`: the strict default).
+    manifest: Option<PluginManifest>,
+    /// What the plugin's key-value namespace holds.
+    kv: Option<KvUsage>,
+}
+
+async fn info(State(s): State<AppState>, Path(id): Path<String>) -> Result<Json<ModuleDetail>, ApiError> {
+    let info = s
+        .wasm
         .get_module(&id)
-        .map(Json)
-        .ok_or_else(|| ApiError::not_found(format!("module `{id}` not found")))
+        .ok_or_else(|| ApiError::not_found(format!("module `{id}` not found")))?;
+    let manifest = s.store.get(&id).and_then(|m| m.manifest);
+    let kv = s.wasm.kv().ok().and_then(|kv| kv.usage(&id).ok());
+    Ok(Json(ModuleDetail { info, manifest, kv }))
 }
 
 fn valid_id(id: &str) -> bool {
@@ -80,42 +97,121 @@ fn valid_id(id: &str) -> bool {
         && !id.starts_with('.')
 }
 
-pub(crate) async fn bind_to_plugin_sandbox(wasm: &WasmRuntime, id: &str) -> crate::Result<()> {
+/// The id of the sandbox uploaded module `id` runs under.
+pub fn plugin_sandbox_id(id: &str) -> String {
+    format!("{PLUGIN_SANDBOX}/{id}")
+}
+
+/// Puts uploaded module `id` under its own sandbox, made from its manifest
+/// (or the strict default), and instantiates it there, so that a module
+/// asking for more than it is granted is refused now rather than at its
+/// first call.
+pub(crate) async fn bind_plugin(
+    wasm: &WasmRuntime,
+    config: &AppConfig,
+    id: &str,
+    manifest: Option<&PluginManifest>,
+) -> crate::Result<()> {
+    let sandbox_id = plugin_sandbox_id(id);
+    let sandbox = match manifest {
+        Some(m) => m.sandbox_config(&config.plugin_sandbox),
+        None => config.plugin_sandbox.clone(),
+    };
+    wasm.destroy_sandbox(&sandbox_id);
+    wasm.create_sandbox(sandbox.id(&sandbox_id))?;
     let opts = InstantiateOptions {
-        sandbox_id: Some(PLUGIN_SANDBOX.into()),
+        sandbox_id: Some(sandbox_id),
         ..Default::default()
     };
     wasm.instantiate(id, opts).await.map(|_| ())
 }
 
-async fn upload(
-    State(s): State<AppState>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<impl IntoResponse, ApiError> {
+fn too_large(limit: usize) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        format!("modules are limited to {limit} bytes"),
+    )
+}
+
+/// Reads an upload: the raw module, or `multipart/form-data` with a
+/// `module` part (the bytes) and an optional `manifest` part (JSON).
+async fn read_upload(s: &AppState, req: Request) -> Result<(Bytes, Option<PluginManifest>), ApiError> {
     let limit = s.config.upload_limit;
-    let too_large = || {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            format!("modules are limited to {limit} bytes"),
-        )
-    };
-    let declared = headers
+    let declared = req
+        .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
-        return Err(too_large());
+    if declared.is_some_and(|n| n > limit + MAX_MANIFEST_BYTES + 4096) {
+        return Err(too_large(limit));
     }
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| too_large())?;
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let bytes = axum::body::to_bytes(req.into_body(), limit)
+            .await
+            .map_err(|_| too_large(limit))?;
+        return Ok((bytes, None));
+    }
+    let mut form = Multipart::from_request(req, s)
+        .await
+        .map_err(|e| ApiError::bad_request(format!("the upload is not valid multipart/form-data: {e}")))?;
+    let (mut module, mut manifest) = (None, None);
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| ApiError::bad_request(format!("reading the upload failed: {e}")))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        let data = field
+            .bytes()
+            .await
+            .map_err(|e| ApiError::bad_request(format!("reading part `{name}` failed: {e}")))?;
+        match name.as_str() {
+            "module" if data.len() > limit => return Err(too_large(limit)),
+            "module" => module = Some(data),
+            "manifest" if data.len() > MAX_MANIFEST_BYTES => {
+                return Err(ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    format!("manifests are limited to {MAX_MANIFEST_BYTES} bytes"),
+                ))
+            }
+            "manifest" => manifest = Some(PluginManifest::from_json(&data)?),
+            other => {
+                return Err(ApiError::bad_request(format!(
+                    "unknown part `{other}`; an upload has a `module` part and an optional `manifest` part"
+                )))
+            }
+        }
+    }
+    let module = module.ok_or_else(|| ApiError::bad_request("the upload has no `module` part"))?;
+    Ok((module, manifest))
+}
+
+/// Largest manifest accepted.
+const MAX_MANIFEST_BYTES: usize = 256 * 1024;
+
+async fn upload(
+    State(s): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+    req: Request,
+) -> Result<impl IntoResponse, ApiError> {
     if let Some(id) = q.get("id") {
         if !valid_id(id) {
             return Err(ApiError::bad_request(format!(
                 "module id `{id}` must be 1-64 letters, digits, '-', '_' or '.'"
             )));
         }
+    }
+    let (bytes, manifest) = read_upload(&s, req).await?;
+    // Cheap checks first: the manifest before the module is compiled.
+    if let Some(m) = &manifest {
+        m.validate(&s.config.manifest_policy)?;
     }
     crate::runtime::validate(&bytes, crate::runtime::engine_features())?;
     let info = match q.get("id") {
@@ -126,20 +222,78 @@ async fn upload(
         }
         None => s.wasm.load_module(WasmSource::bytes(bytes.to_vec())).await?,
     };
-    if let Err(e) = bind_to_plugin_sandbox(&s.wasm, &info.id).await {
+    if let Err(e) = bind_plugin(&s.wasm, &s.config, &info.id, manifest.as_ref()).await {
         let _ = s.wasm.unload_module(&info.id).await;
+        s.wasm.destroy_sandbox(&plugin_sandbox_id(&info.id));
         return Err(e.into());
     }
-    s.store.put(&info.id, &info.sha256, &bytes)?;
+    s.store.put(&info.id, &info.sha256, &bytes, manifest.clone())?;
     let info = s.wasm.get_module(&info.id).unwrap_or(info);
-    Ok((StatusCode::CREATED, Json(info)))
+    let kv = s.wasm.kv().ok().and_then(|kv| kv.usage(&info.id).ok());
+    Ok((StatusCode::CREATED, Json(ModuleDetail { info, manifest, kv })))
+}
+
+async fn get_manifest(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Option<PluginManifest>>, ApiError> {
+    let stored = s
+        .store
+        .get(&id)
+        .ok_or_else(|| ApiError::not_found(format!("no uploaded module `{id}`")))?;
+    Ok(Json(stored.manifest))
+}
+
+/// `PUT /api/modules/{id}/manifest`: replaces an uploaded module's manifest
+/// (`null` or `{}` restores the strict default). The module is re-bound to
+/// a sandbox made from it; when it does not link under the new manifest,
+/// the old one stays and the answer is 400.
+async fn put_manifest(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<ModuleDetail>, ApiError> {
+    let stored = s
+        .store
+        .get(&id)
+        .ok_or_else(|| ApiError::not_found(format!("no uploaded module `{id}`")))?;
+    if body.len() > MAX_MANIFEST_BYTES {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("manifests are limited to {MAX_MANIFEST_BYTES} bytes"),
+        ));
+    }
+    let manifest: Option<PluginManifest> = if body.trim_ascii() == b"null" {
+        None
+    } else {
+        Some(PluginManifest::from_json(&body)?)
+    };
+    if let Some(m) = &manifest {
+        m.validate(&s.config.manifest_policy)?;
+    }
+    if let Err(e) = bind_plugin(&s.wasm, &s.config, &id, manifest.as_ref()).await {
+        // Restore the previous binding; the module worked under it.
+        if let Err(again) = bind_plugin(&s.wasm, &s.config, &id, stored.manifest.as_ref()).await {
+            tracing::error!(module = %id, error = %again, "cannot restore the previous manifest's sandbox");
+        }
+        return Err(e.into());
+    }
+    s.store.set_manifest(&id, manifest.clone())?;
+    let info = s
+        .wasm
+        .get_module(&id)
+        .ok_or_else(|| ApiError::not_found(format!("module `{id}` not found")))?;
+    let kv = s.wasm.kv().ok().and_then(|kv| kv.usage(&id).ok());
+    Ok(Json(ModuleDetail { info, manifest, kv }))
 }
 
 async fn remove(State(s): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    if !s.store.entries().iter().any(|(i, _)| *i == id) {
+    if s.store.get(&id).is_none() {
         return Err(ApiError::not_found(format!("no uploaded module `{id}`")));
     }
     s.wasm.unload_module(&id).await?;
+    s.wasm.destroy_sandbox(&plugin_sandbox_id(&id));
     s.store.remove(&id)?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -162,6 +316,8 @@ pub struct CallResponse {
     duration_ms: f64,
     gas_used: Option<u64>,
     memory_used: u64,
+    /// Lines the plugin logged with `echelon.log`.
+    logs: Vec<LogLine>,
 }
 
 /// Converts JSON arguments for an export, or explains which one is wrong.
@@ -251,6 +407,7 @@ async fn call(
         duration_ms: r.duration.as_secs_f64() * 1e3,
         gas_used: r.gas_used,
         memory_used: r.memory_used,
+        logs: r.logs,
     }))
 }
 

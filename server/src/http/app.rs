@@ -22,7 +22,8 @@ use crate::runtime::{RuntimeConfig, WasmRuntime, WasmSource};
 use crate::sandbox::SandboxConfig;
 use crate::Result;
 
-/// Id of the sandbox uploaded plugins run under.
+/// Prefix of the sandboxes uploaded plugins run under: module `id` runs
+/// under `plugins/<id>`, made from its manifest.
 pub const PLUGIN_SANDBOX: &str = "plugins";
 /// Module id of the shared guest module (for `/users` and `/upload`).
 pub const SHARED_MODULE: &str = "shared";
@@ -48,8 +49,11 @@ pub struct AppConfig {
     pub queue_bound: u64,
     /// The runtime's configuration.
     pub runtime: RuntimeConfig,
-    /// The sandbox uploaded plugins run under (strict by default).
+    /// The sandbox uploaded plugins run under (strict by default); a
+    /// plugin's manifest adds to it (see [`PluginManifest::sandbox_config`](crate::manifest::PluginManifest::sandbox_config)).
     pub plugin_sandbox: SandboxConfig,
+    /// What plugin manifests may ask for.
+    pub manifest_policy: crate::manifest::ManifestPolicy,
     /// The shared guest module (`echelon-shared` built with `guest`), for
     /// `/users` and `/upload`.
     pub shared_guest: Option<PathBuf>,
@@ -60,6 +64,9 @@ pub struct AppConfig {
     /// Linear memory of the shared guest module's instance: decoding and
     /// resizing a large upload needs far more than a plugin. Default 192 MiB.
     pub shared_memory_limit: u64,
+    /// How long a shutdown lets requests and calls in flight finish before
+    /// it interrupts the calls. Default 10 s.
+    pub shutdown_grace: Duration,
 }
 
 impl Default for AppConfig {
@@ -73,10 +80,12 @@ impl Default for AppConfig {
             queue_bound: 1000,
             runtime: RuntimeConfig::default(),
             plugin_sandbox: SandboxConfig::default(),
+            manifest_policy: crate::manifest::ManifestPolicy::default(),
             shared_guest: None,
             stream_module: None,
             stream_timeout: Duration::from_millis(100),
             shared_memory_limit: 192 * 1024 * 1024,
+            shutdown_grace: Duration::from_secs(10),
         }
     }
 }
@@ -121,10 +130,15 @@ pub struct Application {
 
 impl Application {
     /// Starts the runtime, creates the plugin sandbox, loads the demo
-    /// modules and reloads every stored module (so a restart loses nothing).
+    /// modules and reloads every stored module with its manifest (so a
+    /// restart loses nothing). The plugins' key-value store is
+    /// `<data_dir>/kv.redb` unless the runtime config names another.
     pub async fn new(config: AppConfig) -> Result<Self> {
-        let wasm = WasmRuntime::new(config.runtime.clone())?;
-        wasm.create_sandbox(config.plugin_sandbox.clone().id(PLUGIN_SANDBOX))?;
+        let mut runtime_config = config.runtime.clone();
+        if runtime_config.kv_path.is_none() {
+            runtime_config.kv_path = Some(config.data_dir.join("kv.redb"));
+        }
+        let wasm = WasmRuntime::new(runtime_config)?;
         if let Some(path) = &config.shared_guest {
             wasm.load_module_as(SHARED_MODULE, WasmSource::file(path)).await?;
             let opts = crate::runtime::InstantiateOptions {
@@ -137,11 +151,11 @@ impl Application {
             wasm.load_module_as(STREAM_MODULE, WasmSource::file(path)).await?;
         }
         let store = Arc::new(ModuleStore::open(&config.data_dir)?);
-        for (id, sha) in store.entries() {
+        for (id, stored) in store.entries() {
             let loaded = async {
-                wasm.load_module_as(&id, WasmSource::file(store.path(&sha)))
+                wasm.load_module_as(&id, WasmSource::file(store.path(&stored.sha256)))
                     .await?;
-                api::bind_to_plugin_sandbox(&wasm, &id).await
+                api::bind_plugin(&wasm, &config, &id, stored.manifest.as_ref()).await
             };
             if let Err(e) = loaded.await {
                 tracing::error!(module = %id, error = %e, "a stored module failed to reload; it stays on disk");
@@ -264,8 +278,10 @@ impl Application {
             .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
     }
 
-    /// Serves on `addr` until SIGINT or SIGTERM, then stops accepting,
-    /// lets in-flight requests and calls finish, and returns.
+    /// Serves on `addr` until SIGINT or SIGTERM, then stops accepting, lets
+    /// in-flight requests and calls finish for at most
+    /// [`AppConfig::shutdown_grace`], interrupts the calls still running,
+    /// and returns.
     pub async fn serve(self, addr: SocketAddr) -> Result<()> {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -286,15 +302,44 @@ impl Application {
         let addr = listener.local_addr().ok();
         tracing::info!(?addr, "echelon serving");
         let router = self.router();
-        axum::serve(
+        // On the signal, axum stops accepting and drains requests; a request
+        // waiting on a call drains only when the call ends, so after the
+        // grace period the runtime's calls are interrupted (they answer with
+        // a `stopped` error). The timer holds only the interrupt handle.
+        let grace = self.state.config.shutdown_grace;
+        let interrupt = self.wasm.interrupt_handle();
+        let (drained_tx, drained_rx) = tokio::sync::oneshot::channel::<()>();
+        let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
+        let timer = tokio::spawn(async move {
+            if signalled_rx.await.is_err() {
+                return;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(grace) => {
+                    tracing::warn!(grace_ms = grace.as_millis() as u64, "requests still running after the grace period; interrupting their calls");
+                    interrupt.interrupt();
+                }
+                _ = drained_rx => {}
+            }
+        });
+        let signal = async move {
+            shutdown.await;
+            tracing::info!(grace_ms = grace.as_millis() as u64, "shutting down");
+            let _ = signalled_tx.send(());
+        };
+        let served = axum::serve(
             listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| crate::Error::Engine(format!("server error: {e}")))?;
-        // Connections are drained; wait for calls still running.
-        self.wasm.stop().await;
+        .with_graceful_shutdown(signal)
+        .await;
+        let _ = drained_tx.send(());
+        let _ = timer.await;
+        served.map_err(|e| crate::Error::Engine(format!("server error: {e}")))?;
+        // Connections are drained; wait (boundedly) for calls still running.
+        if !self.wasm.stop_within(grace).await {
+            tracing::warn!("some calls did not end after being interrupted (a blocking host function?)");
+        }
         tracing::info!("echelon stopped");
         Ok(())
     }

@@ -54,6 +54,7 @@ impl From<crate::Error> for ApiError {
             | E::Source(_)
             | E::Sandbox { .. }
             | E::Instantiation { .. }
+            | E::Manifest { .. }
             | E::Generator(_) => StatusCode::BAD_REQUEST,
             E::AlreadyExists(_) => StatusCode::CONFLICT,
             E::Stopped => StatusCode::SERVICE_UNAVAILABLE,

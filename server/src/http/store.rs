@@ -1,20 +1,41 @@
 //! Uploaded modules on disk, content-addressed: `<data>/modules/<sha256>.wasm`
-//! plus `<data>/modules/index.json` mapping ids to hashes. Every write is a
-//! temp file, fsync and rename, so a crash never leaves a torn file.
+//! plus `<data>/modules/index.json` mapping ids to their hash and plugin
+//! manifest. Every write is a temp file, fsync and rename, so a crash never
+//! leaves a torn file.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use parking_lot::Mutex;
+use serde::{Deserialize, Serialize};
 
+use crate::manifest::PluginManifest;
 use crate::{Error, Result};
+
+/// One stored module: its hash and manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredModule {
+    /// sha256 of the bytes (hex).
+    pub sha256: String,
+    /// The plugin's manifest; `None` is the strict default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<PluginManifest>,
+}
+
+/// An index entry as read: the current form, or the earlier bare hash.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum IndexEntry {
+    Hash(String),
+    Full(StoredModule),
+}
 
 /// The module store of `echelon serve`.
 #[derive(Debug)]
 pub struct ModuleStore {
     dir: PathBuf,
-    index: Mutex<BTreeMap<String, String>>,
+    index: Mutex<BTreeMap<String, StoredModule>>,
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -38,7 +59,7 @@ impl ModuleStore {
         let dir = data_dir.join("modules");
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
         let index_path = dir.join("index.json");
-        let index = match std::fs::read(&index_path) {
+        let raw: BTreeMap<String, IndexEntry> = match std::fs::read(&index_path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::Io {
                 path: index_path.clone(),
                 source: std::io::Error::other(format!(
@@ -48,6 +69,19 @@ impl ModuleStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
             Err(e) => return Err(io(&index_path)(e)),
         };
+        let index = raw
+            .into_iter()
+            .map(|(id, e)| {
+                let entry = match e {
+                    IndexEntry::Hash(sha256) => StoredModule {
+                        sha256,
+                        manifest: None,
+                    },
+                    IndexEntry::Full(m) => m,
+                };
+                (id, entry)
+            })
+            .collect();
         Ok(Self {
             dir,
             index: Mutex::new(index),
@@ -59,15 +93,37 @@ impl ModuleStore {
         self.dir.join(format!("{sha256}.wasm"))
     }
 
-    /// Stores `bytes` (hash `sha256`) under `id`, durably.
-    pub fn put(&self, id: &str, sha256: &str, bytes: &[u8]) -> Result<()> {
+    /// Stores `bytes` (hash `sha256`) under `id` with its manifest, durably.
+    pub fn put(&self, id: &str, sha256: &str, bytes: &[u8], manifest: Option<PluginManifest>) -> Result<()> {
         let path = self.path(sha256);
         if !path.is_file() {
             write_atomic(&path, bytes)?;
         }
         let mut index = self.index.lock();
-        index.insert(id.to_string(), sha256.to_string());
+        index.insert(
+            id.to_string(),
+            StoredModule {
+                sha256: sha256.to_string(),
+                manifest,
+            },
+        );
         self.save(&index)
+    }
+
+    /// Replaces the manifest of stored module `id`; returns whether it exists.
+    pub fn set_manifest(&self, id: &str, manifest: Option<PluginManifest>) -> Result<bool> {
+        let mut index = self.index.lock();
+        let Some(entry) = index.get_mut(id) else {
+            return Ok(false);
+        };
+        entry.manifest = manifest;
+        self.save(&index)?;
+        Ok(true)
+    }
+
+    /// The stored module `id`.
+    pub fn get(&self, id: &str) -> Option<StoredModule> {
+        self.index.lock().get(id).cloned()
     }
 
     /// Forgets `id`; deletes its bytes when no other id uses them.
@@ -77,14 +133,14 @@ impl ModuleStore {
             return Ok(false);
         };
         self.save(&index)?;
-        if !index.values().any(|s| *s == sha) {
-            let _ = std::fs::remove_file(self.path(&sha));
+        if !index.values().any(|s| s.sha256 == sha.sha256) {
+            let _ = std::fs::remove_file(self.path(&sha.sha256));
         }
         Ok(true)
     }
 
-    /// `(id, sha256)` of every stored module.
-    pub fn entries(&self) -> Vec<(String, String)> {
+    /// Every stored module, by id.
+    pub fn entries(&self) -> Vec<(String, StoredModule)> {
         self.index
             .lock()
             .iter()
@@ -92,7 +148,7 @@ impl ModuleStore {
             .collect()
     }
 
-    fn save(&self, index: &BTreeMap<String, String>) -> Result<()> {
+    fn save(&self, index: &BTreeMap<String, StoredModule>) -> Result<()> {
         let json = serde_json::to_vec_pretty(index).map_err(|e| Error::Engine(e.to_string()))?;
         write_atomic(&self.dir.join("index.json"), &json)
     }

@@ -1,8 +1,12 @@
 //! [`RuntimeConfig`]: the runtime's limits and switches, with the spec's
 //! defaults.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
+
+use super::builtins::HostLimits;
+use crate::sandbox::Capability;
 
 /// Configuration of a [`WasmRuntime`](super::WasmRuntime).
 ///
@@ -27,11 +31,29 @@ pub struct RuntimeConfig {
     /// Time limit of one call unless `ExecOptions` says otherwise.
     /// Default 5000 ms.
     pub default_timeout: Duration,
+    /// The longest any call (or instantiation) may run, whatever its
+    /// options or sandbox ask for. Default 30 s.
+    pub max_timeout: Duration,
     /// Calls running at once; the rest wait in FIFO order. Default 100.
     pub max_concurrent_executions: usize,
-    /// Whether modules run under the default sandbox (capabilities checked,
-    /// violations recorded). Default `true`.
+    /// Whether host functions are checked against capabilities for modules
+    /// without a sandbox too (against [`RuntimeConfig::default_capabilities`]).
+    /// With `false`, such modules link every registered host function and
+    /// every `echelon.*` built-in. Sandboxed modules are always checked.
+    /// Default `true`.
     pub enable_sandboxing: bool,
+    /// What modules without a sandbox are granted when sandboxing is on.
+    /// Default: `host-functions` only, so untagged host functions the
+    /// embedder registered link, and functions tagged with a capability
+    /// (every `echelon.*` built-in among them) do not.
+    pub default_capabilities: BTreeSet<Capability>,
+    /// Where the key-value store of `echelon.kv_*` lives; `None` keeps it in
+    /// memory (gone with the runtime). `echelon serve` puts it at
+    /// `<data>/kv.redb`.
+    pub kv_path: Option<PathBuf>,
+    /// Caps on the built-in host functions (log volume, HTTP sizes and time,
+    /// randomness per call).
+    pub host_limits: HostLimits,
     /// Whether counters and histograms are kept. Default `true`.
     pub enable_metrics: bool,
     /// Whether `register_native_module`/`call_native` are allowed.
@@ -70,8 +92,12 @@ impl Default for RuntimeConfig {
             global_memory_limit: 256 * 1024 * 1024,
             module_memory_limit: 16 * 1024 * 1024,
             default_timeout: Duration::from_millis(5000),
+            max_timeout: Duration::from_secs(30),
             max_concurrent_executions: 100,
             enable_sandboxing: true,
+            default_capabilities: [Capability::HostFunctions].into_iter().collect(),
+            kv_path: None,
+            host_limits: HostLimits::default(),
             enable_metrics: true,
             enable_native_imports: false,
             precompiled_cache: true,
@@ -105,6 +131,8 @@ setters! {
     module_memory_limit: u64,
     /// Sets [`RuntimeConfig::default_timeout`].
     default_timeout: Duration,
+    /// Sets [`RuntimeConfig::max_timeout`].
+    max_timeout: Duration,
     /// Sets [`RuntimeConfig::max_concurrent_executions`].
     max_concurrent_executions: usize,
     /// Sets [`RuntimeConfig::enable_sandboxing`].
@@ -130,6 +158,24 @@ setters! {
 }
 
 impl RuntimeConfig {
+    /// Sets [`RuntimeConfig::default_capabilities`].
+    pub fn default_capabilities(mut self, caps: impl IntoIterator<Item = Capability>) -> Self {
+        self.default_capabilities = caps.into_iter().collect();
+        self
+    }
+
+    /// Sets [`RuntimeConfig::kv_path`].
+    pub fn kv_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.kv_path = Some(path.into());
+        self
+    }
+
+    /// Sets [`RuntimeConfig::host_limits`].
+    pub fn host_limits(mut self, limits: HostLimits) -> Self {
+        self.host_limits = limits;
+        self
+    }
+
     /// Sets [`RuntimeConfig::cache_dir`].
     pub fn cache_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.cache_dir = Some(dir.into());

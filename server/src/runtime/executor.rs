@@ -112,6 +112,8 @@ pub struct ExecutionResult<T> {
     pub stderr: Vec<u8>,
     /// The code a WASI guest passed to `proc_exit`, if it exited.
     pub exit_code: Option<i32>,
+    /// Lines the guest logged with `echelon.log` during the call.
+    pub logs: Vec<super::builtins::LogLine>,
     #[serde(skip)]
     _t: PhantomData<T>,
 }
@@ -146,6 +148,7 @@ impl<T> ExecutionResult<T> {
             stdout: Vec::new(),
             stderr: Vec::new(),
             exit_code: None,
+            logs: Vec::new(),
             _t: PhantomData,
         }
     }
@@ -220,7 +223,10 @@ impl WasmRuntime {
             },
             None => None,
         };
-        let mut timeout = options.timeout.unwrap_or(cfg.default_timeout);
+        let mut timeout = options
+            .timeout
+            .unwrap_or(cfg.default_timeout)
+            .min(cfg.max_timeout);
         let mut fuel = options.fuel;
         if let Some(sb) = &sandbox {
             if let Some(limit) = sb.config.time_limit {
@@ -249,7 +255,9 @@ impl WasmRuntime {
         let queued = queued_at.elapsed();
 
         let started = Instant::now();
-        self.inner.metrics.call_started();
+        if cfg.enable_metrics {
+            self.inner.metrics.call_started();
+        }
         m.executions.fetch_add(1, Ordering::Relaxed);
         *m.last_executed.lock() = Some(SystemTime::now());
         if self.inner.events.wants(EventType::ExecStart) {
@@ -388,7 +396,8 @@ impl WasmRuntime {
         if let (Err(e), Some(sb)) = (&outcome.result, sandbox) {
             self.record_violation(sb, module_id, e);
         }
-        let (stdout, stderr, exit_code) = (outcome.stdout, outcome.stderr, outcome.exit_code);
+        let (stdout, stderr, exit_code, logs) =
+            (outcome.stdout, outcome.stderr, outcome.exit_code, outcome.logs);
         drop(permit);
         let mut r = self.finish(
             module_id,
@@ -403,6 +412,7 @@ impl WasmRuntime {
         r.stdout = stdout;
         r.stderr = stderr;
         r.exit_code = exit_code;
+        r.logs = logs;
         r
     }
 
@@ -425,9 +435,11 @@ impl WasmRuntime {
             Ok(v) => (Some(v), None),
             Err(e) => (None, Some(e)),
         };
-        self.inner
-            .metrics
-            .call_finished(module_id, duration, error.as_ref().map(|e| e.kind()));
+        if self.inner.config.enable_metrics {
+            self.inner
+                .metrics
+                .call_finished(module_id, duration, error.as_ref().map(|e| e.kind()));
+        }
         match &error {
             None => {
                 if self.inner.events.wants(EventType::ExecComplete) {
@@ -465,6 +477,7 @@ impl WasmRuntime {
             stdout: Vec::new(),
             stderr: Vec::new(),
             exit_code: None,
+            logs: Vec::new(),
             _t: PhantomData,
         }
     }

@@ -184,6 +184,14 @@ impl HostCaller<'_, '_> {
     /// Copies `len` bytes at `ptr` out of the caller's memory.
     pub fn read_memory(&mut self, ptr: u32, len: u32) -> Result<Vec<u8>, String> {
         let mem = self.memory()?;
+        // Check the range before allocating: a hostile (ptr, len) must not
+        // make the host allocate gigabytes.
+        if u64::from(ptr) + u64::from(len) > mem.data_size(&*self.caller) as u64 {
+            return Err(format!(
+                "bytes {ptr}..{} are outside the caller's memory",
+                u64::from(ptr) + u64::from(len)
+            ));
+        }
         let mut buf = vec![0; len as usize];
         mem.read(&mut *self.caller, ptr as usize, &mut buf).map_err(|_| {
             format!(

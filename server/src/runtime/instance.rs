@@ -1,7 +1,7 @@
 //! Linking a module against host functions and shared memory, and calling
 //! an instance's exports through the value bridge.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 use echelon_shared::abi::{unpack, AbiType};
@@ -9,28 +9,39 @@ use wasmtime::{
     Engine, ExternRef, ExternType, Func, Instance, Linker, Memory, SharedMemory, Store, Trap, TypedFunc, Val,
 };
 
-use crate::sandbox::{Capability, Sandbox, DEPTH_EXCEEDED, DEPTH_GLOBAL_EXPORT};
+use crate::sandbox::{check_capability, Capability, Sandbox, DEPTH_EXCEEDED, DEPTH_GLOBAL_EXPORT};
 use crate::wasi::{ExitRefused, WasiCapabilities, WASI_MODULE};
 
+use super::builtins::{self, Builtin, LogLine, ECHELON_MODULE};
 use super::events::ViolationKind;
 use super::host::{lift_params, lower_results, HostCaller, HostFunc, HostFunction};
 use super::limits::LimitExceeded;
 use super::module::{FuncShape, LoadedModule};
-use super::store::{arm, DeadlineExceeded, HostFailure, StoreState};
+use super::store::{arm, race, DeadlineExceeded, HostFailure, Interrupted, StoreState};
 use super::values::{ParamType, Value};
 use crate::{Error, Result};
 
 /// Everything an instantiation needs besides the module.
 #[derive(Default, Clone)]
 pub(crate) struct LinkInputs<'a> {
+    /// Host functions registered with the runtime.
     pub hosts: Vec<&'a HostFunction>,
+    /// Host functions given for this instance (`InstantiateOptions::imports`):
+    /// the embedder's explicit choice, so the default policy does not apply
+    /// to them (a sandbox still does).
+    pub imports: Vec<&'a HostFunction>,
     pub shared_memory: Option<&'a SharedMemory>,
     pub sandbox: Option<&'a Sandbox>,
     pub wasi: Option<&'a WasiCapabilities>,
+    /// Without a sandbox: the capabilities modules get
+    /// (`RuntimeConfig::default_capabilities`); `None` when sandboxing is
+    /// off, and everything links.
+    pub default_capabilities: Option<&'a BTreeSet<Capability>>,
 }
 
 /// Builds a linker that satisfies `module`'s imports, or explains which
-/// import is missing or mistyped. Returns whether any import is async.
+/// import is missing, mistyped or not granted. Returns whether any import
+/// is async.
 pub(crate) fn build_linker(
     engine: &Engine,
     module: &LoadedModule,
@@ -48,15 +59,56 @@ pub(crate) fn build_linker(
         message,
     };
     let mut wasi = false;
+    let mut builtins: Vec<&'static Builtin> = Vec::new();
     for import in module.module.imports() {
         let (m, n) = (import.module(), import.name());
         match import.ty() {
             ExternType::Func(_) if m == WASI_MODULE => wasi = true,
             ExternType::Func(want) => {
-                let host = inputs.hosts.iter().rev().find(|h| h.module == m && h.name == n);
+                let explicit = inputs.imports.iter().rev().find(|h| h.module == m && h.name == n);
+                let host = explicit
+                    .or_else(|| inputs.hosts.iter().rev().find(|h| h.module == m && h.name == n))
+                    .copied();
+                let builtin = match host {
+                    None if m == ECHELON_MODULE => Some(Builtin::lookup(n).ok_or_else(|| {
+                        inst_err(format!(
+                            "it imports `{m}.{n}`, which is not a built-in host function (they are: {})",
+                            builtins::names()
+                        ))
+                    })?),
+                    _ => None,
+                };
+                let capability = match (host, builtin) {
+                    (Some(h), _) => h.capability,
+                    (None, Some(b)) => Some(b.capability),
+                    (None, None) => None,
+                };
                 if let Some(sb) = inputs.sandbox {
-                    sb.permits_host_function(m, n, host.and_then(|h| h.capability))
+                    sb.permits_host_function(m, n, capability)
                         .map_err(|msg| sandbox_err(sb, msg))?;
+                } else if let (Some(granted), None) = (inputs.default_capabilities, explicit) {
+                    check_capability(granted, capability).map_err(|needed| Error::Sandbox {
+                        sandbox_id: "(default)".into(),
+                        kind: ViolationKind::Capability,
+                        message: format!(
+                            "host function `{m}.{n}` needs the `{needed}` capability, which modules without a \
+                             sandbox are not granted (RuntimeConfig::default_capabilities); run the module under a \
+                             sandbox that grants it"
+                        ),
+                    })?;
+                }
+                if let Some(b) = builtin {
+                    let have = b.func_type(engine);
+                    if describe(&have) != describe(&want) {
+                        return Err(inst_err(format!(
+                            "import `{m}.{n}` has type {} but the built-in is {}",
+                            describe(&want),
+                            describe(&have)
+                        )));
+                    }
+                    uses_async |= b.is_async();
+                    builtins.push(b);
+                    continue;
                 }
                 let Some(host) = host else {
                     return Err(inst_err(format!(
@@ -111,7 +163,16 @@ pub(crate) fn build_linker(
         // WASI functions are async in wasmtime-wasi; calls go through call_async.
         uses_async = true;
     }
+    for b in builtins {
+        builtins::define(&mut linker, b, uses_async).map_err(|e| inst_err(format!("{e:#}")))?;
+    }
     Ok((linker, uses_async))
+}
+
+/// Whether the module imports any of the `echelon` built-ins (and so needs
+/// plugin state in its store).
+pub(crate) fn imports_builtins(module: &wasmtime::Module) -> bool {
+    module.imports().any(|i| i.module() == ECHELON_MODULE)
 }
 
 fn describe(ft: &wasmtime::FuncType) -> String {
@@ -206,6 +267,8 @@ pub(crate) struct CallOutcome {
     pub stderr: Vec<u8>,
     /// The guest's exit code, when it called `proc_exit`.
     pub exit_code: Option<i32>,
+    /// Lines the guest logged with `echelon.log`.
+    pub logs: Vec<LogLine>,
     /// Whether the instance may be reused (false after a trap that was not
     /// a clean guest refusal: its state may be inconsistent).
     pub reusable: bool,
@@ -282,6 +345,40 @@ impl LiveInstance {
             // A trap leaves the counter raised; each host call starts at 0.
             let _ = d.set(&mut self.store, Val::I32(0));
         }
+        // Calls of a plugin that writes its key-value namespace run one at a
+        // time (serializable: a read-modify-write is never lost); waiting
+        // for the turn counts against the call's deadline.
+        let kv_lock = self
+            .store
+            .data()
+            .plugin
+            .as_ref()
+            .and_then(|p| p.env.kv_lock.clone());
+        let _kv_turn = match kv_lock {
+            Some(lock) => {
+                let deadline = self.store.data().deadline;
+                match tokio::time::timeout_at(deadline.into(), lock.lock_owned()).await {
+                    Ok(turn) => Some(turn),
+                    Err(_) => {
+                        return CallOutcome {
+                            result: Err(Error::Timeout {
+                                module: module_id,
+                                function: name.to_string(),
+                                timeout,
+                            }),
+                            gas_used: None,
+                            memory_used: self.store.data().limiter.held(),
+                            stdout: Vec::new(),
+                            stderr: Vec::new(),
+                            exit_code: None,
+                            logs: Vec::new(),
+                            reusable: true,
+                        }
+                    }
+                }
+            }
+            None => None,
+        };
         let mut owned: Vec<(i32, i32)> = Vec::new();
         let result = self.call_inner(name, shape, args, &mut owned).await;
         let gas_used = metering.then(|| budget.saturating_sub(self.store.get_fuel().unwrap_or(0)));
@@ -306,11 +403,12 @@ impl LiveInstance {
                         )
                     }
                 } else {
-                    let (e, reusable) = self.classify(&module_id, name, err, timeout, fuel);
+                    let (e, reusable) = self.classify(&module_id, name, err, timeout, fuel).await;
                     (Err(e), reusable)
                 }
             }
         };
+        let (result, logs) = self.finish_plugin_call(result).await;
         let (stdout, stderr) = self
             .store
             .data_mut()
@@ -328,8 +426,9 @@ impl LiveInstance {
                     Some(10_000_000),
                     metering,
                 );
+                let free = abi.free.clone();
                 for (ptr, len) in owned {
-                    let _ = abi.free.call(&mut self.store, (ptr, len));
+                    let _ = call_guest(&mut self.store, &free, self.uses_async, (ptr, len)).await;
                 }
             }
         }
@@ -340,8 +439,38 @@ impl LiveInstance {
             stdout,
             stderr,
             exit_code,
+            logs,
             reusable,
         }
+    }
+
+    /// Takes the call's log lines and commits its key-value writes when it
+    /// succeeded (a failed call's writes are dropped). A commit that fails
+    /// (the quota, checked again against concurrent commits) fails the call.
+    async fn finish_plugin_call(&mut self, result: Result<Vec<Value>>) -> (Result<Vec<Value>>, Vec<LogLine>) {
+        let Some(p) = self.store.data_mut().plugin.as_deref_mut() else {
+            return (result, Vec::new());
+        };
+        let logs = p.take_logs();
+        if p.kv.is_empty() {
+            return (result, logs);
+        }
+        let batch = std::mem::take(&mut p.kv);
+        if result.is_err() {
+            return (result, logs);
+        }
+        let env = p.env.clone();
+        let Some(store) = env.kv.clone() else {
+            return (result, logs);
+        };
+        let committed =
+            tokio::task::spawn_blocking(move || store.commit(&env.namespace, &batch, &env.kv_quota)).await;
+        let result = match committed {
+            Ok(Ok(())) => result,
+            Ok(Err(e)) => Err(e),
+            Err(e) => Err(Error::Engine(format!("the key-value commit task failed: {e}"))),
+        };
+        (result, logs)
     }
 
     async fn call_inner(
@@ -378,9 +507,12 @@ impl LiveInstance {
                         .map_err(|e| RawFailure::Error(Error::Engine(e.to_string())))?;
                     raw.push(Val::ExternRef(Some(r)));
                 }
-                (Value::Bytes(b), _) => self.push_bytes(name, &b, &mut raw, owned)?,
-                (Value::String(s), _) => self.push_bytes(name, s.as_bytes(), &mut raw, owned)?,
-                (Value::Json(j), _) => self.push_bytes(name, j.to_string().as_bytes(), &mut raw, owned)?,
+                (Value::Bytes(b), _) => self.push_bytes(name, &b, &mut raw, owned).await?,
+                (Value::String(s), _) => self.push_bytes(name, s.as_bytes(), &mut raw, owned).await?,
+                (Value::Json(j), _) => {
+                    self.push_bytes(name, j.to_string().as_bytes(), &mut raw, owned)
+                        .await?
+                }
             }
         }
         let mut out: Vec<Val> = result_types
@@ -389,7 +521,18 @@ impl LiveInstance {
             .collect();
         let called = if self.uses_async {
             self.store.data_mut().in_async = true;
-            let r = func.call_async(&mut self.store, &raw, &mut out).await;
+            // Epochs interrupt only running wasm; time spent awaiting an async
+            // host function or a WASI call (a sleep in poll_oneoff) is cut
+            // here, at the same deadline. Dropping the call unwinds the guest's
+            // fiber; the instance is then discarded (a timeout is not reusable).
+            let deadline = self.store.data().deadline;
+            let interrupt = self.store.data().interrupt.clone();
+            let r = race(
+                deadline,
+                &interrupt,
+                func.call_async(&mut self.store, &raw, &mut out),
+            )
+            .await;
             self.store.data_mut().in_async = false;
             r
         } else {
@@ -398,12 +541,12 @@ impl LiveInstance {
         called.map_err(RawFailure::Trap)?;
         let mut values = Vec::with_capacity(out.len());
         for (v, ty) in out.iter().zip(&shape.results) {
-            values.push(self.lift(name, v, *ty)?);
+            values.push(self.lift(name, v, *ty).await?);
         }
         Ok(values)
     }
 
-    fn push_bytes(
+    async fn push_bytes(
         &mut self,
         name: &str,
         bytes: &[u8],
@@ -421,7 +564,10 @@ impl LiveInstance {
         let ptr = if len == 0 {
             0
         } else {
-            abi.alloc.call(&mut self.store, len).map_err(RawFailure::Trap)?
+            let alloc = abi.alloc.clone();
+            call_guest(&mut self.store, &alloc, self.uses_async, len)
+                .await
+                .map_err(RawFailure::Trap)?
         };
         if ptr == 0 && len > 0 {
             return Err(RawFailure::Error(Error::Memory {
@@ -443,7 +589,7 @@ impl LiveInstance {
         Ok(())
     }
 
-    fn lift(&mut self, name: &str, v: &Val, ty: ParamType) -> std::result::Result<Value, RawFailure> {
+    async fn lift(&mut self, name: &str, v: &Val, ty: ParamType) -> std::result::Result<Value, RawFailure> {
         let indirect = match ty {
             ParamType::Abi(a) if a.is_indirect() => a,
             ParamType::Abi(AbiType::Bool) => return Ok(Value::I32(v.i32().unwrap_or(0))),
@@ -486,6 +632,17 @@ impl LiveInstance {
                     "the module does not implement the guest ABI",
                 ))
             })?;
+            // Check the range before allocating: a hostile packed result
+            // must not make the host allocate up to 4 GiB.
+            if u64::from(ptr) + u64::from(len) > abi.memory.data_size(&self.store) as u64 {
+                return Err(RawFailure::Error(Error::type_error(
+                    name,
+                    format!(
+                        "packed result points at bytes {ptr}..{} outside the guest's memory",
+                        u64::from(ptr) + u64::from(len)
+                    ),
+                )));
+            }
             let mut buf = vec![0; len as usize];
             abi.memory
                 .read(&self.store, ptr as usize, &mut buf)
@@ -498,7 +655,8 @@ impl LiveInstance {
                         ),
                     ))
                 })?;
-            let _ = abi.free.call(&mut self.store, (ptr as i32, len as i32));
+            let free = abi.free.clone();
+            let _ = call_guest(&mut self.store, &free, self.uses_async, (ptr as i32, len as i32)).await;
             buf
         };
         Ok(match indirect {
@@ -535,7 +693,7 @@ impl LiveInstance {
 
     /// Turns a wasmtime error from a call into an [`Error`], reading the
     /// guest's own message for clean refusals.
-    fn classify(
+    async fn classify(
         &mut self,
         module: &str,
         function: &str,
@@ -545,6 +703,9 @@ impl LiveInstance {
     ) -> (Error, bool) {
         let module = module.to_string();
         let function = function.to_string();
+        if err.is::<Interrupted>() {
+            return (Error::Stopped, false);
+        }
         if err.is::<DeadlineExceeded>() {
             return (
                 Error::Timeout {
@@ -616,7 +777,7 @@ impl LiveInstance {
                 false,
             ),
             Some(trap) => {
-                let guest_message = self.last_error();
+                let guest_message = self.last_error().await;
                 let reusable = guest_message.is_some();
                 (
                     Error::Trap {
@@ -640,7 +801,7 @@ impl LiveInstance {
         }
     }
 
-    fn last_error(&mut self) -> Option<String> {
+    async fn last_error(&mut self) -> Option<String> {
         let abi = self.abi.as_ref()?;
         let f = abi.last_error.clone()?;
         let memory = abi.memory;
@@ -652,14 +813,20 @@ impl LiveInstance {
             Some(10_000_000),
             metering,
         );
-        let packed = f.call(&mut self.store, ()).ok()?;
+        let packed = call_guest(&mut self.store, &f, self.uses_async, ()).await.ok()?;
         if packed == 0 {
             return None;
         }
         let (ptr, len) = unpack(packed);
+        if u64::from(ptr) + u64::from(len) > memory.data_size(&self.store) as u64 {
+            return Some(format!(
+                "(the guest's error message at bytes {ptr}..{} is outside its memory)",
+                u64::from(ptr) + u64::from(len)
+            ));
+        }
         let mut buf = vec![0; len as usize];
         memory.read(&self.store, ptr as usize, &mut buf).ok()?;
-        let _ = free.call(&mut self.store, (ptr as i32, len as i32));
+        let _ = call_guest(&mut self.store, &free, self.uses_async, (ptr as i32, len as i32)).await;
         Some(String::from_utf8_lossy(&buf).into_owned())
     }
 
@@ -676,6 +843,26 @@ impl LiveInstance {
     /// The exported memory named `name`.
     pub fn memory(&mut self, name: &str) -> Option<Memory> {
         self.instance.get_memory(&mut self.store, name)
+    }
+}
+
+/// Calls a guest function from the host: with `call_async` when the
+/// instance was linked with async imports (wasmtime refuses sync calls on
+/// such a store), else synchronously.
+async fn call_guest<P, R>(
+    store: &mut Store<StoreState>,
+    f: &TypedFunc<P, R>,
+    uses_async: bool,
+    params: P,
+) -> wasmtime::Result<R>
+where
+    P: wasmtime::WasmParams + Sync,
+    R: wasmtime::WasmResults + Sync,
+{
+    if uses_async {
+        f.call_async(store, params).await
+    } else {
+        f.call(store, params)
     }
 }
 

@@ -12,6 +12,61 @@ use super::limits::Limiter;
 #[error("deadline exceeded")]
 pub(crate) struct DeadlineExceeded;
 
+/// Raised when the runtime interrupts every call (a shutdown whose grace
+/// period ran out).
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("interrupted: the runtime is shutting down")]
+pub(crate) struct Interrupted;
+
+/// The runtime-wide interrupt every store watches: set once when a
+/// bounded shutdown's grace period runs out.
+#[derive(Debug, Default)]
+pub(crate) struct Interrupt {
+    flag: std::sync::atomic::AtomicBool,
+    notify: tokio::sync::Notify,
+}
+
+impl Interrupt {
+    /// Interrupts every call now and every call until [`Self::reset`].
+    pub fn fire(&self) {
+        self.flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.notify.notify_waiters();
+    }
+
+    pub fn reset(&self) {
+        self.flag.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.flag.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Completes when the interrupt fires.
+    pub async fn fired(&self) {
+        loop {
+            let notified = self.notify.notified();
+            if self.is_set() {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// Races `fut` (an async call or instantiation: wasm, WASI calls, async
+/// host functions) against the deadline and the runtime's interrupt.
+pub(crate) async fn race<T>(
+    deadline: Instant,
+    interrupt: &Interrupt,
+    fut: impl std::future::Future<Output = wasmtime::Result<T>>,
+) -> wasmtime::Result<T> {
+    tokio::select! {
+        r = fut => r,
+        _ = tokio::time::sleep_until(deadline.into()) => Err(wasmtime::Error::new(DeadlineExceeded)),
+        _ = interrupt.fired() => Err(wasmtime::Error::new(Interrupted)),
+    }
+}
+
 /// Raised by a host function that failed.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("host function `{function}` failed: {message}")]
@@ -31,6 +86,10 @@ pub struct StoreState {
     pub(crate) in_async: bool,
     /// WASI context, for modules that import WASI preview1.
     pub(crate) wasi: Option<crate::wasi::WasiState>,
+    /// The runtime's interrupt (bounded shutdown).
+    pub(crate) interrupt: Arc<Interrupt>,
+    /// Plugin state, for modules that import the `echelon` built-ins.
+    pub(crate) plugin: Option<Box<super::builtins::PluginState>>,
 }
 
 impl StoreState {
@@ -51,6 +110,8 @@ pub(crate) fn new_store(
     limiter: Limiter,
     fuel_metering: bool,
     wasi: Option<crate::wasi::WasiState>,
+    plugin: Option<Box<super::builtins::PluginState>>,
+    interrupt: Arc<Interrupt>,
 ) -> Store<StoreState> {
     let mut store = Store::new(
         engine,
@@ -61,6 +122,8 @@ pub(crate) fn new_store(
             timeout: Duration::ZERO,
             in_async: false,
             wasi,
+            plugin,
+            interrupt,
         },
     );
     store.limiter(|s| &mut s.limiter);
@@ -69,7 +132,9 @@ pub(crate) fn new_store(
     // call's deadline. Async calls also yield to the executor on each tick.
     store.epoch_deadline_callback(|ctx| {
         let state = ctx.data();
-        if Instant::now() >= state.deadline {
+        if state.interrupt.is_set() {
+            Err(wasmtime::Error::new(Interrupted))
+        } else if Instant::now() >= state.deadline {
             Err(wasmtime::Error::new(DeadlineExceeded))
         } else if state.in_async {
             Ok(UpdateDeadline::Yield(1))
@@ -95,7 +160,12 @@ pub(crate) fn arm(
 ) -> u64 {
     let state = store.data_mut();
     state.timeout = timeout;
-    state.deadline = Instant::now() + timeout;
+    let now = Instant::now();
+    // A timeout too large to add is as good as none (a day is far beyond
+    // any cap the runtime applies).
+    state.deadline = now
+        .checked_add(timeout)
+        .unwrap_or_else(|| now + Duration::from_secs(86_400));
     store.set_epoch_deadline(1);
     if metering {
         let budget = fuel.unwrap_or(u64::MAX);

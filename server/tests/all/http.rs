@@ -14,19 +14,19 @@ use tokio::sync::oneshot;
 
 use crate::support::example;
 
-struct Server {
+pub(crate) struct Server {
     addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     done: tokio::task::JoinHandle<echelon::Result<()>>,
-    wasm: echelon::WasmRuntime,
+    pub(crate) wasm: echelon::WasmRuntime,
 }
 
 impl Server {
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
 
-    async fn shutdown(mut self) {
+    pub(crate) async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -37,7 +37,7 @@ impl Server {
     }
 }
 
-fn config(data: &Path) -> AppConfig {
+pub(crate) fn config(data: &Path) -> AppConfig {
     AppConfig {
         data_dir: data.to_path_buf(),
         runtime: RuntimeConfig::default().cache_dir(data.join("cache")),
@@ -67,15 +67,15 @@ async fn start_app(app: Application) -> Server {
     }
 }
 
-async fn start(config: AppConfig) -> Server {
+pub(crate) async fn start(config: AppConfig) -> Server {
     start_app(Application::new(config).await.expect("application starts")).await
 }
 
-fn wasm(wat: &str) -> Vec<u8> {
+pub(crate) fn wasm(wat: &str) -> Vec<u8> {
     wat::parse_file(example(wat)).unwrap()
 }
 
-async fn error_of(resp: reqwest::Response, status: u16) -> (String, String) {
+pub(crate) async fn error_of(resp: reqwest::Response, status: u16) -> (String, String) {
     assert_eq!(resp.status().as_u16(), status);
     let body: Json = resp.json().await.expect("errors are JSON");
     let kind = body["error"]["kind"].as_str().expect("error.kind").to_string();
@@ -105,7 +105,7 @@ async fn module_api_and_error_codes() {
     assert!(r.headers().contains_key("x-request-id"));
     let info: Json = r.json().await.unwrap();
     assert_eq!(info["id"], "fib");
-    assert_eq!(info["sandbox"], "plugins");
+    assert_eq!(info["sandbox"], "plugins/fib");
 
     let list: Json = c
         .get(s.url("/api/modules"))
@@ -322,7 +322,7 @@ async fn uploads_survive_a_restart() {
     assert_eq!(r["value"], 144, "{r}");
     assert_eq!(
         s.wasm.get_module("keep").unwrap().sandbox.as_deref(),
-        Some("plugins")
+        Some("plugins/keep")
     );
     s.shutdown().await;
 }
@@ -472,44 +472,67 @@ async fn users_upload_and_stream_use_wasm() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn full_queue_answers_503_with_retry_after() {
+    // Deterministic: the running call blocks in a host function until the
+    // test opens the gate, so "one running, one queued" holds for as long
+    // as the test needs, however slow the machine.
     let data = tempfile::tempdir().unwrap();
-    let s = start(AppConfig {
+    let app = Application::new(AppConfig {
         queue_bound: 1,
         runtime: RuntimeConfig::default()
             .max_concurrent_executions(1)
             .cache_dir(data.path().join("cache")),
         ..config(data.path())
     })
-    .await;
+    .await
+    .expect("application starts");
+    let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(0));
+    let g = gate.clone();
+    app.wasm
+        .register_host_function(echelon::runtime::HostFunction::new_async(
+            "env",
+            "wait",
+            [],
+            [],
+            move |_| {
+                let g = g.clone();
+                async move {
+                    g.acquire().await.map_err(|e| e.to_string())?.forget();
+                    Ok(vec![])
+                }
+            },
+        ));
+    let s = start_app(app).await;
     let c = reqwest::Client::new();
-    let hostile = wat::parse_file(example("wat/hostile.wat")).unwrap();
-    assert_eq!(
-        c.post(s.url("/api/modules?id=h"))
-            .body(hostile)
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        201
-    );
-    let spin = |c: reqwest::Client, url: String| async move {
+    let blocker =
+        wat::parse_str(r#"(module (import "env" "wait" (func $wait)) (func (export "block") (call $wait)))"#)
+            .unwrap();
+    let form = reqwest::multipart::Form::new()
+        .part("module", reqwest::multipart::Part::bytes(blocker))
+        .text("manifest", r#"{"capabilities": ["host-functions"]}"#);
+    let r = c
+        .post(s.url("/api/modules?id=h"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let block = |c: reqwest::Client, url: String| async move {
         c.post(url)
-            .json(&json!({"timeout_ms": 1500}))
+            .json(&json!({"timeout_ms": 30000}))
             .send()
             .await
             .unwrap()
             .status()
             .as_u16()
     };
-    let url = s.url("/api/modules/h/call/spin");
-    let first = tokio::spawn(spin(c.clone(), url.clone()));
+    let url = s.url("/api/modules/h/call/block");
+    let first = tokio::spawn(block(c.clone(), url.clone()));
     wait_for(|| s.wasm.metrics().snapshot().in_flight == 1).await;
-    let second = tokio::spawn(spin(c.clone(), url.clone()));
+    let second = tokio::spawn(block(c.clone(), url.clone()));
     wait_for(|| s.wasm.metrics().snapshot().queued == 1).await;
     let r = c
         .post(url)
-        .json(&json!({"timeout_ms": 1500}))
+        .json(&json!({"timeout_ms": 30000}))
         .send()
         .await
         .unwrap();
@@ -519,6 +542,7 @@ async fn full_queue_answers_503_with_retry_after() {
     );
     let (kind, _) = error_of(r, 503).await;
     assert_eq!(kind, "busy");
+    gate.add_permits(2);
     assert_eq!(first.await.unwrap(), 200, "the running call completes");
     assert_eq!(second.await.unwrap(), 200, "the queued call is not dropped");
     s.shutdown().await;
@@ -542,14 +566,16 @@ async fn raw_post(addr: SocketAddr, path: &str, headers: &str, body: &[u8]) -> (
     (status, text)
 }
 
-async fn wait_for(cond: impl Fn() -> bool) {
-    for _ in 0..500 {
+/// Polls `cond` until it holds (state, not timing: the generous cap only
+/// bounds a failing test).
+pub(crate) async fn wait_for(cond: impl Fn() -> bool) {
+    for _ in 0..6000 {
         if cond() {
             return;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    panic!("condition not reached in 5 s");
+    panic!("condition not reached in 60 s");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,6 +11,8 @@ mod validation;
 mod sandbox;
 // WASI preview1 guests under capabilities.
 mod wasi;
+// The plugin platform: built-in host functions, key-value store, network.
+mod plugins;
 // The `echelon` binary.
 mod cli;
 // The HTTP API of `echelon serve`.

@@ -371,9 +371,30 @@ async fn denied_and_allowed_host_functions() {
         .error
         .unwrap();
     assert!(e.to_string().contains("needs the `console` capability"), "{e}");
-    // Unsandboxed, the plugin links both.
+    // Unsandboxed, the runtime's default policy applies: functions tagged
+    // with a capability need it granted (RuntimeConfig::default_capabilities).
+    let e = rt
+        .execute::<i32>("plugin", "run", vec![], ExecOptions::default())
+        .await
+        .error
+        .unwrap();
+    assert!(e.to_string().contains("needs the `console` capability"), "{e}");
+    // With sandboxing off, the plugin links both.
+    let (open, _d) = crate::support::runtime_with(echelon::RuntimeConfig::default().enable_sandboxing(false));
+    open.register_host_function(logger(lines.clone()));
+    open.register_host_function(
+        HostFunction::sync(
+            "env",
+            "fetch",
+            [ParamType::Core(ValKind::I32), ParamType::Core(ValKind::I32)],
+            [ParamType::Core(ValKind::I32)],
+            |_, _| Ok(vec![echelon::Value::I32(200)]),
+        )
+        .with_capability(Capability::Network),
+    );
+    with(&open, "plugin", "wat/plugin.wat").await;
     assert_eq!(
-        rt.execute::<i32>("plugin", "run", vec![], ExecOptions::default())
+        open.execute::<i32>("plugin", "run", vec![], ExecOptions::default())
             .await
             .value,
         Some(200)

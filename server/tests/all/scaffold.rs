@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use echelon::runtime::{ExecOptions, Value, WasmSource};
 use serde_json::{json, Value as Json};
 
-use crate::sdk::{root, Host};
+use crate::sdk::root;
 use crate::support::runtime;
 
 /// `echelon ARGS`, which must succeed; its stdout.
@@ -166,12 +166,28 @@ async fn new_plugin_crate_uses_the_host() {
         "--target-dir".as_ref(),
         target.as_os_str(),
     ]);
+    // The plugin runs against the runtime's real built-in host functions,
+    // under the sandbox its own manifest.json describes (plus a greeting).
     let (rt, _cache) = runtime();
-    let host = Host::default();
-    host.register(&rt, &[("greeting", "Welcome")]);
+    let manifest = std::fs::read(krate.join("manifest.json")).unwrap();
+    let mut manifest = echelon::manifest::PluginManifest::from_json(&manifest).unwrap();
+    manifest.config.insert("greeting".into(), "Welcome".into());
+    manifest
+        .validate(&echelon::manifest::ManifestPolicy::default())
+        .unwrap();
+    let sandbox = rt
+        .create_sandbox(manifest.sandbox_config(&echelon::sandbox::SandboxConfig::default()))
+        .unwrap();
     rt.load_module_as("plugin", WasmSource::file(pkg.join("hello_plugin.wasm")))
         .await
         .expect("the plugin loads");
+    let under = |id: String| echelon::runtime::InstantiateOptions {
+        sandbox_id: Some(id),
+        ..Default::default()
+    };
+    rt.instantiate("plugin", under(sandbox.id.clone()))
+        .await
+        .expect("the plugin links under its manifest");
     for visits in 1..=2 {
         let r = rt
             .execute::<Value>(
@@ -180,12 +196,24 @@ async fn new_plugin_crate_uses_the_host() {
                 vec![Value::String("Ada".into())],
                 ExecOptions::default(),
             )
-            .await
-            .into_result()
-            .expect("hello answers");
+            .await;
+        let logs: Vec<String> = r.logs.iter().map(|l| l.message.clone()).collect();
+        assert_eq!(logs, [format!("greeted Ada ({visits})")]);
+        let r = r.into_result().expect("hello answers");
         assert_eq!(r.to_json(), json!({"message": "Welcome, Ada!", "visits": visits}));
     }
-    assert_eq!(host.logs.lock().len(), 2);
+    // The count lives in the plugin's namespace of the key-value store.
+    assert_eq!(
+        rt.kv().unwrap().get("plugin", "visits:Ada").unwrap(),
+        Some(2u64.to_le_bytes().to_vec())
+    );
+    // Without the manifest's capabilities the plugin does not link.
+    let bare = rt
+        .create_sandbox(echelon::sandbox::SandboxConfig::default())
+        .unwrap();
+    let e = rt.instantiate("plugin", under(bare.id)).await.unwrap_err();
+    assert!(e.to_string().contains("capability"), "{e}");
+    rt.instantiate("plugin", under(sandbox.id)).await.unwrap();
     let n = rt
         .execute::<i32>(
             "plugin",

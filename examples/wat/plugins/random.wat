@@ -1,0 +1,29 @@
+;; Capability `crypto`: `echelon.random_bytes(ptr, len)`, OS randomness.
+(module
+  (import "echelon" "random_bytes" (func $random (param i32 i32)))
+  (memory (export "memory") 1)
+  (global $heap (mut i32) (i32.const 4096))
+  ;; A bump allocator that grows memory; echelon_free releases the most
+  ;; recent allocation (how the host frees: the result, then the arguments).
+  (func $alloc (export "echelon_alloc") (param $len i32) (result i32)
+    (local $p i32) (local $need i32)
+    (local.set $p (global.get $heap))
+    (global.set $heap (i32.add (local.get $p) (local.get $len)))
+    (local.set $need (i32.sub (global.get $heap) (i32.mul (memory.size) (i32.const 65536))))
+    (if (i32.gt_s (local.get $need) (i32.const 0))
+      (then
+        (if (i32.eq
+              (memory.grow (i32.add (i32.shr_u (local.get $need) (i32.const 16)) (i32.const 1)))
+              (i32.const -1))
+          (then (global.set $heap (local.get $p)) (return (i32.const 0))))))
+    (local.get $p))
+  (func (export "echelon_free") (param $ptr i32) (param $len i32)
+    (if (i32.eq (i32.add (local.get $ptr) (local.get $len)) (global.get $heap))
+      (then (global.set $heap (local.get $ptr)))))
+  (func (export "random") (param $n i32) (result i64)
+    (local $p i32)
+    (local.set $p (call $alloc (local.get $n)))
+    (call $random (local.get $p) (local.get $n))
+    (i64.or (i64.shl (i64.extend_i32_u (local.get $p)) (i64.const 32)) (i64.extend_i32_u (local.get $n))))
+  (@custom "echelon:abi" "random(n: i32) -> bytes\n")
+)
