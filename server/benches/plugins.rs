@@ -49,8 +49,13 @@ const BENCH_WAT: &str = r#"(module
     (global.set $heap (i32.const 4096))
     (call $set (i32.const 16) (i32.const 9) (i32.const 32) (i32.const 8))))"#;
 
-fn kv_call(c: &mut Criterion) {
-    let tokio = tokio_rt();
+/// A runtime with a file-backed key-value store and `source` loaded as
+/// `id` under a sandbox granting kv-read and kv-write.
+fn kv_plugin(
+    tokio: &tokio::runtime::Runtime,
+    id: &str,
+    source: WasmSource,
+) -> (WasmRuntime, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let rt = WasmRuntime::new(
         RuntimeConfig::default()
@@ -63,9 +68,9 @@ fn kv_call(c: &mut Criterion) {
         .expect("sandbox");
     tokio
         .block_on(async {
-            rt.load_module_as("bench", WasmSource::bytes(BENCH_WAT)).await?;
+            rt.load_module_as(id, source).await?;
             rt.instantiate(
-                "bench",
+                id,
                 InstantiateOptions {
                     sandbox_id: Some(sb.id.clone()),
                     ..Default::default()
@@ -74,6 +79,12 @@ fn kv_call(c: &mut Criterion) {
             .await
         })
         .expect("plugin");
+    (rt, dir)
+}
+
+fn kv_call(c: &mut Criterion) {
+    let tokio = tokio_rt();
+    let (rt, _dir) = kv_plugin(&tokio, "bench", WasmSource::bytes(BENCH_WAT));
     let call = |f: &str| {
         let r = tokio.block_on(rt.execute::<i32>("bench", f, vec![], ExecOptions::default()));
         assert!(r.success, "{:?}", r.error);
@@ -88,30 +99,7 @@ fn kv_call(c: &mut Criterion) {
 
 fn kv_1000_writes(c: &mut Criterion) {
     let tokio = tokio_rt();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let rt = WasmRuntime::new(
-        RuntimeConfig::default()
-            .cache_dir(dir.path().join("cache"))
-            .kv_path(dir.path().join("kv.redb")),
-    )
-    .expect("runtime");
-    let sb = rt
-        .create_sandbox(SandboxConfig::default().grant([Capability::KvRead, Capability::KvWrite]))
-        .expect("sandbox");
-    tokio
-        .block_on(async {
-            rt.load_module_as("fill", WasmSource::file(example("wat/plugins/kv.wat")))
-                .await?;
-            rt.instantiate(
-                "fill",
-                InstantiateOptions {
-                    sandbox_id: Some(sb.id.clone()),
-                    ..Default::default()
-                },
-            )
-            .await
-        })
-        .expect("plugin");
+    let (rt, _dir) = kv_plugin(&tokio, "fill", WasmSource::file(example("wat/plugins/kv.wat")));
     let kv = rt.kv().expect("kv");
     let quota = KvQuota::default();
     let mut g = c.benchmark_group("kv_1000_writes");

@@ -441,6 +441,42 @@ fn kv_value(caller: &mut Caller<'_, StoreState>, kptr: i32, klen: i32) -> wasmti
         .map_err(|e| fail("kv_get", e.to_string()))
 }
 
+/// Reads a key from the guest and looks its value up.
+type Lookup = fn(&mut Caller<'_, StoreState>, i32, i32) -> wasmtime::Result<Option<Vec<u8>>>;
+
+/// Defines a `(kptr, klen) -> i64` built-in that gives the looked-up value
+/// to the guest: synchronously, or with an async call into the guest when
+/// the instance is async.
+fn define_lookup(
+    linker: &mut Linker<StoreState>,
+    name: &'static str,
+    async_mode: bool,
+    lookup: Lookup,
+) -> wasmtime::Result<()> {
+    if async_mode {
+        linker.func_wrap_async(
+            ECHELON_MODULE,
+            name,
+            move |mut caller: Caller<'_, StoreState>, (kptr, klen): (i32, i32)| {
+                Box::new(async move {
+                    let value = lookup(&mut caller, kptr, klen)?;
+                    give_async(&mut caller, name, value).await
+                })
+            },
+        )?;
+    } else {
+        linker.func_wrap(
+            ECHELON_MODULE,
+            name,
+            move |mut caller: Caller<'_, StoreState>, kptr: i32, klen: i32| {
+                let value = lookup(&mut caller, kptr, klen)?;
+                give_sync(&mut caller, name, value)
+            },
+        )?;
+    }
+    Ok(())
+}
+
 /// Defines the built-in `name` in `linker`. `async_mode`: the instance is
 /// called with `call_async`, so results are given with async calls into
 /// the guest.
@@ -469,50 +505,8 @@ pub(crate) fn define(
                 },
             )?;
         }
-        "config_get" if async_mode => {
-            linker.func_wrap_async(
-                m,
-                "config_get",
-                |mut caller: Caller<'_, StoreState>, (kptr, klen): (i32, i32)| {
-                    Box::new(async move {
-                        let value = config_value(&mut caller, kptr, klen)?;
-                        give_async(&mut caller, "config_get", value).await
-                    })
-                },
-            )?;
-        }
-        "config_get" => {
-            linker.func_wrap(
-                m,
-                "config_get",
-                |mut caller: Caller<'_, StoreState>, kptr: i32, klen: i32| {
-                    let value = config_value(&mut caller, kptr, klen)?;
-                    give_sync(&mut caller, "config_get", value)
-                },
-            )?;
-        }
-        "kv_get" if async_mode => {
-            linker.func_wrap_async(
-                m,
-                "kv_get",
-                |mut caller: Caller<'_, StoreState>, (kptr, klen): (i32, i32)| {
-                    Box::new(async move {
-                        let value = kv_value(&mut caller, kptr, klen)?;
-                        give_async(&mut caller, "kv_get", value).await
-                    })
-                },
-            )?;
-        }
-        "kv_get" => {
-            linker.func_wrap(
-                m,
-                "kv_get",
-                |mut caller: Caller<'_, StoreState>, kptr: i32, klen: i32| {
-                    let value = kv_value(&mut caller, kptr, klen)?;
-                    give_sync(&mut caller, "kv_get", value)
-                },
-            )?;
-        }
+        "config_get" => define_lookup(linker, "config_get", async_mode, config_value)?,
+        "kv_get" => define_lookup(linker, "kv_get", async_mode, kv_value)?,
         "kv_set" => {
             linker.func_wrap(
                 m,
