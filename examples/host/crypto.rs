@@ -21,7 +21,7 @@ async fn main() -> anyhow::Result<()> {
             ExecOptions::default(),
         )
         .await
-        .into_result()?;
+        .map(|e| e.value)?;
     let pt = rt
         .execute::<Vec<u8>>(
             "shared",
@@ -30,7 +30,7 @@ async fn main() -> anyhow::Result<()> {
             ExecOptions::default(),
         )
         .await
-        .into_result()?;
+        .map(|e| e.value)?;
     println!("ciphertext {}", hex(&ct));
     println!("round trip {:?}", String::from_utf8_lossy(&pt));
     println!(
@@ -38,7 +38,7 @@ async fn main() -> anyhow::Result<()> {
         ct == echelon_shared::crypto::encrypt_block(&key, &block)?
     );
     let short = rt
-        .execute::<Vec<u8>>(
+        .execute_report::<Vec<u8>>(
             "shared",
             "encrypt_block",
             vec![Value::Bytes(vec![1; 5]), Value::Bytes(block)],

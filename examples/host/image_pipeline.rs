@@ -17,7 +17,7 @@ async fn main() -> anyhow::Result<()> {
         .collect();
     let png = echelon_shared::image::encode_png(&pixels, w, h)?;
     let r = rt
-        .execute::<Vec<u8>>(
+        .execute_report::<Vec<u8>>(
             "shared",
             "process_upload",
             vec![Value::Bytes(png.clone()), Value::I32(1920), Value::I32(1080)],

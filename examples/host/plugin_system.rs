@@ -33,7 +33,7 @@ async fn main() -> echelon::Result<()> {
     rt.instantiate("visitor", opts.clone()).await?;
     for name in ["ada", "grace", "ada"] {
         let r = rt
-            .execute::<i32>("visitor", "visit", echelon::args![name], ExecOptions::default())
+            .execute_report::<i32>("visitor", "visit", echelon::args![name], ExecOptions::default())
             .await;
         for line in &r.logs {
             println!("  [{:?}] {}", line.level, line.message);

@@ -29,7 +29,7 @@ async fn main() -> anyhow::Result<()> {
                 ExecOptions::default(),
             )
             .await
-            .into_result()?;
+            .map(|e| e.value)?;
         let native = echelon_shared::validation::validate_user(user);
         println!("{user:<42} wasm: {wasm:<45} native agrees: {}", wasm == native);
     }

@@ -15,7 +15,7 @@ async fn main() -> echelon::Result<()> {
     rt.load_module_as("transformer", WasmSource::file(path)).await?;
     for msg in ["sensor-1 temp=21.5", "sensor-2 humidity=40", "alert: door open"] {
         let r = rt
-            .execute::<Vec<u8>>(
+            .execute_report::<Vec<u8>>(
                 "transformer",
                 "transform",
                 vec![Value::Bytes(msg.as_bytes().to_vec())],

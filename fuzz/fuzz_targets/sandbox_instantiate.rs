@@ -59,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
             for e in info.exports.iter().filter(|e| e.kind == "func") {
                 let _ = h
                     .wasm
-                    .execute::<Vec<Value>>(&id, &e.name, vec![], ExecOptions::default().with_instance(InstanceMode::Fresh))
+                    .execute_report::<Vec<Value>>(&id, &e.name, vec![], ExecOptions::default().with_instance(InstanceMode::Fresh))
                     .await;
             }
         }

@@ -86,7 +86,7 @@ fn kv_call(c: &mut Criterion) {
     let tokio = tokio_rt();
     let (rt, _dir) = kv_plugin(&tokio, "bench", WasmSource::bytes(BENCH_WAT));
     let call = |f: &str| {
-        let r = tokio.block_on(rt.execute::<i32>("bench", f, vec![], ExecOptions::default()));
+        let r = tokio.block_on(rt.execute_report::<i32>("bench", f, vec![], ExecOptions::default()));
         assert!(r.success, "{:?}", r.error);
     };
     call("set");
@@ -106,7 +106,12 @@ fn kv_1000_writes(c: &mut Criterion) {
     g.sample_size(30);
     g.bench_function("plugin", |b| {
         b.iter(|| {
-            let r = tokio.block_on(rt.execute::<i32>("fill", "fill", args![1000, 0], ExecOptions::default()));
+            let r = tokio.block_on(rt.execute_report::<i32>(
+                "fill",
+                "fill",
+                args![1000, 0],
+                ExecOptions::default(),
+            ));
             assert_eq!(r.value, Some(1000), "{:?}", r.error);
         })
     });

@@ -3,11 +3,17 @@
 //! `cargo bench -p echelon-server --bench runtime`; ratios go in
 //! BENCHMARKS.md.
 //!
-//! - `execute/echelon_add` vs `execute/raw_typedfunc_add`: the overhead of
-//!   `WasmRuntime::execute` over a raw wasmtime `TypedFunc::call` on an
-//!   engine with the same configuration (epochs + fuel).
+//! - `execute/echelon_add`, `execute/typed_handle_add` vs
+//!   `execute/raw_typedfunc_add`: the overhead of `WasmRuntime::execute`
+//!   (a hop to a guest thread and back) and of the typed handle
+//!   (`WasmRuntime::func`, synchronous) over a raw wasmtime
+//!   `TypedFunc::call` on an engine with the same configuration.
+//! - `reverse_1k/echelon` vs `reverse_1k/raw`: a 1 KiB string through the
+//!   guest ABI (`execute`) vs raw wasmtime doing the same alloc, copy, call,
+//!   read and frees by hand.
 //! - `fresh_instance/echelon` vs `fresh_instance/raw`: a fresh instance per
-//!   call with InstancePre + the pooling allocator, both sides.
+//!   call under the default sandbox vs raw InstancePre, both with the
+//!   pooling allocator.
 //! - `load_guest/precompiled` vs `load_guest/compile`: loading the shared
 //!   guest module from the on-disk precompiled cache vs compiling it.
 //! - Timeout lateness of an infinite loop is printed before the benches.
@@ -41,7 +47,7 @@ fn execute_vs_raw(c: &mut Criterion) {
         .block_on(rt.load_module_as("math", WasmSource::file(example("wat/math.wat"))))
         .expect("load");
     // Warm the persistent instance.
-    tokio.block_on(rt.execute::<i32>("math", "add", args![1, 2], ExecOptions::default()));
+    tokio.block_on(rt.execute_report::<i32>("math", "add", args![1, 2], ExecOptions::default()));
 
     let engine = wasmtime::Engine::new(&engine_config(&config)).expect("engine");
     let module = wasmtime::Module::from_file(&engine, example("wat/math.wat")).expect("module");
@@ -56,14 +62,85 @@ fn execute_vs_raw(c: &mut Criterion) {
     let mut g = c.benchmark_group("execute");
     g.bench_function("echelon_add", |b| {
         b.iter(|| {
-            let r = tokio.block_on(rt.execute::<i32>("math", "add", args![5, 3], ExecOptions::default()));
-            assert_eq!(r.value, Some(8));
+            let r = tokio
+                .block_on(rt.execute::<i32>("math", "add", args![5, 3], ExecOptions::default()))
+                .expect("call");
+            assert_eq!(r.value, 8);
+        })
+    });
+    let typed = rt.func::<(i32, i32), i32>("math", "add").expect("typed handle");
+    g.bench_function("typed_handle_add", |b| {
+        b.iter(|| {
+            assert_eq!(typed.call((5, 3)).expect("call"), 8);
         })
     });
     g.bench_function("raw_typedfunc_add", |b| {
         b.iter(|| {
             let v = add.call(&mut store, (5, 3)).expect("call");
             assert_eq!(v, 8);
+        })
+    });
+    g.finish();
+}
+
+fn reverse_1k(c: &mut Criterion) {
+    let tokio = tokio_rt();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = RuntimeConfig::default().cache_dir(dir.path());
+    let rt = WasmRuntime::new(config.clone()).expect("runtime");
+    let wat = example("wat/reverse.wat");
+    tokio
+        .block_on(rt.load_module_as("rev", WasmSource::file(&wat)))
+        .expect("load");
+    let input: String = (0..1024).map(|i| (b'a' + (i % 26) as u8) as char).collect();
+    let expected: String = input.chars().rev().collect();
+
+    let engine = wasmtime::Engine::new(&engine_config(&config)).expect("engine");
+    let module = wasmtime::Module::from_file(&engine, &wat).expect("module");
+    let mut store = wasmtime::Store::new(&engine, ());
+    store.set_fuel(u64::MAX).expect("fuel");
+    store.set_epoch_deadline(u64::MAX / 2);
+    let instance = wasmtime::Instance::new(&mut store, &module, &[]).expect("instance");
+    let memory = instance.get_memory(&mut store, "memory").expect("memory");
+    let alloc = instance
+        .get_typed_func::<i32, i32>(&mut store, "echelon_alloc")
+        .expect("alloc");
+    let free = instance
+        .get_typed_func::<(i32, i32), ()>(&mut store, "echelon_free")
+        .expect("free");
+    let reverse = instance
+        .get_typed_func::<(i32, i32), i64>(&mut store, "reverse")
+        .expect("reverse");
+
+    let mut g = c.benchmark_group("reverse_1k");
+    g.bench_function("echelon", |b| {
+        b.iter(|| {
+            let r = tokio
+                .block_on(rt.execute::<String>(
+                    "rev",
+                    "reverse",
+                    args![input.as_str()],
+                    ExecOptions::default(),
+                ))
+                .expect("call");
+            assert_eq!(r.value.len(), expected.len());
+        })
+    });
+    g.bench_function("raw", |b| {
+        b.iter(|| {
+            let len = input.len() as i32;
+            let ptr = alloc.call(&mut store, len).expect("alloc");
+            memory
+                .write(&mut store, ptr as usize, input.as_bytes())
+                .expect("write");
+            let packed = reverse.call(&mut store, (ptr, len)).expect("reverse");
+            let (rptr, rlen) = ((packed as u64 >> 32) as usize, packed as u32 as usize);
+            let mut out = vec![0u8; rlen];
+            memory.read(&store, rptr, &mut out).expect("read");
+            free.call(&mut store, (rptr as i32, rlen as i32)).expect("free");
+            free.call(&mut store, (ptr, len)).expect("free");
+            let out = String::from_utf8(out).expect("utf-8");
+            assert_eq!(out.len(), expected.len());
         })
     });
     g.finish();
@@ -79,7 +156,13 @@ fn fresh_instance(c: &mut Criterion) {
     tokio
         .block_on(rt.load_module_as("math", WasmSource::file(example("wat/math.wat"))))
         .expect("load");
-    let fresh = ExecOptions::default().with_instance(InstanceMode::Fresh);
+    // The strict default sandbox (no capabilities, default limits).
+    let sandbox = rt
+        .create_sandbox(echelon::sandbox::SandboxConfig::default())
+        .expect("sandbox");
+    let fresh = ExecOptions::default()
+        .with_instance(InstanceMode::Fresh)
+        .with_sandbox(sandbox.id);
 
     let engine = wasmtime::Engine::new(&engine_config(&config)).expect("engine");
     let module = wasmtime::Module::from_file(&engine, example("wat/math.wat")).expect("module");
@@ -89,8 +172,10 @@ fn fresh_instance(c: &mut Criterion) {
     let mut g = c.benchmark_group("fresh_instance");
     g.bench_function("echelon", |b| {
         b.iter(|| {
-            let r = tokio.block_on(rt.execute::<i32>("math", "add", args![5, 3], fresh.clone()));
-            assert_eq!(r.value, Some(8));
+            let r = tokio
+                .block_on(rt.execute::<i32>("math", "add", args![5, 3], fresh.clone()))
+                .expect("call");
+            assert_eq!(r.value, 8);
         })
     });
     g.bench_function("raw", |b| {
@@ -157,7 +242,8 @@ fn timeout_lateness() {
     let mut late = Vec::new();
     for _ in 0..20 {
         let t = Instant::now();
-        let r = tokio.block_on(rt.execute::<()>("hostile", "spin", vec![], ExecOptions::timeout(timeout)));
+        let r =
+            tokio.block_on(rt.execute_report::<()>("hostile", "spin", vec![], ExecOptions::timeout(timeout)));
         assert_eq!(r.error.map(|e| e.kind()), Some("timeout"));
         late.push(t.elapsed().saturating_sub(timeout));
     }
@@ -168,7 +254,7 @@ fn timeout_lateness() {
     );
 }
 
-criterion_group!(benches, execute_vs_raw, fresh_instance, load_guest);
+criterion_group!(benches, execute_vs_raw, reverse_1k, fresh_instance, load_guest);
 
 fn main() {
     timeout_lateness();

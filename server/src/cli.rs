@@ -97,6 +97,9 @@ pub struct ServeArgs {
     /// Bearer token required by mutating `/api` endpoints.
     #[arg(long, env = "ECHELON_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    /// With --token, reads need the token too (`GET /api/...`, `/metrics`).
+    #[arg(long, requires = "token")]
+    pub token_protects_reads: bool,
     /// The shared guest module, for `/users` and `/upload`.
     #[arg(long)]
     pub guest: Option<PathBuf>,
@@ -193,8 +196,14 @@ pub struct RunArgs {
     /// Linear memory limit in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024 * 1024)]
     pub max_memory: u64,
-    /// Grant the wall clock and randomness to a WASI program.
+    /// Refuse the wall clock and randomness to a WASI program (granted by
+    /// default, as `wasmtime run` does: Rust's `SystemTime::now()` and
+    /// `HashMap` need them).
     #[arg(long)]
+    pub deny_time_and_random: bool,
+    /// Accepted for older scripts: the clock and randomness are granted by
+    /// default now.
+    #[arg(long, hide = true, conflicts_with = "deny_time_and_random")]
     pub allow_time_and_random: bool,
     /// Run the module as a plugin under this manifest (JSON: capabilities,
     /// allowed_hosts, config, limits, wasi) instead of granting every
@@ -408,6 +417,7 @@ async fn serve(args: ServeArgs) -> Result<i32> {
         www_dir: args.www_dir,
         pkg_dir: args.pkg_dir,
         token: args.token,
+        token_protects_reads: args.token_protects_reads,
         upload_limit: args.upload_limit,
         queue_bound: args.queue_bound,
         shared_guest: args.guest,
@@ -552,8 +562,8 @@ async fn run_module(args: RunArgs) -> Result<i32> {
 
     let mut wasi = WasiCapabilities::default()
         .stdio(Stdio::Inherit)
-        .allow_clock_get(args.allow_time_and_random)
-        .allow_random(args.allow_time_and_random)
+        .allow_clock_get(!args.deny_time_and_random)
+        .allow_random(!args.deny_time_and_random)
         .allow_exit(true);
     for d in &args.dirs {
         let (host, guest) = d.split_once("::").unwrap_or((d.as_str(), d.as_str()));
@@ -593,7 +603,7 @@ async fn run_module(args: RunArgs) -> Result<i32> {
     options.sandbox_id = Some(sb.id);
 
     let Some(func) = invoke else {
-        let r = rt.execute::<()>(&name, "_start", vec![], options).await;
+        let r = rt.execute_report::<()>(&name, "_start", vec![], options).await;
         return match (r.exit_code, r.error) {
             (Some(code), _) => Ok(code),
             (None, Some(e)) => Err(e),
@@ -624,7 +634,9 @@ async fn run_module(args: RunArgs) -> Result<i32> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let r = rt.execute::<Vec<Value>>(&name, &func, values, options).await;
+    let r = rt
+        .execute_report::<Vec<Value>>(&name, &func, values, options)
+        .await;
     for line in &r.logs {
         eprintln!(
             "[{}] {}",

@@ -17,4 +17,7 @@ pub mod wasi;
 
 pub use error::{Error, Result, ValidationKind};
 pub use generator::Generator;
-pub use runtime::{ExecOptions, ExecutionResult, RuntimeConfig, Value, WasmRuntime, WasmSource};
+pub use runtime::{
+    CallStats, ExecOptions, Execution, ExecutionResult, RuntimeConfig, TypedFunction, Value, WasmRuntime,
+    WasmSource,
+};

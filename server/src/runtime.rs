@@ -8,8 +8,11 @@
 //! let wat = r#"(module (func (export "add") (param i32 i32) (result i32)
 //!     local.get 0 local.get 1 i32.add))"#;
 //! runtime.load_module_as("math", WasmSource::bytes(wat)).await?;
-//! let sum = runtime.execute::<i32>("math", "add", echelon::args![5, 3], ExecOptions::default()).await;
-//! assert_eq!(sum.value, Some(8));
+//! let sum = runtime.execute::<i32>("math", "add", echelon::args![5, 3], ExecOptions::default()).await?;
+//! assert_eq!(sum.value, 8);
+//! // The fast path: an export resolved once, called synchronously.
+//! let add = runtime.func::<(i32, i32), i32>("math", "add")?;
+//! assert_eq!(add.call((5, 3))?, 8);
 //! # Ok(()) }
 //! ```
 
@@ -28,7 +31,9 @@ mod metrics;
 mod module;
 mod native;
 mod net;
+mod pool;
 mod store;
+mod typed;
 mod values;
 
 use std::collections::{BTreeMap, HashMap};
@@ -45,15 +50,16 @@ pub use builtins::{Builtin, HostLimits, LogLevel, LogLine, BUILTINS, ECHELON_MOD
 pub use cache::{CacheEntryStats, CacheStats};
 pub use config::RuntimeConfig;
 pub use events::{EventType, ListenerId, RuntimeEvent, Violation, ViolationKind};
-pub use executor::{ExecOptions, ExecutionResult, InstanceMode};
+pub use executor::{CallOutput, CallStats, ExecOptions, Execution, ExecutionResult, InstanceMode};
 pub use host::{BoxFuture, HostCaller, HostFunc, HostFunction};
 pub use kv::{KvBatch, KvStore, KvUsage};
 pub use limits::{LimitExceeded, MemoryStats, PAGE_SIZE};
 pub use loader::{engine_features, validate, WasmSource};
-pub use metrics::{Metrics, MetricsSnapshot};
+pub use metrics::{Metrics, MetricsSnapshot, MAX_MODULE_SERIES, OTHER_MODULES};
 pub use module::{ExportInfo, ImportInfo, MemoryInfo, ModuleInfo};
 pub use net::HostPattern;
 pub use store::StoreState;
+pub use typed::TypedFunction;
 pub use values::{FromResults, ParamType, ValKind, Value};
 
 use cache::{DiskCache, ModuleCache};
@@ -69,6 +75,11 @@ use crate::{Error, Result};
 
 /// Table elements one instance may hold.
 pub const MAX_TABLE_ELEMENTS: usize = 1_000_000;
+
+/// Native stack a guest thread has beyond the wasm stack limit, for the
+/// host frames around and under the guest's (host functions, WASI, the
+/// runtime's own code).
+const GUEST_THREAD_HOST_STACK: usize = 4 << 20;
 
 /// Options of [`WasmRuntime::instantiate`] (the spec's
 /// `WASMInstantiationOptions`).
@@ -130,6 +141,8 @@ pub(crate) struct Inner {
     kv_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Fired when a bounded shutdown's grace period runs out.
     interrupt: Arc<Interrupt>,
+    /// The threads guest code runs on.
+    pool: pool::GuestPool,
 }
 
 impl Drop for Inner {
@@ -171,6 +184,7 @@ pub fn engine_config(config: &RuntimeConfig) -> wasmtime::Config {
         .wasm_multi_memory(true)
         .wasm_extended_const(true)
         .wasm_function_references(true)
+        .wasm_gc(true)
         .wasm_exceptions(true)
         .wasm_memory64(true);
     if config.pooling_allocator {
@@ -191,7 +205,9 @@ impl WasmRuntime {
         let engine = Engine::new(&engine_config(&config)).map_err(|e| Error::Engine(format!("{e:#}")))?;
         let disk = config
             .precompiled_cache
-            .then(|| DiskCache::new(config.resolved_cache_dir(), &engine));
+            .then(|| config.resolved_cache_dir())
+            .flatten()
+            .and_then(|dir| DiskCache::open(dir, &engine));
         let kv = OnceLock::new();
         if let Some(path) = &config.kv_path {
             let _ = kv.set(Arc::new(KvStore::open(path)?));
@@ -211,6 +227,10 @@ impl WasmRuntime {
                 })
                 .map_err(|e| Error::Engine(format!("cannot start the epoch ticker thread: {e}")))?;
         }
+        let pool = pool::GuestPool::new(
+            config.max_concurrent_executions.max(1),
+            config.max_wasm_stack.saturating_add(GUEST_THREAD_HOST_STACK),
+        );
         Ok(Self {
             inner: Arc::new(Inner {
                 cache: Mutex::new(ModuleCache::new(config.module_cache_size)),
@@ -235,6 +255,7 @@ impl WasmRuntime {
                 http: OnceLock::new(),
                 kv_locks: Mutex::new(HashMap::new()),
                 interrupt: Arc::new(Interrupt::default()),
+                pool,
             }),
         })
     }
@@ -282,12 +303,23 @@ impl WasmRuntime {
                 }
                 return Err(Error::AlreadyExists(id));
             }
-            loader::validate(&fetched.bytes, loader::engine_features())?;
-            let abi_text = module::abi_section(&fetched.bytes)?;
             let bytes = Arc::new(fetched.bytes);
+            // Validation and parsing are linear but not free on a large
+            // module: they run on a blocking thread, as compilation does.
+            let abi_text = {
+                let bytes = bytes.clone();
+                blocking(move || {
+                    loader::validate(&bytes, loader::engine_features())?;
+                    module::abi_section(&bytes)
+                })
+                .await?
+            };
             let (compiled, origin) = self.compile_cached(&id, &fetched.sha256, bytes.clone()).await?;
             let size = bytes.len() as u64;
-            let loaded = LoadedModule::new(id.clone(), compiled, bytes, fetched.sha256.clone(), described, abi_text.as_deref())?;
+            let loaded = {
+                let (id, sha) = (id.clone(), fetched.sha256.clone());
+                blocking(move || LoadedModule::new(id, compiled, bytes, sha, described, abi_text.as_deref())).await?
+            };
             let info = loaded.info();
             {
                 let mut modules = self.inner.modules.write();
@@ -364,10 +396,23 @@ impl WasmRuntime {
             .remove(id)
             .ok_or_else(|| Error::not_found("module", id))?;
         self.inner.cache.lock().release(&removed.sha256, id);
+        self.inner.metrics.forget_module(id);
         // Drop the persistent instance now (releasing its memory), after
         // any call in progress on it finishes.
         removed.instance.lock().await.take();
         removed.pool.lock().clear();
+        Ok(())
+    }
+
+    /// Drops the module's persistent and pooled instances, releasing their
+    /// memory; its configuration (`instantiate` options, sandbox) stays, and
+    /// the next call that needs an instance makes one. For modules checked
+    /// by `instantiate` but called with fresh instances (as `echelon serve`
+    /// calls uploaded plugins), so that idle modules hold no memory.
+    pub async fn release_instances(&self, id: &str) -> Result<()> {
+        let m = self.module(id)?;
+        m.instance.lock().await.take();
+        m.pool.lock().clear();
         Ok(())
     }
 
@@ -419,7 +464,17 @@ impl WasmRuntime {
             Some(sid) => Some(self.sandbox(sid)?),
             None => None,
         };
-        let live = self.new_instance(&m, Some(&options), sandbox.as_ref()).await?;
+        // Start functions are guest code: they run on a guest thread.
+        let (rt, module, sb) = (self.clone(), m.clone(), sandbox.clone());
+        let (live, options) = self
+            .inner
+            .pool
+            .run(async move {
+                let live = rt.new_instance(&module, Some(&options), sb.as_ref()).await;
+                (live, options)
+            })
+            .await?;
+        let live = live?;
         *m.sandbox.lock() = sandbox.map(|s| s.id.clone());
         *m.options.lock() = Some(options);
         *m.instance.lock().await = Some(live);
@@ -463,7 +518,7 @@ impl WasmRuntime {
                 message,
             })?;
             if let Some(depth) = sb.config.cpu_limit.max_call_depth {
-                compiled = self.instrumented(m, depth).await?;
+                compiled = self.instrumented(m, depth)?;
             }
         }
         let memory_limit = options
@@ -674,26 +729,22 @@ impl WasmRuntime {
         self.new_instance(m, options.as_ref(), sandbox.as_ref()).await
     }
 
-    /// The module rewritten to count call depth, compiled once per limit.
-    async fn instrumented(&self, m: &LoadedModule, depth: u32) -> Result<wasmtime::Module> {
+    /// The module rewritten to count call depth, compiled once per limit
+    /// (on the calling thread: a guest thread, or a synchronous caller).
+    fn instrumented(&self, m: &LoadedModule, depth: u32) -> Result<wasmtime::Module> {
         if let Some(c) = m.instrumented.lock().get(&depth) {
             return Ok(c.clone());
         }
-        let bytes = m.bytes.clone();
-        let engine = self.inner.engine.clone();
-        let id = m.id.clone();
-        let compiled = tokio::task::spawn_blocking(move || -> Result<wasmtime::Module> {
-            let rewritten = instrument_call_depth(&bytes, depth).map_err(|message| Error::Instantiation {
-                module: id.clone(),
-                message,
-            })?;
-            wasmtime::Module::from_binary(&engine, &rewritten).map_err(|e| Error::Instantiation {
-                module: id,
+        let rewritten = instrument_call_depth(&m.bytes, depth).map_err(|message| Error::Instantiation {
+            module: m.id.clone(),
+            message,
+        })?;
+        let compiled = wasmtime::Module::from_binary(&self.inner.engine, &rewritten).map_err(|e| {
+            Error::Instantiation {
+                module: m.id.clone(),
                 message: format!("instrumented module does not compile: {e:#}"),
-            })
-        })
-        .await
-        .map_err(|e| Error::Engine(format!("instrumentation task failed: {e}")))??;
+            }
+        })?;
         m.instrumented.lock().insert(depth, compiled.clone());
         Ok(compiled)
     }
@@ -887,11 +938,10 @@ impl WasmRuntime {
     /// (created if needed).
     pub async fn get_global(&self, id: &str, name: &str) -> Result<Value> {
         let m = self.module(id)?;
-        let mut guard = m.instance.lock().await;
-        if guard.is_none() {
-            *guard = Some(self.persistent_instance(&m).await?);
-        }
-        let live = guard.as_mut().expect("set just above");
+        let mut guard = self.persistent_guard(&m).await?;
+        let live = guard
+            .as_mut()
+            .ok_or_else(|| Error::Engine("the persistent instance vanished".into()))?;
         live.global(name)
             .ok_or_else(|| Error::not_found("global", format!("{id}.{name}")))
     }
@@ -900,14 +950,26 @@ impl WasmRuntime {
     /// instance (created if needed).
     pub async fn read_memory(&self, id: &str, memory: &str, offset: u64, len: usize) -> Result<Vec<u8>> {
         let m = self.module(id)?;
-        let mut guard = m.instance.lock().await;
-        if guard.is_none() {
-            *guard = Some(self.persistent_instance(&m).await?);
-        }
-        let live = guard.as_mut().expect("set just above");
+        let mut guard = self.persistent_guard(&m).await?;
+        let live = guard
+            .as_mut()
+            .ok_or_else(|| Error::Engine("the persistent instance vanished".into()))?;
         let mem = live
             .memory(memory)
             .ok_or_else(|| Error::not_found("memory", format!("{id}.{memory}")))?;
+        let end = offset
+            .checked_add(len as u64)
+            .filter(|end| *end <= mem.data_size(&live.store) as u64);
+        let Some(_) = end else {
+            return Err(Error::type_error(
+                memory,
+                format!(
+                    "bytes {offset}..{} are out of bounds (memory is {} bytes)",
+                    offset.saturating_add(len as u64),
+                    mem.data_size(&live.store)
+                ),
+            ));
+        };
         let mut buf = vec![0; len];
         mem.read(&live.store, offset as usize, &mut buf).map_err(|_| {
             Error::type_error(
@@ -916,6 +978,25 @@ impl WasmRuntime {
             )
         })?;
         Ok(buf)
+    }
+
+    /// The module's persistent instance, locked; created (on a guest
+    /// thread: its start function is guest code) if there is none.
+    async fn persistent_guard<'m>(
+        &self,
+        m: &'m Arc<LoadedModule>,
+    ) -> Result<tokio::sync::MutexGuard<'m, Option<LiveInstance>>> {
+        let mut guard = m.instance.lock().await;
+        if guard.is_none() {
+            let (rt, module) = (self.clone(), m.clone());
+            let live = self
+                .inner
+                .pool
+                .run(async move { rt.persistent_instance(&module).await })
+                .await??;
+            *guard = Some(live);
+        }
+        Ok(guard)
     }
 
     /// Starts accepting calls again after [`WasmRuntime::stop`].
@@ -1058,6 +1139,13 @@ impl Loader<'_> {
         let m = self.runtime.module(module_id)?;
         Ok(dts::declaration(path, &m))
     }
+}
+
+/// Runs CPU work on tokio's blocking pool (off the async workers).
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Engine(format!("a blocking task failed: {e}")))?
 }
 
 fn instantiation_error(module: &str, timeout: Duration, e: wasmtime::Error) -> Error {

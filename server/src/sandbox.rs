@@ -3,8 +3,9 @@
 //!
 //! A sandbox decides, for every module instantiated or executed under it:
 //! - which WebAssembly features it may use (`threads`, `simd`,
-//!   `bulk-memory`, `reference-types`, `tail-call`, `exception-handling`) —
-//!   a module using one that is not granted is refused, naming it;
+//!   `bulk-memory`, `reference-types`, `tail-call`, `exception-handling`,
+//!   and WebAssembly 3.0's `gc` and `memory64`) — a module using one that
+//!   is not granted is refused, naming it;
 //! - which host functions link: a host function tagged with a capability
 //!   (e.g. `console` for a logger, and every built-in `echelon.*` import)
 //!   needs that capability; an untagged one needs `host-functions`. It must be in
@@ -74,11 +75,16 @@ pub enum Capability {
     Console,
     /// The wall clock (`echelon.now_ms`).
     Time,
+    /// Garbage-collected structs and arrays, typed function references
+    /// (WebAssembly 3.0 GC).
+    Gc,
+    /// 64-bit memories and tables (WebAssembly 3.0 memory64).
+    Memory64,
 }
 
 impl Capability {
     /// Every capability.
-    pub const ALL: [Capability; 17] = [
+    pub const ALL: [Capability; 19] = [
         Capability::Memory,
         Capability::Threads,
         Capability::Simd,
@@ -96,6 +102,8 @@ impl Capability {
         Capability::Crypto,
         Capability::Console,
         Capability::Time,
+        Capability::Gc,
+        Capability::Memory64,
     ];
 
     /// The spec's name, e.g. `bulk-memory`.
@@ -118,6 +126,8 @@ impl Capability {
             Capability::Crypto => "crypto",
             Capability::Console => "console",
             Capability::Time => "time",
+            Capability::Gc => "gc",
+            Capability::Memory64 => "memory64",
         }
     }
 
@@ -131,6 +141,10 @@ impl Capability {
             Capability::ReferenceTypes => WasmFeatures::REFERENCE_TYPES | WasmFeatures::FUNCTION_REFERENCES,
             Capability::TailCall => WasmFeatures::TAIL_CALL,
             Capability::ExceptionHandling => WasmFeatures::EXCEPTIONS,
+            Capability::Gc => {
+                WasmFeatures::GC | WasmFeatures::REFERENCE_TYPES | WasmFeatures::FUNCTION_REFERENCES
+            }
+            Capability::Memory64 => WasmFeatures::MEMORY64,
             _ => WasmFeatures::empty(),
         }
     }
@@ -385,8 +399,14 @@ pub struct Sandbox {
     pub config: SandboxConfig,
     /// When it was created.
     pub created_at: SystemTime,
-    violations: Mutex<Vec<Violation>>,
+    /// The most recent violations (at most [`MAX_VIOLATIONS`]) and how many
+    /// were recorded in all.
+    violations: Mutex<(std::collections::VecDeque<Violation>, u64)>,
 }
+
+/// Violations a sandbox keeps (the oldest are dropped first): a module
+/// that fails on purpose in a loop must not grow the server's memory.
+pub const MAX_VIOLATIONS: usize = 1000;
 
 impl Sandbox {
     pub(crate) fn new(id: String, config: SandboxConfig) -> Arc<Self> {
@@ -394,13 +414,18 @@ impl Sandbox {
             id,
             config,
             created_at: SystemTime::now(),
-            violations: Mutex::new(Vec::new()),
+            violations: Mutex::new((std::collections::VecDeque::new(), 0)),
         })
     }
 
-    /// Violations recorded so far, oldest first.
+    /// The most recent violations (at most [`MAX_VIOLATIONS`]), oldest first.
     pub fn violations(&self) -> Vec<Violation> {
-        self.violations.lock().clone()
+        self.violations.lock().0.iter().cloned().collect()
+    }
+
+    /// How many violations were recorded in all (kept or dropped).
+    pub fn violation_count(&self) -> u64 {
+        self.violations.lock().1
     }
 
     pub(crate) fn record(&self, module_id: &str, kind: ViolationKind, message: String) -> Violation {
@@ -411,7 +436,12 @@ impl Sandbox {
             message,
             timestamp: SystemTime::now(),
         };
-        self.violations.lock().push(v.clone());
+        let mut kept = self.violations.lock();
+        if kept.0.len() == MAX_VIOLATIONS {
+            kept.0.pop_front();
+        }
+        kept.0.push_back(v.clone());
+        kept.1 += 1;
         v
     }
 
@@ -466,7 +496,19 @@ impl Sandbox {
                 Capability::ReferenceTypes,
                 Capability::TailCall,
                 Capability::ExceptionHandling,
+                Capability::Gc,
+                Capability::Memory64,
             ];
+            let every = feature_caps.iter().fold(granted, |f, c| f | c.features());
+            if wasmparser::Validator::new_with_features(every)
+                .validate_all(bytes)
+                .is_err()
+            {
+                return Err(format!(
+                    "the module uses WebAssembly features no sandbox capability grants (sandbox `{}`)",
+                    self.id
+                ));
+            }
             // A capability is needed when everything but it is not enough.
             let missing: Vec<&str> = feature_caps
                 .iter()
@@ -530,8 +572,10 @@ pub struct SandboxInfo {
     pub time_limit: Option<Duration>,
     /// CPU limits.
     pub cpu_limit: CpuLimit,
-    /// Violations so far.
+    /// The most recent violations (at most [`MAX_VIOLATIONS`]).
     pub violations: Vec<Violation>,
+    /// How many violations were recorded in all.
+    pub violation_count: u64,
 }
 
 impl From<&Sandbox> for SandboxInfo {
@@ -543,6 +587,7 @@ impl From<&Sandbox> for SandboxInfo {
             time_limit: s.config.time_limit,
             cpu_limit: s.config.cpu_limit,
             violations: s.violations(),
+            violation_count: s.violation_count(),
         }
     }
 }

@@ -88,6 +88,9 @@ async fn info(State(s): State<AppState>, Path(id): Path<String>) -> Result<Json<
     Ok(Json(ModuleDetail { info, manifest, kv }))
 }
 
+/// Ids of the built-in modules, which uploads cannot take.
+const RESERVED_IDS: [&str; 2] = [super::app::SHARED_MODULE, super::app::STREAM_MODULE];
+
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
@@ -123,7 +126,10 @@ pub(crate) async fn bind_plugin(
         sandbox_id: Some(sandbox_id),
         ..Default::default()
     };
-    wasm.instantiate(id, opts).await.map(|_| ())
+    wasm.instantiate(id, opts).await?;
+    // Calls over HTTP get fresh instances: the one made to check the
+    // manifest would only hold memory.
+    wasm.release_instances(id).await
 }
 
 fn too_large(limit: usize) -> ApiError {
@@ -207,6 +213,16 @@ async fn upload(
                 "module id `{id}` must be 1-64 letters, digits, '-', '_' or '.'"
             )));
         }
+        if RESERVED_IDS.contains(&id.as_str()) {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "reserved",
+                format!(
+                    "module id `{id}` is reserved for a built-in module ({}); choose another id",
+                    RESERVED_IDS.join(", ")
+                ),
+            ));
+        }
     }
     let (bytes, manifest) = read_upload(&s, req).await?;
     // Cheap checks first: the manifest before the module is compiled.
@@ -214,6 +230,20 @@ async fn upload(
         m.validate(&s.config.manifest_policy)?;
     }
     crate::runtime::validate(&bytes, crate::runtime::engine_features())?;
+    // The sandbox's feature check (one validation pass) before compiling
+    // on every core: a module the manifest cannot run is refused cheaply.
+    let sandbox = match &manifest {
+        Some(m) => m.sandbox_config(&s.config.plugin_sandbox),
+        None => s.config.plugin_sandbox.clone(),
+    };
+    let probe_id = plugin_sandbox_id(q.get("id").map_or("(upload)", String::as_str));
+    crate::sandbox::Sandbox::new(probe_id.clone(), sandbox)
+        .check_module(&bytes)
+        .map_err(|message| crate::Error::Sandbox {
+            sandbox_id: probe_id,
+            kind: crate::runtime::ViolationKind::Capability,
+            message,
+        })?;
     let info = match q.get("id") {
         Some(id) => {
             s.wasm
@@ -225,6 +255,11 @@ async fn upload(
     if let Err(e) = bind_plugin(&s.wasm, &s.config, &info.id, manifest.as_ref()).await {
         let _ = s.wasm.unload_module(&info.id).await;
         s.wasm.destroy_sandbox(&plugin_sandbox_id(&info.id));
+        // A refused module leaves nothing behind in the caches (unless
+        // another loaded module has the same bytes).
+        if !s.wasm.list_modules().iter().any(|m| m.sha256 == info.sha256) {
+            s.wasm.loader().invalidate_cache(Some(&info.sha256));
+        }
         return Err(e.into());
     }
     s.store.put(&info.id, &info.sha256, &bytes, manifest.clone())?;
@@ -292,7 +327,12 @@ async fn remove(State(s): State<AppState>, Path(id): Path<String>) -> Result<Sta
     if s.store.get(&id).is_none() {
         return Err(ApiError::not_found(format!("no uploaded module `{id}`")));
     }
-    s.wasm.unload_module(&id).await?;
+    // An entry whose module failed to reload at start is not loaded: it
+    // can still be deleted.
+    match s.wasm.unload_module(&id).await {
+        Ok(()) | Err(crate::Error::NotFound { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
     s.wasm.destroy_sandbox(&plugin_sandbox_id(&id));
     s.store.remove(&id)?;
     Ok(StatusCode::NO_CONTENT)
@@ -377,7 +417,7 @@ async fn call(
     let mut opts = ExecOptions::default().with_instance(InstanceMode::Fresh);
     opts.timeout = req.timeout_ms.map(Duration::from_millis);
     opts.fuel = req.fuel;
-    let r = s.wasm.execute::<Vec<Value>>(&id, &func, args, opts).await;
+    let r = s.wasm.execute_report::<Vec<Value>>(&id, &func, args, opts).await;
     // Errors about the request itself are HTTP errors; failures of the
     // guest (traps, timeouts, limits) are a result with success = false.
     if let Some(e) = &r.error {
@@ -415,14 +455,45 @@ async fn call(
 /// | "template", "code", "params", "options"}`) compiled to a module. Compile
 /// errors are a result (`success: false` with line:column diagnostics), not
 /// an HTTP error; a malformed request is 400.
+/// Bounded: the source's size, generations at once (each on a blocking
+/// thread, never an async worker), and the wait for a turn.
 async fn generate(State(s): State<AppState>, body: Bytes) -> Result<Json<serde_json::Value>, ApiError> {
     let source: crate::generator::GeneratorSource = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(format!("request body is not a generator source: {e}")))?;
+    let max = s.config.generate_max_source;
+    if source.code.len() > max {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!(
+                "the source is {} bytes; /api/generate compiles at most {max} (split it, or compile with `echelon compile`)",
+                source.code.len()
+            ),
+        ));
+    }
+    let turn = tokio::time::timeout(GENERATE_WAIT, s.generations.clone().acquire_owned())
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                format!(
+                    "{} generations are running, the most this server runs at once; retry later",
+                    s.config.generate_concurrency
+                ),
+            )
+        })?;
     let generator = s.generator.clone();
     // Compiling and Binaryen are CPU work: keep them off the async workers.
-    let result = tokio::task::spawn_blocking(move || generator.read().generate(&source))
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "engine", e.to_string()))?;
+    let result = tokio::task::spawn_blocking(move || {
+        let result = generator.read().generate(&source);
+        drop(turn);
+        result
+    })
+    .await
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "engine", e.to_string()))?;
     use base64::Engine as _;
     Ok(Json(serde_json::json!({
         "success": result.success,
@@ -432,6 +503,9 @@ async fn generate(State(s): State<AppState>, body: Bytes) -> Result<Json<serde_j
         "stats": result.stats,
     })))
 }
+
+/// How long a generation waits for a turn before it is answered 503.
+const GENERATE_WAIT: Duration = Duration::from_secs(10);
 
 async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
     let mut text = s.wasm.metrics().render_prometheus();

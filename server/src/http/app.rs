@@ -43,6 +43,9 @@ pub struct AppConfig {
     pub pkg_dir: Option<PathBuf>,
     /// When set, mutating `/api` endpoints need `Authorization: Bearer <token>`.
     pub token: Option<String>,
+    /// With a token, reads need it too: `GET /api/...` and `/metrics`
+    /// (health and the static pages stay open).
+    pub token_protects_reads: bool,
     /// Largest upload in bytes. Default 16 MiB.
     pub upload_limit: usize,
     /// Calls that may wait for a slot before new ones get 503. Default 1000.
@@ -61,12 +64,26 @@ pub struct AppConfig {
     pub stream_module: Option<PathBuf>,
     /// Timeout of one `/stream` transformation. Default 100 ms.
     pub stream_timeout: Duration,
+    /// Largest `/stream` message (and frame) in bytes; a larger one closes
+    /// the connection. Default 1 MiB.
+    pub stream_max_message: usize,
+    /// `/stream` connections open at once; more are answered 503. Default 256.
+    pub stream_max_connections: usize,
+    /// Messages one `/stream` connection may send per second (with a burst
+    /// of as many); messages beyond are answered `rate_limited` without
+    /// running the module. Default 200.
+    pub stream_messages_per_second: u32,
     /// Linear memory of the shared guest module's instance: decoding and
     /// resizing a large upload needs far more than a plugin. Default 192 MiB.
     pub shared_memory_limit: u64,
     /// How long a shutdown lets requests and calls in flight finish before
     /// it interrupts the calls. Default 10 s.
     pub shutdown_grace: Duration,
+    /// Largest source `/api/generate` compiles, in bytes. Default 1 MiB.
+    pub generate_max_source: usize,
+    /// Generations running at once (each on a blocking thread); more wait
+    /// up to 10 s, then are answered 503. Default: the number of cores.
+    pub generate_concurrency: usize,
 }
 
 impl Default for AppConfig {
@@ -76,6 +93,7 @@ impl Default for AppConfig {
             www_dir: None,
             pkg_dir: None,
             token: None,
+            token_protects_reads: false,
             upload_limit: 16 * 1024 * 1024,
             queue_bound: 1000,
             runtime: RuntimeConfig::default(),
@@ -84,8 +102,13 @@ impl Default for AppConfig {
             shared_guest: None,
             stream_module: None,
             stream_timeout: Duration::from_millis(100),
+            stream_max_message: 1 << 20,
+            stream_max_connections: 256,
+            stream_messages_per_second: 200,
             shared_memory_limit: 192 * 1024 * 1024,
             shutdown_grace: Duration::from_secs(10),
+            generate_max_source: 1 << 20,
+            generate_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
         }
     }
 }
@@ -114,6 +137,10 @@ pub struct AppStateInner {
     pub store: Arc<ModuleStore>,
     /// The configuration.
     pub config: Arc<AppConfig>,
+    /// Open `/stream` connections (bounded by `stream_max_connections`).
+    pub streams: Arc<tokio::sync::Semaphore>,
+    /// Generations running (bounded by `generate_concurrency`).
+    pub generations: Arc<tokio::sync::Semaphore>,
 }
 
 /// The application (the spec's `Application`): `wasm` is the runtime; routes
@@ -166,6 +193,8 @@ impl Application {
             wasm: wasm.clone(),
             generator: generator.clone(),
             store,
+            streams: Arc::new(tokio::sync::Semaphore::new(config.stream_max_connections)),
+            generations: Arc::new(tokio::sync::Semaphore::new(config.generate_concurrency.max(1))),
             config: Arc::new(config),
         }));
         Ok(Self {
@@ -367,7 +396,21 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// With a token configured, POST/PUT/DELETE under `/api` need it.
+/// Compares a presented token with the configured one in time that does
+/// not depend on where they differ (both are hashed first, so not on their
+/// lengths either).
+fn token_matches(presented: &str, token: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    let (a, b) = (
+        Sha256::digest(presented.as_bytes()),
+        Sha256::digest(token.as_bytes()),
+    );
+    a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// With a token configured, POST/PUT/DELETE under `/api` need it; with
+/// [`AppConfig::token_protects_reads`], so do reads under `/api` and
+/// `/metrics`.
 async fn guard_mutations(
     axum::extract::State(state): axum::extract::State<AppState>,
     req: Request,
@@ -378,13 +421,16 @@ async fn guard_mutations(
             *req.method(),
             Method::POST | Method::PUT | Method::DELETE | Method::PATCH
         );
-        if mutating && req.uri().path().starts_with("/api/") {
+        let path = req.uri().path();
+        let api = path.starts_with("/api/") || path == "/api";
+        let guarded = (mutating && api) || (state.config.token_protects_reads && (api || path == "/metrics"));
+        if guarded {
             let ok = req
                 .headers()
                 .get(axum::http::header::AUTHORIZATION)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.strip_prefix("Bearer "))
-                .is_some_and(|t| t == token);
+                .is_some_and(|t| token_matches(t, token));
             if !ok {
                 return ApiError::new(
                     StatusCode::UNAUTHORIZED,

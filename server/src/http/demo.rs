@@ -52,7 +52,7 @@ async fn users(State(s): State<AppState>, body: axum::body::Bytes) -> Result<Res
     let text = String::from_utf8_lossy(&body).into_owned();
     let r = s
         .wasm
-        .execute::<String>(
+        .execute_report::<String>(
             SHARED_MODULE,
             "validate_user",
             vec![Value::String(text)],
@@ -93,7 +93,7 @@ async fn upload(State(s): State<AppState>, mut form: Multipart) -> Result<Respon
         image.ok_or_else(|| ApiError::bad_request("send the image in a multipart field named `image`"))?;
     let r = s
         .wasm
-        .execute::<Vec<u8>>(
+        .execute_report::<Vec<u8>>(
             SHARED_MODULE,
             "process_upload",
             vec![Value::Bytes(image.to_vec()), Value::I32(1920), Value::I32(1080)],
@@ -134,12 +134,62 @@ async fn upload(State(s): State<AppState>, mut form: Multipart) -> Result<Respon
 
 /// `GET /stream`: a WebSocket whose every message is transformed by the
 /// stream module's `transform(bytes) -> bytes`, with a 100 ms limit.
+/// Bounded: message size (larger closes the connection), connections open
+/// at once (503 beyond), messages per second per connection (answered
+/// `rate_limited` without running the module).
 async fn stream(State(s): State<AppState>, ws: WebSocketUpgrade) -> Result<Response, ApiError> {
     need(&s, STREAM_MODULE, "the stream module")?;
-    Ok(ws.on_upgrade(move |socket| transform_messages(s, socket)))
+    let Ok(permit) = s.streams.clone().try_acquire_owned() else {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            format!(
+                "{} /stream connections are open, the most this server allows; retry later",
+                s.config.stream_max_connections
+            ),
+        ));
+    };
+    let max = s.config.stream_max_message;
+    Ok(ws
+        .max_message_size(max)
+        .max_frame_size(max)
+        .on_upgrade(move |socket| async move {
+            transform_messages(s, socket).await;
+            drop(permit);
+        }))
+}
+
+/// A token bucket: `rate` tokens a second, at most `rate` banked.
+struct Bucket {
+    rate: f64,
+    tokens: f64,
+    at: std::time::Instant,
+}
+
+impl Bucket {
+    fn new(rate: u32) -> Self {
+        Self {
+            rate: f64::from(rate.max(1)),
+            tokens: f64::from(rate.max(1)),
+            at: std::time::Instant::now(),
+        }
+    }
+
+    fn take(&mut self) -> bool {
+        let now = std::time::Instant::now();
+        self.tokens = (self.tokens + now.duration_since(self.at).as_secs_f64() * self.rate).min(self.rate);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
 }
 
 async fn transform_messages(s: AppState, mut socket: WebSocket) {
+    let mut bucket = Bucket::new(s.config.stream_messages_per_second);
     while let Some(Ok(msg)) = socket.recv().await {
         let (data, text) = match msg {
             Message::Text(t) => (t.as_str().as_bytes().to_vec(), true),
@@ -147,9 +197,22 @@ async fn transform_messages(s: AppState, mut socket: WebSocket) {
             Message::Close(_) => break,
             _ => continue,
         };
+        if !bucket.take() {
+            let refused = serde_json::json!({"error": {
+                "kind": "rate_limited",
+                "message": format!(
+                    "more than {} messages a second on this connection; the message was not processed",
+                    s.config.stream_messages_per_second
+                ),
+            }});
+            if socket.send(Message::Text(refused.to_string().into())).await.is_err() {
+                break;
+            }
+            continue;
+        }
         let r = s
             .wasm
-            .execute::<Vec<u8>>(
+            .execute_report::<Vec<u8>>(
                 STREAM_MODULE,
                 "transform",
                 vec![Value::Bytes(data)],

@@ -88,7 +88,7 @@ impl WasmTransformLayer {
         })?;
         let r = self
             .runtime
-            .execute::<Vec<u8>>(
+            .execute_report::<Vec<u8>>(
                 &self.module,
                 &self.func,
                 vec![Value::Bytes(bytes.to_vec())],

@@ -45,12 +45,26 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     }
 }
 
+/// Writes `path` through a uniquely named temp file in the same directory
+/// (removed if anything fails), fsync and rename.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
-    f.write_all(bytes).map_err(io(&tmp))?;
-    f.sync_all().map_err(io(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(io(path))
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".tmp-")
+        .tempfile_in(dir)
+        .map_err(io(dir))?;
+    tmp.write_all(bytes).map_err(io(tmp.path()))?;
+    tmp.as_file().sync_all().map_err(io(path))?;
+    tmp.persist(path).map_err(|e| io(path)(e.error))?;
+    Ok(())
+}
+
+/// Whether `s` is a sha256 in lowercase hex (the only names the store
+/// gives module files: anything else in the index could point outside it).
+fn is_sha256(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 impl ModuleStore {
@@ -79,9 +93,26 @@ impl ModuleStore {
                     },
                     IndexEntry::Full(m) => m,
                 };
-                (id, entry)
+                if !is_sha256(&entry.sha256) {
+                    return Err(Error::Io {
+                        path: index_path.clone(),
+                        source: std::io::Error::other(format!(
+                            "entry `{id}` has hash {:?}, which is not a lowercase hex sha256; fix or remove the entry",
+                            entry.sha256
+                        )),
+                    });
+                }
+                Ok((id, entry))
             })
-            .collect();
+            .collect::<Result<BTreeMap<_, _>>>()?;
+        // Temp files left by a crash mid-write.
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for e in entries.flatten() {
+                if e.file_name().to_string_lossy().starts_with(".tmp-") {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
         Ok(Self {
             dir,
             index: Mutex::new(index),
@@ -95,11 +126,18 @@ impl ModuleStore {
 
     /// Stores `bytes` (hash `sha256`) under `id` with its manifest, durably.
     pub fn put(&self, id: &str, sha256: &str, bytes: &[u8], manifest: Option<PluginManifest>) -> Result<()> {
+        if !is_sha256(sha256) {
+            return Err(Error::Engine(format!(
+                "`{sha256}` is not a sha256 in lowercase hex"
+            )));
+        }
+        // Under the index lock: a concurrent `remove` of another id with
+        // the same bytes cannot delete the file between write and insert.
+        let mut index = self.index.lock();
         let path = self.path(sha256);
         if !path.is_file() {
             write_atomic(&path, bytes)?;
         }
-        let mut index = self.index.lock();
         index.insert(
             id.to_string(),
             StoredModule {

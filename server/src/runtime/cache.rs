@@ -196,7 +196,19 @@ impl Hasher for ShaHasher {
 }
 
 impl DiskCache {
-    pub fn new(dir: PathBuf, engine: &Engine) -> Self {
+    /// The cache in `dir` (created private to this user), or `None` with a
+    /// warning when the directory cannot be trusted: code loaded from it
+    /// runs in this process, so it must be this user's and writable by no
+    /// one else.
+    pub fn open(dir: PathBuf, engine: &Engine) -> Option<Self> {
+        if let Err(why) = trusted_dir(&dir) {
+            tracing::warn!(dir = %dir.display(), %why, "precompiled cache disabled");
+            return None;
+        }
+        Some(Self::new(dir, engine))
+    }
+
+    fn new(dir: PathBuf, engine: &Engine) -> Self {
         // The compatibility hash covers wasmtime's version and every engine
         // setting that affects compiled code: artifacts from another
         // configuration get another file name and are never loaded.
@@ -240,13 +252,16 @@ impl DiskCache {
     /// are logged, not returned: the cache is an optimisation.
     pub fn store(&self, sha256: &str, module: &Module) {
         let result = (|| -> std::io::Result<()> {
-            std::fs::create_dir_all(&self.dir)?;
             let bytes = module
                 .serialize()
                 .map_err(|e| std::io::Error::other(e.to_string()))?;
-            let tmp = self.dir.join(format!(".{sha256}.{}.tmp", std::process::id()));
-            std::fs::write(&tmp, bytes)?;
-            std::fs::rename(&tmp, self.path(sha256))
+            let mut tmp = tempfile::Builder::new()
+                .prefix(&format!(".{sha256}."))
+                .suffix(".tmp")
+                .tempfile_in(&self.dir)?;
+            std::io::Write::write_all(&mut tmp, &bytes)?;
+            tmp.persist(self.path(sha256)).map_err(|e| e.error)?;
+            Ok(())
         })();
         if let Err(e) = result {
             tracing::warn!(dir = %self.dir.display(), error = %e, "cannot write precompiled module");
@@ -260,4 +275,41 @@ impl DiskCache {
     pub fn dir(&self) -> &Path {
         &self.dir
     }
+}
+
+/// Creates `dir` (mode 0700 on Unix) if needed and checks that it belongs
+/// to this process's user and that no one else may write to it.
+fn trusted_dir(dir: &Path) -> Result<(), String> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| format!("cannot create it: {e}"))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(dir).map_err(|e| format!("cannot read it: {e}"))?;
+        if !meta.is_dir() {
+            return Err("it is not a directory".into());
+        }
+        // The owner of /proc/self is this process's effective user.
+        if let Ok(me) = std::fs::metadata("/proc/self") {
+            if meta.uid() != me.uid() {
+                return Err(format!(
+                    "it belongs to user {}, not to this process's user {}",
+                    meta.uid(),
+                    me.uid()
+                ));
+            }
+        }
+        if meta.mode() & 0o022 != 0 {
+            return Err(format!(
+                "others may write to it (mode {:o}); `chmod go-w` it or choose another --cache-dir",
+                meta.mode() & 0o777
+            ));
+        }
+    }
+    Ok(())
 }

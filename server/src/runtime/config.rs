@@ -182,14 +182,23 @@ impl RuntimeConfig {
         self
     }
 
-    pub(crate) fn resolved_cache_dir(&self) -> PathBuf {
+    /// The precompiled cache's directory: [`RuntimeConfig::cache_dir`], else
+    /// `$XDG_CACHE_HOME/echelon/modules` or `$HOME/.cache/echelon/modules`.
+    /// Never a shared temp directory (another user could pre-fill it with
+    /// code this process would load): without either variable there is no
+    /// disk cache.
+    pub(crate) fn resolved_cache_dir(&self) -> Option<PathBuf> {
         if let Some(d) = &self.cache_dir {
-            return d.clone();
+            return Some(d.clone());
         }
         let base = std::env::var_os("XDG_CACHE_HOME")
+            .filter(|v| !v.is_empty())
             .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-            .unwrap_or_else(std::env::temp_dir);
-        base.join("echelon").join("modules")
+            .or_else(|| {
+                std::env::var_os("HOME")
+                    .filter(|v| !v.is_empty())
+                    .map(|h| PathBuf::from(h).join(".cache"))
+            })?;
+        Some(base.join("echelon").join("modules"))
     }
 }

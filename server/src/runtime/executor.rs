@@ -4,12 +4,18 @@ use std::marker::PhantomData;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant, SystemTime};
 
+use std::sync::Arc;
+
 use serde::Serialize;
+use tokio::sync::OwnedSemaphorePermit;
 use tracing::Instrument;
 
 use super::events::{EventType, RuntimeEvent};
+use super::instance::{CallOutcome, LiveInstance};
+use super::module::{FuncShape, LoadedModule};
 use super::values::{check_args, FromResults, Value};
 use super::WasmRuntime;
+use crate::sandbox::Sandbox;
 use crate::{Error, Result};
 
 /// Which instance a call runs in.
@@ -34,9 +40,11 @@ pub enum InstanceMode {
     ///
     /// The pool grows to the peak number of calls in flight on the module
     /// (at most [`RuntimeConfig::max_concurrent_executions`](super::RuntimeConfig))
-    /// and keeps those instances, with their linear memory, until the module
-    /// is unloaded or re-instantiated: memory is traded for never
-    /// instantiating on the hot path.
+    /// and keeps those instances until the module is unloaded or
+    /// re-instantiated: memory is traded for never instantiating on the hot
+    /// path. An instance whose memory grew during its call is dropped
+    /// instead of returned, so idle instances hold their initial memory,
+    /// not a call's peak.
     Pooled,
 }
 
@@ -83,10 +91,11 @@ impl ExecOptions {
     }
 }
 
-/// The outcome of [`WasmRuntime::execute`] (the spec's
-/// `WASMExecutionResult`). Failures are values, not `Err`, so that timing
-/// and gas are reported either way; use [`ExecutionResult::into_result`] for
-/// `?`.
+/// The report of [`WasmRuntime::execute_report`] (the spec's
+/// `WASMExecutionResult`). Failures are values, not `Err`, so that timing,
+/// gas and the guest's output are reported either way; use
+/// [`ExecutionResult::into_execution`] or [`ExecutionResult::into_result`]
+/// for `?`.
 #[derive(Debug, Serialize)]
 pub struct ExecutionResult<T> {
     /// Whether the call returned normally and its result converted to `T`.
@@ -125,6 +134,90 @@ fn error_message<S: serde::Serializer>(e: &Option<Error>, s: S) -> std::result::
     }
 }
 
+/// A call that returned normally: what [`WasmRuntime::execute`] gives.
+#[derive(Debug)]
+pub struct Execution<T> {
+    /// The result, converted to `T`.
+    pub value: T,
+    /// Timing and resource figures of the call.
+    pub stats: CallStats,
+    /// What the guest wrote or logged during the call.
+    pub output: CallOutput,
+}
+
+/// Timing and resource figures of one call.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CallStats {
+    /// Time in the call (instantiation included), excluding time queued
+    /// for a slot.
+    pub duration: Duration,
+    /// Time queued for a slot.
+    pub queued: Duration,
+    /// Fuel consumed, when metering is on.
+    pub gas_used: Option<u64>,
+    /// Linear memory of the instance after the call, in bytes.
+    pub memory_used: u64,
+    /// Unique id of this call (as in the events).
+    pub execution_id: u64,
+}
+
+/// What a guest wrote or logged during one call.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CallOutput {
+    /// WASI standard output (when captured).
+    pub stdout: Vec<u8>,
+    /// WASI standard error (when captured).
+    pub stderr: Vec<u8>,
+    /// The code a WASI guest passed to `proc_exit`, if it exited.
+    pub exit_code: Option<i32>,
+    /// Lines the guest logged with `echelon.log`.
+    pub logs: Vec<super::builtins::LogLine>,
+}
+
+impl<T> ExecutionResult<T> {
+    /// The figures of the call.
+    pub fn stats(&self) -> CallStats {
+        CallStats {
+            duration: self.duration,
+            queued: self.queued,
+            gas_used: self.gas_used,
+            memory_used: self.memory_used,
+            execution_id: self.execution_id,
+        }
+    }
+
+    /// The call as a `Result`: its value with figures and output, or why
+    /// it failed (the output of a failed call is dropped; keep the
+    /// `ExecutionResult` to read it).
+    pub fn into_execution(self) -> Result<Execution<T>> {
+        let stats = self.stats();
+        let output = CallOutput {
+            stdout: self.stdout,
+            stderr: self.stderr,
+            exit_code: self.exit_code,
+            logs: self.logs,
+        };
+        match (self.value, self.error) {
+            (Some(value), _) => Ok(Execution { value, stats, output }),
+            (None, Some(e)) => Err(e),
+            (None, None) => Err(Error::Engine("call produced neither a value nor an error".into())),
+        }
+    }
+}
+
+/// One call, from its plan to its report: what every stage shares.
+struct Call {
+    module: Arc<LoadedModule>,
+    func: String,
+    args: Vec<Value>,
+    timeout: Duration,
+    fuel: Option<u64>,
+    sandbox_id: Option<String>,
+    sandbox: Option<Arc<Sandbox>>,
+    mode: InstanceMode,
+    execution_id: u64,
+}
+
 impl<T> ExecutionResult<T> {
     /// The value, or the error.
     pub fn into_result(self) -> Result<T> {
@@ -161,10 +254,38 @@ impl WasmRuntime {
     ///
     /// Arguments are checked against the export's signature before
     /// anything runs (a Type error otherwise). At most
-    /// `max_concurrent_executions` calls run at once; the rest wait their
-    /// turn in FIFO order. The call is interrupted at its timeout (epoch
-    /// interruption, checked every `epoch_interval`).
+    /// `max_concurrent_executions` calls run at once, each on one of the
+    /// runtime's guest threads (never on the async runtime's workers); the
+    /// rest wait their turn in FIFO order. One deadline covers the whole
+    /// call: instantiation, the guest's code, host functions and WASI calls.
+    ///
+    /// ```no_run
+    /// # async fn demo(rt: &echelon::WasmRuntime) -> echelon::Result<()> {
+    /// use echelon::{ExecOptions, Value};
+    /// let sum = rt
+    ///     .execute::<i32>("math", "add", vec![Value::I32(2), Value::I32(3)], ExecOptions::default())
+    ///     .await?;
+    /// assert_eq!(sum.value, 5);
+    /// println!("took {:?}", sum.stats.duration);
+    /// # Ok(()) }
+    /// ```
+    #[must_use = "a call's value is its result"]
     pub async fn execute<T: FromResults>(
+        &self,
+        module_id: &str,
+        func: &str,
+        args: Vec<Value>,
+        options: ExecOptions,
+    ) -> Result<Execution<T>> {
+        self.execute_report(module_id, func, args, options)
+            .await
+            .into_execution()
+    }
+
+    /// Like [`WasmRuntime::execute`], reporting the call as an
+    /// [`ExecutionResult`]: failures are values, with the figures and the
+    /// guest's output (stderr, log lines) of a failed call too.
+    pub async fn execute_report<T: FromResults>(
         &self,
         module_id: &str,
         func: &str,
@@ -173,54 +294,75 @@ impl WasmRuntime {
     ) -> ExecutionResult<T> {
         let execution_id = self.inner.next_execution.fetch_add(1, Ordering::Relaxed);
         let span = tracing::debug_span!("wasm.execute", module = module_id, func, execution_id);
-        self.execute_inner(module_id, func, args, options, execution_id)
-            .instrument(span)
-            .await
+        async {
+            let call = match self.plan(module_id, func, args, options, execution_id) {
+                Ok(call) => call,
+                Err(e) => return ExecutionResult::failed(e, execution_id),
+            };
+            let (permit, queued) = match self.admit().await {
+                Ok(p) => p,
+                Err(e) => return ExecutionResult::failed(e, execution_id),
+            };
+            self.started(&call);
+            let started = Instant::now();
+            let rt = self.clone();
+            let ran = self
+                .inner
+                .pool
+                .run(async move {
+                    let mut call = call;
+                    let outcome = rt.invoke(&mut call).await;
+                    // The slot is held until the guest has stopped, even when
+                    // the caller gave up waiting.
+                    drop(permit);
+                    (call, outcome)
+                })
+                .await;
+            match ran {
+                Ok((call, outcome)) => self.report(&call, started, queued, outcome),
+                Err(e) => ExecutionResult::failed(e, execution_id),
+            }
+        }
+        .instrument(span)
+        .await
     }
 
-    async fn execute_inner<T: FromResults>(
+    /// Stage 1, on the caller: resolves the module, the export and the
+    /// sandbox, checks the arguments and settles the call's limits.
+    fn plan(
         &self,
         module_id: &str,
         func: &str,
         args: Vec<Value>,
         options: ExecOptions,
         execution_id: u64,
-    ) -> ExecutionResult<T> {
+    ) -> Result<Call> {
         if !self.is_running() {
-            return ExecutionResult::failed(Error::Stopped, execution_id);
+            return Err(Error::Stopped);
         }
-        let m = match self.module(module_id) {
-            Ok(m) => m,
-            Err(e) => return ExecutionResult::failed(e, execution_id),
-        };
+        let m = self.module(module_id)?;
         let Some(shape) = m.funcs.get(func) else {
             let mut names: Vec<&String> = m.funcs.keys().collect();
             names.sort();
-            let e = Error::NotFound {
+            return Err(Error::NotFound {
                 what: "export",
                 name: format!(
                     "{module_id}.{func} (exported functions: {})",
                     names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
                 ),
-            };
-            return ExecutionResult::failed(e, execution_id);
+            });
         };
-        if let Err(e) = check_args(func, &shape.params, &args) {
-            return ExecutionResult::failed(e, execution_id);
-        }
+        check_args(func, &shape.params, &args)?;
         let cfg = &self.inner.config;
         if options.fuel.is_some() && !cfg.fuel_metering {
-            return ExecutionResult::failed(
-                Error::type_error(func, "a fuel limit needs RuntimeConfig::fuel_metering"),
-                execution_id,
-            );
+            return Err(Error::type_error(
+                func,
+                "a fuel limit needs RuntimeConfig::fuel_metering",
+            ));
         }
         let sandbox_id = options.sandbox_id.clone().or_else(|| m.sandbox.lock().clone());
         let sandbox = match &sandbox_id {
-            Some(id) => match self.sandbox(id) {
-                Ok(s) => Some(s),
-                Err(e) => return ExecutionResult::failed(e, execution_id),
-            },
+            Some(id) => Some(self.sandbox(id)?),
             None => None,
         };
         let mut timeout = options
@@ -238,7 +380,21 @@ impl WasmRuntime {
                 }
             }
         }
+        Ok(Call {
+            module: m,
+            func: func.to_string(),
+            args,
+            timeout,
+            fuel,
+            sandbox_id,
+            sandbox,
+            mode: options.instance,
+            execution_id,
+        })
+    }
 
+    /// Stage 2: waits for an execution slot (FIFO).
+    async fn admit(&self) -> Result<(OwnedSemaphorePermit, Duration)> {
         let queued_at = Instant::now();
         let permit = match self.inner.semaphore.clone().try_acquire_owned() {
             Ok(p) => p,
@@ -246,191 +402,142 @@ impl WasmRuntime {
                 self.inner.metrics.queued(1);
                 let p = self.inner.semaphore.clone().acquire_owned().await;
                 self.inner.metrics.queued(-1);
-                match p {
-                    Ok(p) => p,
-                    Err(_) => return ExecutionResult::failed(Error::Stopped, execution_id),
-                }
+                p.map_err(|_| Error::Stopped)?
             }
         };
-        let queued = queued_at.elapsed();
+        Ok((permit, queued_at.elapsed()))
+    }
 
-        let started = Instant::now();
-        if cfg.enable_metrics {
+    /// Counts the call as started and announces it.
+    fn started(&self, call: &Call) {
+        if self.inner.config.enable_metrics {
             self.inner.metrics.call_started();
         }
-        m.executions.fetch_add(1, Ordering::Relaxed);
-        *m.last_executed.lock() = Some(SystemTime::now());
+        call.module.executions.fetch_add(1, Ordering::Relaxed);
+        *call.module.last_executed.lock() = Some(SystemTime::now());
         if self.inner.events.wants(EventType::ExecStart) {
             self.emit(RuntimeEvent::ExecStart {
-                module_id: module_id.to_string(),
-                function: func.to_string(),
-                execution_id,
+                module_id: call.module.id.clone(),
+                function: call.func.clone(),
+                execution_id: call.execution_id,
             });
         }
+    }
 
-        if options.instance == InstanceMode::Pooled {
-            let idle = m.pool.lock().pop();
-            let live = match idle.filter(|l| l.sandbox_id == sandbox_id) {
-                Some(live) => Ok(live),
-                None => self.instance_for_call(&m, &sandbox_id, sandbox.as_ref()).await,
-            };
-            let mut live = match live {
-                Ok(live) => live,
-                Err(e) => {
-                    return self.finish(module_id, func, execution_id, started, queued, Err(e), None, 0)
-                }
-            };
-            let outcome = live
-                .call(func, shape, args, timeout, fuel, cfg.fuel_metering)
-                .await;
-            if outcome.reusable {
-                let mut pool = m.pool.lock();
-                if pool.len() < cfg.max_concurrent_executions {
-                    pool.push(live);
-                }
-            }
-            return self.complete(
-                module_id,
-                func,
-                execution_id,
-                started,
-                queued,
-                sandbox.as_ref(),
-                permit,
-                outcome,
-            );
-        }
-        let mut guard = match options.instance {
-            InstanceMode::Persistent => Some(m.instance.lock().await),
-            InstanceMode::Fresh | InstanceMode::Pooled => None,
+    /// Stage 3, on a guest thread: takes an instance as the call's mode
+    /// asks and runs the export in it.
+    async fn invoke(&self, call: &mut Call) -> CallOutcome {
+        let m = call.module.clone();
+        let Some(shape) = m.funcs.get(&call.func) else {
+            return CallOutcome::failed(Error::not_found("export", &call.func));
         };
-        // The persistent instance serves the call only if it runs under the
-        // requested sandbox; otherwise the call gets a fresh one.
-        if let Some(g) = &guard {
-            if g.as_ref().is_some_and(|live| live.sandbox_id != sandbox_id) {
-                guard = None;
-            }
-        }
-        let outcome = match guard.as_mut() {
-            Some(guard) => {
-                if guard.is_none() {
-                    match self.instance_for_call(&m, &sandbox_id, sandbox.as_ref()).await {
-                        Ok(live) => **guard = Some(live),
-                        Err(e) => {
-                            return self.finish(
-                                module_id,
-                                func,
-                                execution_id,
-                                started,
-                                queued,
-                                Err(e),
-                                None,
-                                0,
-                            )
-                        }
-                    }
-                }
-                let live = guard.as_mut().expect("instance created just above");
+        let args = std::mem::take(&mut call.args);
+        let metering = self.inner.config.fuel_metering;
+        match call.mode {
+            InstanceMode::Pooled => {
+                let idle = m.pool.lock().pop();
+                let live = match idle.filter(|l| l.sandbox_id == call.sandbox_id) {
+                    Some(live) => Ok(live),
+                    None => self.instance_for_call(&m, call).await,
+                };
+                let mut live = match live {
+                    Ok(live) => live,
+                    Err(e) => return CallOutcome::failed(e),
+                };
                 let outcome = live
-                    .call(func, shape, args, timeout, fuel, cfg.fuel_metering)
+                    .call(&call.func, shape, args, call.timeout, call.fuel, metering)
                     .await;
-                if !outcome.reusable {
-                    **guard = None;
+                // Kept for the next call only if clean and no larger than it
+                // started: idle instances do not hold a call's peak memory.
+                if outcome.reusable && live.store.data().limiter.held() <= live.baseline {
+                    let mut pool = m.pool.lock();
+                    if pool.len() < self.inner.config.max_concurrent_executions {
+                        pool.push(live);
+                    }
                 }
                 outcome
             }
-            None => match self.new_instance(&m, None, sandbox.as_ref()).await {
-                Ok(mut live) => {
-                    live.call(func, shape, args, timeout, fuel, cfg.fuel_metering)
-                        .await
+            InstanceMode::Persistent => {
+                let mut guard = m.instance.lock().await;
+                // The persistent instance serves the call only if it runs
+                // under the requested sandbox; otherwise the call gets a
+                // fresh one.
+                if guard
+                    .as_ref()
+                    .is_some_and(|live| live.sandbox_id != call.sandbox_id)
+                {
+                    drop(guard);
+                    return self.fresh_call(call, shape, args).await;
                 }
-                Err(e) => {
-                    return self.finish(module_id, func, execution_id, started, queued, Err(e), None, 0)
+                if guard.is_none() {
+                    match self.instance_for_call(&m, call).await {
+                        Ok(live) => *guard = Some(live),
+                        Err(e) => return CallOutcome::failed(e),
+                    }
                 }
-            },
-        };
-        drop(guard);
-        self.complete(
-            module_id,
-            func,
-            execution_id,
-            started,
-            queued,
-            sandbox.as_ref(),
-            permit,
-            outcome,
-        )
+                let Some(live) = guard.as_mut() else {
+                    return CallOutcome::failed(Error::Engine("the persistent instance vanished".into()));
+                };
+                let outcome = live
+                    .call(&call.func, shape, args, call.timeout, call.fuel, metering)
+                    .await;
+                if !outcome.reusable {
+                    *guard = None;
+                }
+                outcome
+            }
+            InstanceMode::Fresh => self.fresh_call(call, shape, args).await,
+        }
     }
 
-    /// A new instance for a call under `sandbox_id`: with the module's own
-    /// configuration (`instantiate` options, its sandbox) when that is the
-    /// sandbox the module was instantiated under, else a plain instance under
-    /// the requested sandbox.
-    async fn instance_for_call(
-        &self,
-        m: &super::module::LoadedModule,
-        sandbox_id: &Option<String>,
-        sandbox: Option<&std::sync::Arc<crate::sandbox::Sandbox>>,
-    ) -> Result<super::instance::LiveInstance> {
-        if *sandbox_id == *m.sandbox.lock() {
+    /// A call in an instance made for it and dropped afterwards.
+    async fn fresh_call(&self, call: &Call, shape: &FuncShape, args: Vec<Value>) -> CallOutcome {
+        match self.new_instance(&call.module, None, call.sandbox.as_ref()).await {
+            Ok(mut live) => {
+                live.call(
+                    &call.func,
+                    shape,
+                    args,
+                    call.timeout,
+                    call.fuel,
+                    self.inner.config.fuel_metering,
+                )
+                .await
+            }
+            Err(e) => CallOutcome::failed(e),
+        }
+    }
+
+    /// A new instance for a call under the call's sandbox: with the
+    /// module's own configuration (`instantiate` options, its sandbox) when
+    /// that is the sandbox the module was instantiated under, else a plain
+    /// instance under the requested sandbox.
+    async fn instance_for_call(&self, m: &LoadedModule, call: &Call) -> Result<LiveInstance> {
+        if call.sandbox_id == *m.sandbox.lock() {
             self.persistent_instance(m).await
         } else {
-            self.new_instance(m, None, sandbox).await
+            self.new_instance(m, None, call.sandbox.as_ref()).await
         }
     }
 
-    /// Records a sandbox violation, releases the concurrency slot and builds
-    /// the result of a finished call.
-    #[allow(clippy::too_many_arguments)]
-    fn complete<T: FromResults>(
+    /// Stage 4: records a sandbox violation, counts the call, emits its
+    /// event and builds the report.
+    fn report<T: FromResults>(
         &self,
-        module_id: &str,
-        func: &str,
-        execution_id: u64,
+        call: &Call,
         started: Instant,
         queued: Duration,
-        sandbox: Option<&std::sync::Arc<crate::sandbox::Sandbox>>,
-        permit: tokio::sync::OwnedSemaphorePermit,
-        outcome: super::instance::CallOutcome,
+        outcome: CallOutcome,
     ) -> ExecutionResult<T> {
-        if let (Err(e), Some(sb)) = (&outcome.result, sandbox) {
+        let module_id = call.module.id.as_str();
+        let func = call.func.as_str();
+        if let (Err(e), Some(sb)) = (&outcome.result, &call.sandbox) {
             self.record_violation(sb, module_id, e);
         }
-        let (stdout, stderr, exit_code, logs) =
-            (outcome.stdout, outcome.stderr, outcome.exit_code, outcome.logs);
-        drop(permit);
-        let mut r = self.finish(
-            module_id,
-            func,
-            execution_id,
-            started,
-            queued,
-            outcome.result,
-            outcome.gas_used,
-            outcome.memory_used,
-        );
-        r.stdout = stdout;
-        r.stderr = stderr;
-        r.exit_code = exit_code;
-        r.logs = logs;
-        r
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn finish<T: FromResults>(
-        &self,
-        module_id: &str,
-        func: &str,
-        execution_id: u64,
-        started: Instant,
-        queued: Duration,
-        result: Result<Vec<Value>>,
-        gas_used: Option<u64>,
-        memory_used: u64,
-    ) -> ExecutionResult<T> {
         let duration = started.elapsed();
-        let converted =
-            result.and_then(|values| T::from_results(values).map_err(|m| Error::type_error(func, m)));
+        let converted = outcome
+            .result
+            .and_then(|values| T::from_results(values).map_err(|m| Error::type_error(func, m)));
         let (value, error) = match converted {
             Ok(v) => (Some(v), None),
             Err(e) => (None, Some(e)),
@@ -446,9 +553,9 @@ impl WasmRuntime {
                     self.emit(RuntimeEvent::ExecComplete {
                         module_id: module_id.to_string(),
                         function: func.to_string(),
-                        execution_id,
+                        execution_id: call.execution_id,
                         duration,
-                        gas_used,
+                        gas_used: outcome.gas_used,
                     });
                 }
             }
@@ -458,7 +565,7 @@ impl WasmRuntime {
                     self.emit(RuntimeEvent::ExecError {
                         module_id: module_id.to_string(),
                         function: func.to_string(),
-                        execution_id,
+                        execution_id: call.execution_id,
                         kind: e.kind(),
                         message: e.to_string(),
                     });
@@ -471,13 +578,13 @@ impl WasmRuntime {
             error,
             duration,
             queued,
-            gas_used,
-            memory_used,
-            execution_id,
-            stdout: Vec::new(),
-            stderr: Vec::new(),
-            exit_code: None,
-            logs: Vec::new(),
+            gas_used: outcome.gas_used,
+            memory_used: outcome.memory_used,
+            execution_id: call.execution_id,
+            stdout: outcome.stdout,
+            stderr: outcome.stderr,
+            exit_code: outcome.exit_code,
+            logs: outcome.logs,
             _t: PhantomData,
         }
     }

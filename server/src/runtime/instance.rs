@@ -247,6 +247,10 @@ pub(crate) struct LiveInstance {
     depth: Option<wasmtime::Global>,
     /// The sandbox this instance runs under.
     pub sandbox_id: Option<String>,
+    /// Bytes of memories and tables right after instantiation: a pooled
+    /// instance that grew past it is dropped rather than kept idle with
+    /// its peak memory.
+    pub baseline: u64,
 }
 
 struct AbiExports {
@@ -272,6 +276,22 @@ pub(crate) struct CallOutcome {
     /// Whether the instance may be reused (false after a trap that was not
     /// a clean guest refusal: its state may be inconsistent).
     pub reusable: bool,
+}
+
+impl CallOutcome {
+    /// A call that failed before the guest ran (no instance, no slot).
+    pub fn failed(error: Error) -> Self {
+        Self {
+            result: Err(error),
+            gas_used: None,
+            memory_used: 0,
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+            exit_code: None,
+            logs: Vec::new(),
+            reusable: true,
+        }
+    }
 }
 
 impl LiveInstance {
@@ -304,6 +324,7 @@ impl LiveInstance {
                 last_error,
             })
         })();
+        let baseline = store.data().limiter.held();
         Self {
             store,
             instance,
@@ -312,6 +333,7 @@ impl LiveInstance {
             abi,
             depth,
             sandbox_id,
+            baseline,
         }
     }
 
@@ -693,7 +715,7 @@ impl LiveInstance {
 
     /// Turns a wasmtime error from a call into an [`Error`], reading the
     /// guest's own message for clean refusals.
-    async fn classify(
+    pub(crate) async fn classify(
         &mut self,
         module: &str,
         function: &str,

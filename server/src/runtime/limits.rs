@@ -14,6 +14,10 @@ use wasmtime::ResourceLimiter;
 /// WebAssembly page size.
 pub const PAGE_SIZE: u64 = 65_536;
 
+/// What one table element is charged against the memory budgets: a
+/// reference is a pointer in wasmtime's table storage.
+pub const TABLE_ELEMENT_BYTES: u64 = 8;
+
 /// The error a limiter raises; the executor turns it into
 /// [`Error::Memory`](crate::Error::Memory).
 #[derive(Debug, Clone, thiserror::Error)]
@@ -114,7 +118,7 @@ impl Limiter {
         }
     }
 
-    /// Linear memory this store holds.
+    /// Bytes of memories and tables this store holds.
     pub fn held(&self) -> u64 {
         self.held
     }
@@ -122,6 +126,31 @@ impl Limiter {
     fn refuse(&mut self, msg: String) -> wasmtime::Result<bool> {
         self.exceeded = Some(msg.clone());
         Err(wasmtime::Error::new(LimitExceeded(msg)))
+    }
+
+    /// Charges `by` more bytes (`what` grows) to the instance, its module
+    /// and the runtime. Every memory and table of the instance counts
+    /// against one instance budget: many memories cannot each take the
+    /// whole limit.
+    fn charge(&mut self, by: u64, what: &str) -> wasmtime::Result<bool> {
+        let total = self.held.saturating_add(by);
+        if total > self.memory_limit {
+            return self.refuse(format!(
+                "{what} brings the instance's memories and tables to {total} bytes, over its limit of {} bytes",
+                self.memory_limit
+            ));
+        }
+        let global_now = self.global.current.load(Ordering::Relaxed);
+        if global_now.saturating_add(by) > self.global_limit {
+            return self.refuse(format!(
+                "{what} ({by} bytes) exceeds the runtime's global limit of {} bytes ({global_now} in use)",
+                self.global_limit
+            ));
+        }
+        self.held = total;
+        self.module.grow(by);
+        self.global.grow(by);
+        Ok(true)
     }
 }
 
@@ -133,24 +162,8 @@ impl ResourceLimiter for Limiter {
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
         let (current, desired) = (current as u64, desired as u64);
-        if desired > self.memory_limit {
-            return self.refuse(format!(
-                "growing linear memory from {current} to {desired} bytes exceeds the instance limit of {} bytes",
-                self.memory_limit
-            ));
-        }
         let by = desired.saturating_sub(current);
-        let global_now = self.global.current.load(Ordering::Relaxed);
-        if global_now + by > self.global_limit {
-            return self.refuse(format!(
-                "growing linear memory by {by} bytes exceeds the runtime's global limit of {} bytes ({global_now} in use)",
-                self.global_limit
-            ));
-        }
-        self.held += by;
-        self.module.grow(by);
-        self.global.grow(by);
-        Ok(true)
+        self.charge(by, &format!("growing a linear memory from {current} to {desired} bytes"))
     }
 
     fn table_growing(
@@ -165,7 +178,11 @@ impl ResourceLimiter for Limiter {
                 self.table_elements_limit
             ));
         }
-        Ok(true)
+        let by = (desired.saturating_sub(current) as u64).saturating_mul(TABLE_ELEMENT_BYTES);
+        self.charge(
+            by,
+            &format!("growing a table from {current} to {desired} elements ({TABLE_ELEMENT_BYTES} bytes each)"),
+        )
     }
 }
 

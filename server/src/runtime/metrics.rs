@@ -20,6 +20,13 @@ struct Histogram {
     sum: f64,
 }
 
+/// Modules with a duration series of their own in `/metrics`; calls of
+/// further modules are counted under [`OTHER_MODULES`].
+pub const MAX_MODULE_SERIES: usize = 1000;
+
+/// The series of the modules past [`MAX_MODULE_SERIES`].
+pub const OTHER_MODULES: &str = "(other)";
+
 /// Runtime metrics. Cheap to update: atomics for totals, one short lock
 /// for labelled series.
 #[derive(Default)]
@@ -82,9 +89,15 @@ impl Metrics {
         }
         let secs = elapsed.as_secs_f64();
         let mut durations = self.durations.lock();
-        let h = match durations.get_mut(module) {
+        // Bounded: past MAX_MODULE_SERIES modules, the rest share one series.
+        let key = if durations.contains_key(module) || durations.len() < MAX_MODULE_SERIES {
+            module
+        } else {
+            OTHER_MODULES
+        };
+        let h = match durations.get_mut(key) {
             Some(h) => h,
-            None => durations.entry(module.to_string()).or_default(),
+            None => durations.entry(key.to_string()).or_default(),
         };
         h.count += 1;
         h.sum += secs;
@@ -93,6 +106,11 @@ impl Metrics {
                 h.buckets[i] += 1;
             }
         }
+    }
+
+    /// Drops the duration series of an unloaded module.
+    pub(crate) fn forget_module(&self, module: &str) {
+        self.durations.lock().remove(module);
     }
 
     /// Calls waiting for a concurrency slot right now (one atomic load;

@@ -20,7 +20,7 @@ pub(crate) struct NativeModule {
 
 /// Runs a future that completes without waiting (a call into an instance
 /// with no async imports), or reports that it would block.
-fn run_ready<F: Future>(f: F) -> Option<F::Output> {
+pub(crate) fn run_ready<F: Future>(f: F) -> Option<F::Output> {
     let mut f = pin!(f);
     match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
         Poll::Ready(v) => Some(v),

@@ -105,11 +105,15 @@ fn run_wasi_programs_with_dirs_env_and_args() {
     let out = stdout(echelon().arg("run").arg(&args).args(["--", "hello", "--flag"]));
     assert!(out.ends_with("hello\n--flag\n"), "{out}");
     let env = echelon_tests::wasi_guest("env_clock_random").unwrap();
+    // The clock and randomness are granted by default (as `wasmtime run`
+    // does), refused on request.
     let out = stdout(echelon().arg("run").arg(&env).args(["--env", "NODE_ENV=cli"]));
     assert!(
-        out.contains("env NODE_ENV=cli") && out.contains("clock errno 76"),
+        out.contains("env NODE_ENV=cli") && out.contains("clock ok "),
         "{out}"
     );
+    let out = stdout(echelon().arg("run").arg(&env).arg("--deny-time-and-random"));
+    assert!(out.contains("clock errno 76"), "{out}");
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("input.txt"), "cli input").unwrap();
     let fp = echelon_tests::wasi_guest("file_processor").unwrap();
@@ -330,4 +334,23 @@ fn new_refuses_taken_directories_and_bad_names() {
     // Nothing was written for the refused calls.
     assert_eq!(std::fs::read_dir(&taken).unwrap().count(), 1);
     assert!(!dir.path().join("9lives").exists() && !dir.path().join("ok").exists());
+}
+
+#[test]
+fn logs_carry_no_colour_codes_when_stderr_is_not_a_terminal() {
+    let out = echelon()
+        .env("RUST_LOG", "debug")
+        .args(["run"])
+        .arg(example("wat/hostile.wat"))
+        .args(["--invoke", "crash"])
+        .output()
+        .unwrap();
+    // The trap is logged at debug level ("call failed").
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("DEBUG"), "debug logs were asked for: {stderr}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "colour codes in piped stderr: {stderr:?}"
+    );
 }

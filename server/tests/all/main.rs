@@ -7,12 +7,20 @@ mod support;
 mod runtime;
 // Loading and validation of hostile input.
 mod validation;
+// Validity verdicts against the official spec testsuite (WebAssembly 3.0).
+mod spec;
+// The execution model: guest threads, `execute` as a Result, typed handles.
+mod execution;
 // Sandboxes: limits, capabilities, violations.
 mod sandbox;
 // WASI preview1 guests under capabilities.
 mod wasi;
 // The plugin platform: built-in host functions, key-value store, network.
 mod plugins;
+// Property fuzzing: wasm-smith modules through validate, load and call.
+mod fuzz;
+// A hostile client against the server: ids, index, uploads, tokens.
+mod hardening;
 // The `echelon` binary.
 mod cli;
 // The HTTP API of `echelon serve`.

@@ -62,7 +62,7 @@ async fn log_is_returned_with_the_call_and_needs_console() {
     .await
     .unwrap();
     let r = rt
-        .execute::<i32>("logger", "hello", args!["plugin"], ExecOptions::default())
+        .execute_report::<i32>("logger", "hello", args!["plugin"], ExecOptions::default())
         .await;
     assert_eq!(r.value, Some(6), "{:?}", r.error);
     let logs: Vec<(LogLevel, &str)> = r.logs.iter().map(|l| (l.level, l.message.as_str())).collect();
@@ -75,13 +75,13 @@ async fn log_is_returned_with_the_call_and_needs_console() {
     );
     // The next call starts with no lines.
     let r = rt
-        .execute::<i32>("logger", "spam", args![0], ExecOptions::default())
+        .execute_report::<i32>("logger", "spam", args![0], ExecOptions::default())
         .await;
     assert!(r.logs.is_empty());
 
     // Over the cap: lines are dropped and counted, never unbounded.
     let r = rt
-        .execute::<i32>("logger", "spam", args![5000], ExecOptions::default())
+        .execute_report::<i32>("logger", "spam", args![5000], ExecOptions::default())
         .await;
     assert_eq!(r.value, Some(5000));
     let cap = HostLimits::default().max_log_lines;
@@ -103,7 +103,7 @@ async fn modules_without_a_sandbox_follow_the_default_policy() {
     let (rt, _d) = runtime();
     load(&rt, "logger", "wat/plugins/log.wat").await;
     let e = rt
-        .execute::<i32>("logger", "hello", args!["x"], fresh())
+        .execute_report::<i32>("logger", "hello", args!["x"], fresh())
         .await
         .error
         .unwrap();
@@ -114,14 +114,16 @@ async fn modules_without_a_sandbox_follow_the_default_policy() {
     // A runtime that grants `console` by default links it...
     let (rt, _d) = runtime_with(RuntimeConfig::default().default_capabilities([Capability::Console]));
     load(&rt, "logger", "wat/plugins/log.wat").await;
-    let r = rt.execute::<i32>("logger", "hello", args!["x"], fresh()).await;
+    let r = rt
+        .execute_report::<i32>("logger", "hello", args!["x"], fresh())
+        .await;
     assert_eq!(r.value, Some(1), "{:?}", r.error);
 
     // ...and with sandboxing off everything links.
     let (rt, _d) = runtime_with(RuntimeConfig::default().enable_sandboxing(false));
     load(&rt, "time", "wat/plugins/time.wat").await;
     assert!(rt
-        .execute::<i64>("time", "now", vec![], fresh())
+        .execute_report::<i64>("time", "now", vec![], fresh())
         .await
         .value
         .is_some());
@@ -135,9 +137,9 @@ async fn config_get_reads_the_sandbox_config() {
         .config_value("greeting", "hello, world")
         .config_value("empty", "");
     plugin(&rt, "cfg", "wat/plugins/config.wat", sb).await.unwrap();
-    let get = |k: &'static str| rt.execute::<String>("cfg", "get", args![k], ExecOptions::default());
+    let get = |k: &'static str| rt.execute_report::<String>("cfg", "get", args![k], ExecOptions::default());
     assert_eq!(get("greeting").await.value.as_deref(), Some("hello, world"));
-    let has = |k: &'static str| rt.execute::<i32>("cfg", "has", args![k], ExecOptions::default());
+    let has = |k: &'static str| rt.execute_report::<i32>("cfg", "has", args![k], ExecOptions::default());
     assert_eq!(
         has("empty").await.value,
         Some(1),
@@ -164,36 +166,42 @@ async fn kv_reads_writes_and_persists_across_restart() {
             .await
             .unwrap();
         let set = rt
-            .execute::<i32>("store", "set", args!["colour", b"blue".as_slice()], fresh())
+            .execute_report::<i32>("store", "set", args!["colour", b"blue".as_slice()], fresh())
             .await;
         assert_eq!(set.value, Some(0), "{:?}", set.error);
         let got = rt
-            .execute::<Vec<u8>>("store", "get", args!["colour"], fresh())
+            .execute_report::<Vec<u8>>("store", "get", args!["colour"], fresh())
             .await;
         assert_eq!(got.value.as_deref(), Some(b"blue".as_slice()));
         for expected in 1..=3 {
-            let r = rt.execute::<i32>("store", "incr", args!["visits"], fresh()).await;
+            let r = rt
+                .execute_report::<i32>("store", "incr", args!["visits"], fresh())
+                .await;
             assert_eq!(r.value, Some(expected), "{:?}", r.error);
         }
         assert_eq!(
-            rt.execute::<i32>("store", "delete", args!["colour"], fresh())
+            rt.execute_report::<i32>("store", "delete", args!["colour"], fresh())
                 .await
                 .value,
             Some(1)
         );
         assert_eq!(
-            rt.execute::<i32>("store", "delete", args!["colour"], fresh())
+            rt.execute_report::<i32>("store", "delete", args!["colour"], fresh())
                 .await
                 .value,
             Some(0)
         );
 
         // A call that fails commits none of its writes.
-        let r = rt.execute::<i32>("store", "fill", args![10, 1], fresh()).await;
+        let r = rt
+            .execute_report::<i32>("store", "fill", args![10, 1], fresh())
+            .await;
         assert_eq!(r.error.unwrap().kind(), "trap");
         let kv = rt.kv().unwrap();
         assert_eq!(kv.keys("store").unwrap(), ["visits"]);
-        let r = rt.execute::<i32>("store", "fill", args![10, 0], fresh()).await;
+        let r = rt
+            .execute_report::<i32>("store", "fill", args![10, 0], fresh())
+            .await;
         assert_eq!(r.value, Some(10), "{:?}", r.error);
         assert_eq!(kv.keys("store").unwrap().len(), 11);
         assert_eq!(kv.usage("store").unwrap().keys, 11);
@@ -205,10 +213,12 @@ async fn kv_reads_writes_and_persists_across_restart() {
     plugin(&rt, "store", "wat/plugins/kv.wat", kv_sandbox())
         .await
         .unwrap();
-    let r = rt.execute::<i32>("store", "incr", args!["visits"], fresh()).await;
+    let r = rt
+        .execute_report::<i32>("store", "incr", args!["visits"], fresh())
+        .await;
     assert_eq!(r.value, Some(4), "{:?}", r.error);
     let got = rt
-        .execute::<Vec<u8>>("store", "get", args!["key-0009"], fresh())
+        .execute_report::<Vec<u8>>("store", "get", args!["key-0009"], fresh())
         .await;
     assert_eq!(got.value, Some(9u64.to_le_bytes().to_vec()));
 
@@ -233,7 +243,10 @@ async fn concurrent_increments_are_never_lost() {
     let calls: Vec<_> = (0..24)
         .map(|_| {
             let rt = rt.clone();
-            tokio::spawn(async move { rt.execute::<i32>("counter", "incr", args!["n"], fresh()).await })
+            tokio::spawn(async move {
+                rt.execute_report::<i32>("counter", "incr", args!["n"], fresh())
+                    .await
+            })
         })
         .collect();
     let mut seen = Vec::new();
@@ -265,7 +278,7 @@ async fn kv_quotas_and_caps_give_clear_errors() {
         .await
         .unwrap();
     let e = rt
-        .execute::<i32>("small", "fill", args![6, 0], fresh())
+        .execute_report::<i32>("small", "fill", args![6, 0], fresh())
         .await
         .error
         .unwrap();
@@ -281,7 +294,7 @@ async fn kv_quotas_and_caps_give_clear_errors() {
         "nothing of the failed call is kept"
     );
     let e = rt
-        .execute::<i32>("small", "set", args!["k", b"123456789".as_slice()], fresh())
+        .execute_report::<i32>("small", "set", args!["k", b"123456789".as_slice()], fresh())
         .await
         .error
         .unwrap();
@@ -292,14 +305,14 @@ async fn kv_quotas_and_caps_give_clear_errors() {
     );
     let long_key = "k".repeat(2000);
     let e = rt
-        .execute::<i32>("small", "set", args![long_key.as_str(), b"1".as_slice()], fresh())
+        .execute_report::<i32>("small", "set", args![long_key.as_str(), b"1".as_slice()], fresh())
         .await
         .error
         .unwrap();
     assert!(e.to_string().contains("at most 1024 are accepted"), "{e}");
     // Up to the quota is fine.
     assert_eq!(
-        rt.execute::<i32>("small", "fill", args![5, 0], fresh())
+        rt.execute_report::<i32>("small", "fill", args![5, 0], fresh())
             .await
             .value,
         Some(5)
@@ -350,7 +363,7 @@ async fn http_request_reaches_only_allowed_hosts() {
         .allow_hosts(["127.0.0.1"]);
     plugin(&rt, "net", "wat/plugins/http.wat", sb).await.unwrap();
     let fetch = |req: Json, timeout_ms: u64| {
-        rt.execute::<Json>(
+        rt.execute_report::<Json>(
             "net",
             "fetch",
             args![req.to_string()],
@@ -432,19 +445,19 @@ async fn random_bytes_and_now_ms() {
     .await
     .unwrap();
     let a = rt
-        .execute::<Vec<u8>>("rng", "random", args![32], fresh())
+        .execute_report::<Vec<u8>>("rng", "random", args![32], fresh())
         .await
         .value
         .unwrap();
     let b = rt
-        .execute::<Vec<u8>>("rng", "random", args![32], fresh())
+        .execute_report::<Vec<u8>>("rng", "random", args![32], fresh())
         .await
         .value
         .unwrap();
     assert_eq!(a.len(), 32);
     assert_ne!(a, b);
     let e = rt
-        .execute::<Vec<u8>>("rng", "random", args![70_000], fresh())
+        .execute_report::<Vec<u8>>("rng", "random", args![70_000], fresh())
         .await
         .error
         .unwrap();
@@ -465,7 +478,7 @@ async fn random_bytes_and_now_ms() {
     .await
     .unwrap();
     let now = rt
-        .execute::<i64>("clock", "now", vec![], fresh())
+        .execute_report::<i64>("clock", "now", vec![], fresh())
         .await
         .value
         .unwrap();
@@ -493,7 +506,7 @@ async fn wasi_without_a_sandbox_with_stdin() {
     .await
     .unwrap();
     let r = rt
-        .execute::<Vec<u8>>("echo", "echo", vec![], ExecOptions::default())
+        .execute_report::<Vec<u8>>("echo", "echo", vec![], ExecOptions::default())
         .await;
     assert_eq!(
         r.value.as_deref(),
@@ -527,7 +540,11 @@ async fn unknown_builtin_is_a_clear_link_error() {
     )
     .await
     .unwrap();
-    let e = rt.execute::<()>("odd", "f", vec![], fresh()).await.error.unwrap();
+    let e = rt
+        .execute_report::<()>("odd", "f", vec![], fresh())
+        .await
+        .error
+        .unwrap();
     assert!(
         e.to_string()
             .contains("`echelon.teleport`, which is not a built-in"),
@@ -543,7 +560,7 @@ async fn unknown_builtin_is_a_clear_link_error() {
         )
         .await
         .unwrap();
-        rt.execute::<()>("mistyped", "f", vec![], fresh())
+        rt.execute_report::<()>("mistyped", "f", vec![], fresh())
             .await
             .error
             .unwrap()
@@ -570,19 +587,19 @@ async fn hostile_pointers_are_refused_before_allocating() {
         .unwrap();
     let opts = fresh().with_sandbox(sb.id);
     let e = rt
-        .execute::<i32>("hostile", "big", vec![], opts.clone())
+        .execute_report::<i32>("hostile", "big", vec![], opts.clone())
         .await
         .error
         .unwrap();
     assert!(e.to_string().contains("outside the caller's memory"), "{e}");
     let e = rt
-        .execute::<i32>("hostile", "neg", vec![], opts.clone())
+        .execute_report::<i32>("hostile", "neg", vec![], opts.clone())
         .await
         .error
         .unwrap();
     assert!(e.to_string().contains("negative key length"), "{e}");
     let e = rt
-        .execute::<()>("hostile", "log", vec![], opts)
+        .execute_report::<()>("hostile", "log", vec![], opts)
         .await
         .error
         .unwrap();
@@ -597,7 +614,7 @@ async fn hostile_pointers_are_refused_before_allocating() {
         (@custom "echelon:abi" "lie() -> string\n"))"#;
     rt.load_module_as("liar", WasmSource::bytes(liar)).await.unwrap();
     let e = rt
-        .execute::<String>("liar", "lie", vec![], fresh())
+        .execute_report::<String>("liar", "lie", vec![], fresh())
         .await
         .error
         .unwrap();
@@ -844,7 +861,7 @@ mod deadlines {
             .unwrap();
         let started = Instant::now();
         let r = rt
-            .execute::<i32>(
+            .execute_report::<i32>(
                 "sleeper",
                 "sleep",
                 vec![],
@@ -870,7 +887,7 @@ mod deadlines {
         .await
         .unwrap();
         let opts = ExecOptions::timeout(Duration::from_millis(200)).with_instance(InstanceMode::Fresh);
-        let r = rt.execute::<()>("slow", "f", vec![], opts).await;
+        let r = rt.execute_report::<()>("slow", "f", vec![], opts).await;
         let e = r.error.unwrap();
         assert_eq!(e.kind(), "timeout", "{e}");
     }
@@ -885,7 +902,7 @@ mod deadlines {
         // overflow); the runtime's maximum applies.
         for asked in [Duration::from_secs(3600), Duration::from_millis(u64::MAX)] {
             let r = rt
-                .execute::<()>("hostile", "spin", vec![], ExecOptions::timeout(asked))
+                .execute_report::<()>("hostile", "spin", vec![], ExecOptions::timeout(asked))
                 .await;
             let e = r.error.unwrap();
             assert_eq!(e.kind(), "timeout", "{e}");

@@ -27,7 +27,7 @@ async fn math() -> (echelon::WasmRuntime, tempfile::TempDir) {
 async fn spec_numeric_examples() {
     let (rt, _d) = math().await;
     let add = rt
-        .execute::<i32>(
+        .execute_report::<i32>(
             "math",
             "add",
             args![5, 3],
@@ -39,15 +39,15 @@ async fn spec_numeric_examples() {
     assert!(add.gas_used.unwrap() > 0);
     assert!(add.memory_used >= 65_536);
     let wrap = rt
-        .execute::<i32>("math", "add", args![i32::MAX, 1], ExecOptions::default())
+        .execute_report::<i32>("math", "add", args![i32::MAX, 1], ExecOptions::default())
         .await;
     assert_eq!(wrap.value, Some(i32::MIN));
     let fib = rt
-        .execute::<i32>("math", "fibonacci", args![10], ExecOptions::default())
+        .execute_report::<i32>("math", "fibonacci", args![10], ExecOptions::default())
         .await;
     assert_eq!(fib.value, Some(55));
     let mul = rt
-        .execute::<i64>(
+        .execute_report::<i64>(
             "math",
             "multiply64",
             args![1_000_000i64, 2_000_000i64],
@@ -56,11 +56,11 @@ async fn spec_numeric_examples() {
         .await;
     assert_eq!(mul.value, Some(2_000_000_000_000));
     let sqrt = rt
-        .execute::<f64>("math", "f64_sqrt", args![2.25f64], ExecOptions::default())
+        .execute_report::<f64>("math", "f64_sqrt", args![2.25f64], ExecOptions::default())
         .await;
     assert_eq!(sqrt.value, Some(1.5));
     let neg = rt
-        .execute::<f32>("math", "negate_f32", args![1.5f32], ExecOptions::default())
+        .execute_report::<f32>("math", "negate_f32", args![1.5f32], ExecOptions::default())
         .await;
     assert_eq!(neg.value, Some(-1.5));
 }
@@ -73,12 +73,12 @@ async fn globals_memory_and_persistent_state() {
     assert!(rt.read_memory("math", "memory", 65_535, 2).await.is_err());
     for expected in 1..=3 {
         let r = rt
-            .execute::<i32>("math", "bump", vec![], ExecOptions::default())
+            .execute_report::<i32>("math", "bump", vec![], ExecOptions::default())
             .await;
         assert_eq!(r.value, Some(expected));
     }
     let fresh = rt
-        .execute::<i32>(
+        .execute_report::<i32>(
             "math",
             "bump",
             vec![],
@@ -107,7 +107,7 @@ async fn simd_and_reference_values() {
     b[0] = 254;
     b[15] = 7;
     let r = rt
-        .execute::<[u8; 16]>(
+        .execute_report::<[u8; 16]>(
             "math",
             "splat_add",
             vec![Value::V128(a), Value::V128(b)],
@@ -118,7 +118,7 @@ async fn simd_and_reference_values() {
     assert_eq!((v[0], v[1], v[15]), (255, 1, 8));
     let json = serde_json::json!({"host": "data"});
     let r = rt
-        .execute::<Value>(
+        .execute_report::<Value>(
             "math",
             "identity_ref",
             vec![Value::ExternRef(Some(json.clone()))],
@@ -127,7 +127,7 @@ async fn simd_and_reference_values() {
         .await;
     assert_eq!(r.value, Some(Value::ExternRef(Some(json))));
     let r = rt
-        .execute::<Value>("math", "pick_add", vec![], ExecOptions::default())
+        .execute_report::<Value>("math", "pick_add", vec![], ExecOptions::default())
         .await;
     assert_eq!(r.value, Some(Value::FuncRef(Some("fibonacci".into()))));
 }
@@ -139,7 +139,7 @@ async fn traps_are_named() {
         .await
         .unwrap();
     let r = rt
-        .execute::<i32>("math", "divide", args![10, 0], ExecOptions::default())
+        .execute_report::<i32>("math", "divide", args![10, 0], ExecOptions::default())
         .await;
     assert!(!r.success);
     match r.error.unwrap() {
@@ -155,7 +155,7 @@ async fn traps_are_named() {
         ("recurse", args![0], "call stack exhausted"),
     ] {
         let r = rt
-            .execute::<Vec<Value>>("hostile", func, args, ExecOptions::default())
+            .execute_report::<Vec<Value>>("hostile", func, args, ExecOptions::default())
             .await;
         let e = r.error.expect("hostile call fails");
         assert_eq!(e.kind(), "trap", "{func}: {e}");
@@ -163,7 +163,7 @@ async fn traps_are_named() {
     }
     // The runtime keeps serving after every trap.
     assert_eq!(
-        rt.execute::<i32>("math", "add", args![1, 1], ExecOptions::default())
+        rt.execute_report::<i32>("math", "add", args![1, 1], ExecOptions::default())
             .await
             .value,
         Some(2)
@@ -178,7 +178,7 @@ async fn infinite_loop_stops_at_its_timeout() {
         .unwrap();
     let timeout = Duration::from_millis(200);
     let r = rt
-        .execute::<()>("hostile", "spin", vec![], ExecOptions::timeout(timeout))
+        .execute_report::<()>("hostile", "spin", vec![], ExecOptions::timeout(timeout))
         .await;
     match r.error.expect("spin must be stopped") {
         Error::Timeout { timeout: t, .. } => assert_eq!(t, timeout),
@@ -197,7 +197,7 @@ async fn memory_limit_is_a_memory_error() {
         .await
         .unwrap();
     let r = rt
-        .execute::<i32>("hostile", "grow_forever", vec![], ExecOptions::default())
+        .execute_report::<i32>("hostile", "grow_forever", vec![], ExecOptions::default())
         .await;
     let e = r.error.expect("memory bomb must be stopped");
     assert_eq!(e.kind(), "memory", "{e}");
@@ -215,7 +215,7 @@ async fn memory_limit_is_a_memory_error() {
     rt.instantiate("hostile", opts).await.unwrap();
     for _ in 0..2 {
         let e = rt
-            .execute::<i32>("hostile", "grow_forever", vec![], ExecOptions::default())
+            .execute_report::<i32>("hostile", "grow_forever", vec![], ExecOptions::default())
             .await
             .error
             .unwrap();
@@ -227,14 +227,14 @@ async fn memory_limit_is_a_memory_error() {
 async fn fuel_limits_and_gas() {
     let (rt, _d) = math().await;
     let cheap = rt
-        .execute::<i32>("math", "fibonacci", args![5], ExecOptions::default())
+        .execute_report::<i32>("math", "fibonacci", args![5], ExecOptions::default())
         .await;
     let costly = rt
-        .execute::<i32>("math", "fibonacci", args![15], ExecOptions::default())
+        .execute_report::<i32>("math", "fibonacci", args![15], ExecOptions::default())
         .await;
     assert!(costly.gas_used.unwrap() > cheap.gas_used.unwrap() * 10);
     let starved = rt
-        .execute::<i32>(
+        .execute_report::<i32>(
             "math",
             "fibonacci",
             args![25],
@@ -243,7 +243,7 @@ async fn fuel_limits_and_gas() {
         .await;
     assert_eq!(starved.error.expect("out of fuel").kind(), "out_of_fuel");
     assert_eq!(
-        rt.execute::<i32>("math", "fibonacci", args![10], ExecOptions::default())
+        rt.execute_report::<i32>("math", "fibonacci", args![10], ExecOptions::default())
             .await
             .value,
         Some(55)
@@ -254,7 +254,7 @@ async fn fuel_limits_and_gas() {
 async fn type_errors_come_before_the_call() {
     let (rt, _d) = math().await;
     let r = rt
-        .execute::<i32>("math", "add", args![1], ExecOptions::default())
+        .execute_report::<i32>("math", "add", args![1], ExecOptions::default())
         .await;
     let e = r.error.unwrap();
     assert_eq!(e.kind(), "type");
@@ -263,7 +263,7 @@ async fn type_errors_come_before_the_call() {
         "{e}"
     );
     let r = rt
-        .execute::<i32>("math", "add", args![1, 2.5f64], ExecOptions::default())
+        .execute_report::<i32>("math", "add", args![1, 2.5f64], ExecOptions::default())
         .await;
     assert!(r
         .error
@@ -271,11 +271,11 @@ async fn type_errors_come_before_the_call() {
         .to_string()
         .contains("argument 1 must be i32, got f64"));
     let r = rt
-        .execute::<String>("math", "add", args![1, 2], ExecOptions::default())
+        .execute_report::<String>("math", "add", args![1, 2], ExecOptions::default())
         .await;
     assert_eq!(r.error.unwrap().kind(), "type");
     let r = rt
-        .execute::<i32>("math", "nope", vec![], ExecOptions::default())
+        .execute_report::<i32>("math", "nope", vec![], ExecOptions::default())
         .await;
     assert!(r
         .error
@@ -283,7 +283,7 @@ async fn type_errors_come_before_the_call() {
         .to_string()
         .contains("exported functions: add, bump"));
     let r = rt
-        .execute::<i32>("ghost", "add", vec![], ExecOptions::default())
+        .execute_report::<i32>("ghost", "add", vec![], ExecOptions::default())
         .await;
     assert_eq!(r.error.unwrap().kind(), "not_found");
     // None of the refused calls ran.
@@ -300,7 +300,7 @@ async fn hundred_calls_with_a_limit_of_fifty_all_complete() {
     for i in 0..100 {
         let rt = rt.clone();
         tasks.push(tokio::spawn(async move {
-            rt.execute::<i32>(
+            rt.execute_report::<i32>(
                 "math",
                 "fibonacci",
                 args![18 + i % 3],
@@ -358,12 +358,12 @@ async fn host_functions_sync_and_async() {
         .await
         .unwrap();
     let r = rt
-        .execute::<i32>("logger", "main", vec![], ExecOptions::default())
+        .execute_report::<i32>("logger", "main", vec![], ExecOptions::default())
         .await;
     assert_eq!(r.value, Some(42), "{:?}", r.error);
     assert_eq!(lines.lock().as_slice(), ["[logger] hello from wasm"]);
     let r = rt
-        .execute::<i32>("logger", "status", vec![], ExecOptions::default())
+        .execute_report::<i32>("logger", "status", vec![], ExecOptions::default())
         .await;
     assert_eq!(r.value, Some(200), "{:?}", r.error);
 
@@ -374,7 +374,7 @@ async fn host_functions_sync_and_async() {
         .await
         .unwrap();
     let e = rt
-        .execute::<i32>("logger2", "main", vec![], ExecOptions::default())
+        .execute_report::<i32>("logger2", "main", vec![], ExecOptions::default())
         .await
         .error
         .unwrap();
@@ -397,7 +397,7 @@ async fn host_functions_sync_and_async() {
     };
     rt.instantiate("logger2", opts).await.unwrap();
     assert_eq!(
-        rt.execute::<i32>("logger2", "main", vec![], ExecOptions::default())
+        rt.execute_report::<i32>("logger2", "main", vec![], ExecOptions::default())
             .await
             .value,
         Some(42)
@@ -415,7 +415,7 @@ async fn host_functions_sync_and_async() {
         .await
         .unwrap();
     let e = rt
-        .execute::<i32>("logger3", "main", vec![], ExecOptions::default())
+        .execute_report::<i32>("logger3", "main", vec![], ExecOptions::default())
         .await
         .error
         .unwrap();
@@ -444,9 +444,9 @@ async fn events_on_and_off() {
     rt.load_module_as("math", WasmSource::file(example("wat/math.wat")))
         .await
         .unwrap();
-    rt.execute::<i32>("math", "add", args![1, 2], ExecOptions::default())
+    rt.execute_report::<i32>("math", "add", args![1, 2], ExecOptions::default())
         .await;
-    rt.execute::<i32>("math", "divide", args![1, 0], ExecOptions::default())
+    rt.execute_report::<i32>("math", "divide", args![1, 0], ExecOptions::default())
         .await;
     assert_eq!(
         seen.lock().as_slice(),
@@ -461,7 +461,7 @@ async fn events_on_and_off() {
     for id in ids {
         assert!(rt.off(id));
     }
-    rt.execute::<i32>("math", "add", args![1, 2], ExecOptions::default())
+    rt.execute_report::<i32>("math", "add", args![1, 2], ExecOptions::default())
         .await;
     assert_eq!(seen.lock().len(), 5);
 }
@@ -520,7 +520,7 @@ async fn module_cache_and_precompiled_disk_cache() {
         .unwrap();
     assert_eq!(origins.lock().last(), Some(&"disk"));
     assert_eq!(
-        rt2.execute::<i32>("a", "add", args![2, 2], ExecOptions::default())
+        rt2.execute_report::<i32>("a", "add", args![2, 2], ExecOptions::default())
             .await
             .value,
         Some(4)
@@ -556,7 +556,7 @@ async fn lru_eviction_by_size() {
     assert!(stats.entries.len() < 3);
     // Evicted from the cache does not mean unloaded.
     assert_eq!(
-        rt.execute::<i32>("m0", "f", vec![], ExecOptions::default())
+        rt.execute_report::<i32>("m0", "f", vec![], ExecOptions::default())
             .await
             .value,
         Some(0)
@@ -571,7 +571,7 @@ async fn unload_and_list() {
         .unwrap();
     let ids: Vec<String> = rt.list_modules().into_iter().map(|m| m.id).collect();
     assert_eq!(ids, ["math", "zeta"]);
-    rt.execute::<i32>("math", "add", args![1, 1], ExecOptions::default())
+    rt.execute_report::<i32>("math", "add", args![1, 1], ExecOptions::default())
         .await;
     assert!(rt.memory_stats().global.allocated >= 65_536);
     rt.unload_module("math").await.unwrap();
@@ -599,19 +599,19 @@ async fn shared_memory_between_instances() {
         rt.instantiate(id, opts).await.unwrap();
     }
     assert_eq!(
-        rt.execute::<i32>("w1", "increment", vec![], ExecOptions::default())
+        rt.execute_report::<i32>("w1", "increment", vec![], ExecOptions::default())
             .await
             .value,
         Some(1)
     );
     assert_eq!(
-        rt.execute::<i32>("w2", "increment", vec![], ExecOptions::default())
+        rt.execute_report::<i32>("w2", "increment", vec![], ExecOptions::default())
             .await
             .value,
         Some(2)
     );
     assert_eq!(
-        rt.execute::<i32>("w1", "increment", vec![], ExecOptions::default())
+        rt.execute_report::<i32>("w1", "increment", vec![], ExecOptions::default())
             .await
             .value,
         Some(3)
@@ -629,7 +629,7 @@ async fn guest_abi_values_with_the_shared_module() {
     let sig = info.exports.iter().find(|e| e.name == "validate_user").unwrap();
     assert_eq!(sig.signature, "validate_user(json: string) -> string");
     let ok = rt
-        .execute::<String>(
+        .execute_report::<String>(
             "echelon_shared",
             "validate_user",
             args![r#"{"email":"ada@example.com","age":36}"#],
@@ -638,7 +638,7 @@ async fn guest_abi_values_with_the_shared_module() {
         .await;
     assert_eq!(ok.value.as_deref(), Some("valid"), "{:?}", ok.error);
     let bad = rt
-        .execute::<String>(
+        .execute_report::<String>(
             "echelon_shared",
             "validate_user",
             args![r#"{"email":"x","age":3}"#],
@@ -651,7 +651,7 @@ async fn guest_abi_values_with_the_shared_module() {
     );
     let px = vec![200u8, 10, 10, 255, 0, 0, 0, 0];
     let gray = rt
-        .execute::<Vec<u8>>(
+        .execute_report::<Vec<u8>>(
             "echelon_shared",
             "apply_grayscale",
             args![px.clone(), 2, 1],
@@ -663,11 +663,11 @@ async fn guest_abi_values_with_the_shared_module() {
         echelon_shared::image::apply_grayscale(&px, 2, 1).unwrap()
     );
     let prime = rt
-        .execute::<bool>("echelon_shared", "is_prime", args![97i64], ExecOptions::default())
+        .execute_report::<bool>("echelon_shared", "is_prime", args![97i64], ExecOptions::default())
         .await;
     assert_eq!(prime.value, Some(true));
     let dims = rt
-        .execute::<serde_json::Value>(
+        .execute_report::<serde_json::Value>(
             "echelon_shared",
             "image_dimensions",
             args![echelon_shared::image::encode_png(&px, 2, 1).unwrap()],
@@ -681,7 +681,7 @@ async fn guest_abi_values_with_the_shared_module() {
     // A refusal is a Trap carrying the guest's message, and the instance
     // stays usable.
     let refused = rt
-        .execute::<Vec<u8>>(
+        .execute_report::<Vec<u8>>(
             "echelon_shared",
             "apply_grayscale",
             args![vec![1u8, 2, 3], 2, 1],
@@ -695,12 +695,12 @@ async fn guest_abi_values_with_the_shared_module() {
         other => panic!("expected a trap, got {other:?}"),
     }
     let r = rt
-        .execute::<i64>("echelon_shared", "fibonacci", args![50], ExecOptions::default())
+        .execute_report::<i64>("echelon_shared", "fibonacci", args![50], ExecOptions::default())
         .await;
     assert_eq!(r.value, Some(12_586_269_025));
     // Strings are checked against the ABI before the call.
     let e = rt
-        .execute::<String>(
+        .execute_report::<String>(
             "echelon_shared",
             "validate_user",
             args![5],
@@ -805,7 +805,7 @@ async fn load_from_url_while_hashing() {
     assert_eq!(info.id, "math");
     assert_eq!(info.sha256, hex_sha256(&bytes));
     assert_eq!(
-        rt.execute::<i32>("math", "add", args![5, 3], ExecOptions::default())
+        rt.execute_report::<i32>("math", "add", args![5, 3], ExecOptions::default())
             .await
             .value,
         Some(8)
@@ -836,14 +836,14 @@ async fn stop_refuses_new_calls_until_start() {
     let (rt, _d) = math().await;
     rt.stop().await;
     let e = rt
-        .execute::<i32>("math", "add", args![1, 1], ExecOptions::default())
+        .execute_report::<i32>("math", "add", args![1, 1], ExecOptions::default())
         .await
         .error
         .unwrap();
     assert_eq!(e.kind(), "stopped");
     rt.start().await;
     assert_eq!(
-        rt.execute::<i32>("math", "add", args![1, 1], ExecOptions::default())
+        rt.execute_report::<i32>("math", "add", args![1, 1], ExecOptions::default())
             .await
             .value,
         Some(2)
@@ -873,19 +873,22 @@ async fn pooled_calls_reuse_warm_instances_and_run_in_parallel() {
     // One after another: the one idle instance is reused, so its state
     // carries over (a Fresh call would start from 0 each time).
     for expected in 1..=3 {
-        let r = rt.execute::<i32>("math", "bump", vec![], pooled()).await;
+        let r = rt.execute_report::<i32>("math", "bump", vec![], pooled()).await;
         assert_eq!(r.value, Some(expected));
     }
     // The persistent instance is a different one.
     let persistent = rt
-        .execute::<i32>("math", "bump", vec![], ExecOptions::default())
+        .execute_report::<i32>("math", "bump", vec![], ExecOptions::default())
         .await;
     assert_eq!(persistent.value, Some(1));
     // Many at once: every call gets an instance of its own and the right answer.
     let calls: Vec<_> = (0..32)
         .map(|i| {
             let rt = rt.clone();
-            tokio::spawn(async move { rt.execute::<i32>("math", "add", args![i, 1000], pooled()).await })
+            tokio::spawn(async move {
+                rt.execute_report::<i32>("math", "add", args![i, 1000], pooled())
+                    .await
+            })
         })
         .collect();
     for (i, call) in calls.into_iter().enumerate() {
@@ -893,12 +896,16 @@ async fn pooled_calls_reuse_warm_instances_and_run_in_parallel() {
         assert_eq!(r.value, Some(i as i32 + 1000), "{:?}", r.error);
     }
     // An unclean trap drops that instance instead of returning it to the pool.
-    let trapped = rt.execute::<i32>("math", "divide", args![1, 0], pooled()).await;
+    let trapped = rt
+        .execute_report::<i32>("math", "divide", args![1, 0], pooled())
+        .await;
     assert!(
         matches!(trapped.error, Some(Error::Trap { .. })),
         "{:?}",
         trapped.error
     );
-    let after = rt.execute::<i32>("math", "divide", args![10, 2], pooled()).await;
+    let after = rt
+        .execute_report::<i32>("math", "divide", args![10, 2], pooled())
+        .await;
     assert_eq!(after.value, Some(5));
 }

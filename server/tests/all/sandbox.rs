@@ -27,7 +27,7 @@ async fn still_serving(rt: &WasmRuntime) {
         with(rt, "math", "wat/math.wat").await;
     }
     let r = rt
-        .execute::<i32>("math", "add", args![20, 22], ExecOptions::default())
+        .execute_report::<i32>("math", "add", args![20, 22], ExecOptions::default())
         .await;
     assert_eq!(r.value, Some(42), "the runtime keeps serving: {:?}", r.error);
 }
@@ -52,7 +52,7 @@ async fn infinite_loop_hits_the_time_limit() {
         .create_sandbox(SandboxConfig::default().time_limit(Duration::from_millis(150)))
         .unwrap();
     let r = rt
-        .execute::<()>(
+        .execute_report::<()>(
             "hostile",
             "spin",
             vec![],
@@ -83,7 +83,7 @@ async fn memory_bomb_hits_the_memory_limit() {
         .create_sandbox(SandboxConfig::default().memory_limit(1 << 20))
         .unwrap();
     let r = rt
-        .execute::<i32>(
+        .execute_report::<i32>(
             "hostile",
             "grow_forever",
             vec![],
@@ -108,7 +108,7 @@ async fn unbounded_recursion_hits_the_call_depth_limit() {
         .create_sandbox(SandboxConfig::default().max_call_depth(500))
         .unwrap();
     let r = rt
-        .execute::<i32>(
+        .execute_report::<i32>(
             "hostile",
             "recurse",
             args![0],
@@ -126,7 +126,7 @@ async fn unbounded_recursion_hits_the_call_depth_limit() {
     // the limit still works after a trap, in the same sandbox.
     with(&rt, "fib", "wat/fib.wat").await;
     let fib = rt
-        .execute::<i32>(
+        .execute_report::<i32>(
             "fib",
             "fibonacci",
             args![15],
@@ -138,7 +138,7 @@ async fn unbounded_recursion_hits_the_call_depth_limit() {
         .create_sandbox(SandboxConfig::default().max_call_depth(5))
         .unwrap();
     let deep = rt
-        .execute::<i32>(
+        .execute_report::<i32>(
             "fib",
             "fibonacci",
             args![15],
@@ -147,7 +147,7 @@ async fn unbounded_recursion_hits_the_call_depth_limit() {
         .await;
     assert_eq!(deep.error.unwrap().kind(), "sandbox");
     let ok = rt
-        .execute::<i32>(
+        .execute_report::<i32>(
             "fib",
             "fibonacci",
             args![3],
@@ -166,7 +166,7 @@ async fn instruction_budget_hits_the_cpu_limit() {
         .create_sandbox(SandboxConfig::default().max_instructions(50_000))
         .unwrap();
     let r = rt
-        .execute::<i32>(
+        .execute_report::<i32>(
             "fib",
             "fibonacci",
             args![25],
@@ -179,7 +179,7 @@ async fn instruction_budget_hits_the_cpu_limit() {
         ViolationKind::Cpu
     );
     let small = rt
-        .execute::<i32>(
+        .execute_report::<i32>(
             "fib",
             "fibonacci",
             args![10],
@@ -194,7 +194,7 @@ async fn huge_table_and_too_many_functions() {
     let (rt, _d) = runtime();
     with(&rt, "table", "wat/huge_table.wat").await;
     let r = rt
-        .execute::<()>("table", "noop", vec![], ExecOptions::default())
+        .execute_report::<()>("table", "noop", vec![], ExecOptions::default())
         .await;
     let e = r.error.unwrap();
     assert_eq!(e.kind(), "memory", "{e}");
@@ -211,7 +211,7 @@ async fn huge_table_and_too_many_functions() {
         .unwrap();
     let sb = rt.create_sandbox(SandboxConfig::default()).unwrap();
     let e = rt
-        .execute::<i32>(
+        .execute_report::<i32>(
             "many",
             "last",
             vec![],
@@ -228,7 +228,7 @@ async fn huge_table_and_too_many_functions() {
     );
     // Without the sandbox's function limit it runs.
     let r = rt
-        .execute::<i32>("many", "last", vec![], ExecOptions::default())
+        .execute_report::<i32>("many", "last", vec![], ExecOptions::default())
         .await;
     assert_eq!(r.value, Some(99_999));
     still_serving(&rt).await;
@@ -240,7 +240,7 @@ async fn feature_capabilities_name_what_is_missing() {
     with(&rt, "simd", "wat/simd.wat").await;
     let strict = rt.create_sandbox(SandboxConfig::default()).unwrap();
     let e = rt
-        .execute::<i32>(
+        .execute_report::<i32>(
             "simd",
             "sum4",
             args![1, 2, 3, 4],
@@ -259,7 +259,7 @@ async fn feature_capabilities_name_what_is_missing() {
         .create_sandbox(SandboxConfig::default().grant([Capability::Simd]))
         .unwrap();
     let r = rt
-        .execute::<i32>(
+        .execute_report::<i32>(
             "simd",
             "sum4",
             args![1, 2, 3, 4],
@@ -274,7 +274,7 @@ async fn feature_capabilities_name_what_is_missing() {
         .await
         .unwrap();
     let r = rt
-        .execute::<i64>(
+        .execute_report::<i64>(
             "shared",
             "fibonacci",
             args![20],
@@ -351,7 +351,7 @@ async fn denied_and_allowed_host_functions() {
         Some("untrusted")
     );
     let r = rt
-        .execute::<i32>("polite", "run", vec![], ExecOptions::default())
+        .execute_report::<i32>("polite", "run", vec![], ExecOptions::default())
         .await;
     assert_eq!(r.value, Some(7), "{:?}", r.error);
     assert_eq!(lines.lock().as_slice(), ["polite plugin"]);
@@ -361,7 +361,7 @@ async fn denied_and_allowed_host_functions() {
         .create_sandbox(SandboxConfig::default().allow_host_functions(["env.log"]))
         .unwrap();
     let e = rt
-        .execute::<i32>(
+        .execute_report::<i32>(
             "polite",
             "run",
             vec![],
@@ -374,7 +374,7 @@ async fn denied_and_allowed_host_functions() {
     // Unsandboxed, the runtime's default policy applies: functions tagged
     // with a capability need it granted (RuntimeConfig::default_capabilities).
     let e = rt
-        .execute::<i32>("plugin", "run", vec![], ExecOptions::default())
+        .execute_report::<i32>("plugin", "run", vec![], ExecOptions::default())
         .await
         .error
         .unwrap();
@@ -394,7 +394,7 @@ async fn denied_and_allowed_host_functions() {
     );
     with(&open, "plugin", "wat/plugin.wat").await;
     assert_eq!(
-        open.execute::<i32>("plugin", "run", vec![], ExecOptions::default())
+        open.execute_report::<i32>("plugin", "run", vec![], ExecOptions::default())
             .await
             .value,
         Some(200)
@@ -418,7 +418,7 @@ async fn sandbox_lifecycle() {
     assert!(!rt.destroy_sandbox(&a.id));
     with(&rt, "math", "wat/math.wat").await;
     let e = rt
-        .execute::<i32>(
+        .execute_report::<i32>(
             "math",
             "add",
             args![1, 2],

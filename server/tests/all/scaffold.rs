@@ -190,7 +190,7 @@ async fn new_plugin_crate_uses_the_host() {
         .expect("the plugin links under its manifest");
     for visits in 1..=2 {
         let r = rt
-            .execute::<Value>(
+            .execute_report::<Value>(
                 "plugin",
                 "hello",
                 vec![Value::String("Ada".into())],
@@ -222,7 +222,7 @@ async fn new_plugin_crate_uses_the_host() {
             ExecOptions::default(),
         )
         .await
-        .into_result()
+        .map(|e| e.value)
         .unwrap();
     assert_eq!(n, 3);
 }

@@ -214,7 +214,7 @@ async fn call(rt: &WasmRuntime, name: &str, sig: &abi::Signature, args: &[Json])
     let r = rt
         .execute::<Vec<Value>>("fixture", name, values, ExecOptions::default())
         .await
-        .into_result();
+        .map(|e| e.value);
     match r {
         Ok(v) => Ok(v.first().map(Value::to_json).unwrap_or(Json::Null)),
         Err(echelon::Error::Trap {
@@ -537,7 +537,7 @@ async fn refused_calls_free_the_arguments_already_read() {
             ExecOptions::default(),
         )
         .await
-        .into_result()
+        .map(|e| e.value)
         .expect("echelon_alloc answers")
     };
     let before = probe().await;

@@ -142,7 +142,7 @@ async fn mutated_modules_that_validate_also_load_and_run_or_fail_cleanly() {
                 loaded += 1;
                 for e in info.exports.iter().filter(|e| e.kind == "func") {
                     let _ = rt
-                        .execute::<Vec<echelon::Value>>(
+                        .execute_report::<Vec<echelon::Value>>(
                             &info.id,
                             &e.name,
                             vec![],

@@ -34,7 +34,7 @@ async fn run(
     };
     rt.instantiate(&id, opts).await.expect("guest instantiates");
     let r = rt
-        .execute::<()>(&id, "_start", vec![], ExecOptions::default())
+        .execute_report::<()>(&id, "_start", vec![], ExecOptions::default())
         .await;
     (String::from_utf8_lossy(&r.stdout).into_owned(), r)
 }
@@ -269,7 +269,7 @@ async fn wasi_module_without_a_sandbox_gets_nothing() {
         .await
         .unwrap();
     let r = rt
-        .execute::<()>("env", "_start", vec![], ExecOptions::default())
+        .execute_report::<()>("env", "_start", vec![], ExecOptions::default())
         .await;
     assert!(r.success, "{:?}", r.error);
     let out = String::from_utf8(r.stdout).unwrap();

@@ -148,7 +148,7 @@ async fn guest(rt: &WasmRuntime, export: &echelon_guest::Export, case: &Case) ->
     match rt
         .execute::<Value>("shared", case.name, args, ExecOptions::default())
         .await
-        .into_result()
+        .map(|e| e.value)
     {
         Ok(v) => v.to_json(),
         Err(e) => refused(error_message(&e)),

@@ -1,0 +1,260 @@
+//! The execution model: guest code on the runtime's guest threads (never on
+//! the async workers), `execute` as a `Result`, the typed handle.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use echelon::runtime::{ExecOptions, HostFunction, ParamType, RuntimeConfig, ValKind, Value, WasmSource};
+use echelon::Error;
+use parking_lot::Mutex;
+
+use crate::support::{example, runtime, runtime_with};
+
+const ADD: &str = r#"(module
+  (global $n (mut i32) (i32.const 0))
+  (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+  (func (export "count") (result i32)
+    global.get $n i32.const 1 i32.add global.set $n global.get $n)
+  (func (export "spin") (loop br 0)))"#;
+
+/// A module that reports, through a host function, which thread runs it
+/// (in its start function and in an export).
+const WHERE: &str = r#"(module
+  (import "env" "here" (func $here))
+  (func $start call $here)
+  (start $start)
+  (func (export "run") call $here))"#;
+
+fn thread_recorder(rt: &echelon::WasmRuntime) -> Arc<Mutex<Vec<String>>> {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    rt.register_host_function(HostFunction::sync("env", "here", [], [], move |_, _| {
+        let t = std::thread::current();
+        sink.lock().push(t.name().unwrap_or("(unnamed)").to_string());
+        Ok(vec![])
+    }));
+    seen
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guest_code_runs_on_guest_threads_never_on_async_workers() {
+    let (rt, _d) = runtime();
+    let seen = thread_recorder(&rt);
+    rt.load_module_as("where", WasmSource::bytes(WHERE))
+        .await
+        .unwrap();
+    rt.execute::<()>("where", "run", vec![], ExecOptions::default())
+        .await
+        .unwrap();
+    for mode in [
+        echelon::runtime::InstanceMode::Fresh,
+        echelon::runtime::InstanceMode::Pooled,
+    ] {
+        rt.execute::<()>("where", "run", vec![], ExecOptions::default().with_instance(mode))
+            .await
+            .unwrap();
+    }
+    rt.instantiate("where", Default::default()).await.unwrap();
+    let seen = seen.lock().clone();
+    // start + run (persistent), start + run (fresh), start + run (pooled),
+    // start (instantiate).
+    assert_eq!(seen.len(), 7, "{seen:?}");
+    for name in &seen {
+        assert!(name.starts_with("echelon-guest-"), "guest code ran on `{name}`");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guest_threads_are_bounded_by_the_execution_slots() {
+    let (rt, _d) = runtime_with(RuntimeConfig::default().max_concurrent_executions(3));
+    rt.load_module_as("add", WasmSource::bytes(ADD)).await.unwrap();
+    let calls = (0..40).map(|i| {
+        let rt = rt.clone();
+        tokio::spawn(async move {
+            rt.execute::<i32>(
+                "add",
+                "add",
+                vec![Value::I32(i), Value::I32(1)],
+                ExecOptions::default().with_instance(echelon::runtime::InstanceMode::Fresh),
+            )
+            .await
+            .map(|e| e.value)
+        })
+    });
+    for (i, c) in calls.enumerate() {
+        assert_eq!(c.await.unwrap().unwrap(), i as i32 + 1);
+    }
+}
+
+#[tokio::test]
+async fn execute_is_a_result_with_stats_and_a_typed_error() {
+    let (rt, _d) = runtime();
+    rt.load_module_as("add", WasmSource::bytes(ADD)).await.unwrap();
+    let ok = rt
+        .execute::<i32>("add", "add", echelon::args![2, 3], ExecOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(ok.value, 5);
+    assert!(ok.stats.execution_id > 0);
+    let err = rt
+        .execute::<i32>(
+            "add",
+            "spin",
+            vec![],
+            ExecOptions::timeout(Duration::from_millis(50)),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    let err = rt
+        .execute::<i32>("add", "add", echelon::args![1], ExecOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "type", "{err}");
+    let err = rt
+        .execute::<i32>("add", "nope", vec![], ExecOptions::default())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("add, count, spin"), "{err}");
+}
+
+#[tokio::test]
+async fn typed_handle_calls_synchronously_and_keeps_its_own_state() {
+    let (rt, _d) = runtime();
+    rt.load_module_as("add", WasmSource::bytes(ADD)).await.unwrap();
+    let add = rt.func::<(i32, i32), i32>("add", "add").unwrap();
+    assert_eq!(add.call((40, 2)).unwrap(), 42);
+    assert_eq!(add.call((i32::MAX, 1)).unwrap(), i32::MIN);
+    let count = rt.func::<(), i32>("add", "count").unwrap();
+    assert_eq!(count.call(()).unwrap(), 1);
+    assert_eq!(count.call(()).unwrap(), 2);
+    // The persistent instance of `execute` is not the handle's.
+    let r = rt
+        .execute::<i32>("add", "count", vec![], ExecOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(r.value, 1);
+}
+
+#[tokio::test]
+async fn typed_handle_refuses_a_wrong_signature_with_both_named() {
+    let (rt, _d) = runtime();
+    rt.load_module_as("add", WasmSource::bytes(ADD)).await.unwrap();
+    let err = rt.func::<(i64, i64), i64>("add", "add").unwrap_err();
+    assert_eq!(err.kind(), "type", "{err}");
+    let msg = err.to_string();
+    assert!(msg.contains("(i32, i32) -> (i32)"), "{msg}");
+    let err = rt.func::<(), ()>("add", "missing").unwrap_err();
+    assert!(err.to_string().contains("add, count, spin"), "{err}");
+    let err = rt.func::<(), ()>("nope", "add").unwrap_err();
+    assert_eq!(err.kind(), "not_found", "{err}");
+}
+
+#[tokio::test]
+async fn typed_handle_calls_are_bounded_and_recover_after_a_timeout() {
+    let (rt, _d) = runtime();
+    rt.load_module_as("add", WasmSource::bytes(ADD)).await.unwrap();
+    let spin = rt
+        .func::<(), ()>("add", "spin")
+        .unwrap()
+        .with_timeout(Duration::from_millis(50));
+    let err = spin.call(()).unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    let count = rt
+        .func::<(), i32>("add", "count")
+        .unwrap()
+        .with_timeout(Duration::from_millis(50));
+    assert_eq!(count.call(()).unwrap(), 1);
+}
+
+#[tokio::test]
+async fn typed_handle_refuses_modules_with_async_imports() {
+    let (rt, _d) = runtime();
+    rt.load_module_as("sleeper", WasmSource::file(example("wat/sleeper.wat")))
+        .await
+        .unwrap();
+    let err = rt.func::<(), i32>("sleeper", "sleep").unwrap_err();
+    assert!(err.to_string().contains("use WasmRuntime::execute"), "{err}");
+}
+
+#[tokio::test]
+async fn typed_handle_takes_a_trap_as_a_typed_error() {
+    let (rt, _d) = runtime();
+    rt.load_module_as("hostile", WasmSource::file(example("wat/hostile.wat")))
+        .await
+        .unwrap();
+    let crash = rt.func::<(), ()>("hostile", "crash").unwrap();
+    let err = crash.call(()).unwrap_err();
+    assert_eq!(err.kind(), "trap", "{err}");
+    // The handle still works after the trap (a fresh instance).
+    let err = crash.call(()).unwrap_err();
+    assert_eq!(err.kind(), "trap", "{err}");
+    let _ = ParamType::Core(ValKind::I32);
+}
+
+mod over_http {
+    //! The server answers requests that do not call wasm while every
+    //! execution slot is busy with a spinning plugin.
+
+    use std::time::Duration;
+
+    use echelon::http::AppConfig;
+    use serde_json::json;
+
+    use crate::http::{config, start, wait_for, wasm};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn health_answers_while_every_slot_spins() {
+        const SLOTS: usize = 4;
+        let data = tempfile::tempdir().unwrap();
+        let minute = Duration::from_secs(60);
+        let base = config(data.path());
+        let s = start(AppConfig {
+            shutdown_grace: Duration::from_millis(100),
+            runtime: base
+                .runtime
+                .clone()
+                .max_concurrent_executions(SLOTS)
+                .max_timeout(minute),
+            ..base
+        })
+        .await;
+        let c = reqwest::Client::new();
+        let form = reqwest::multipart::Form::new()
+            .part("module", reqwest::multipart::Part::bytes(wasm("wat/hostile.wat")))
+            .text("manifest", json!({"limits": {"timeout_ms": 30_000}}).to_string());
+        let r = c
+            .post(s.url("/api/modules?id=spin"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 201);
+        // Calls over HTTP get fresh instances: they run in parallel, one
+        // slot each (twice as many as the async runtime has workers).
+        let spinners: Vec<_> = (0..SLOTS)
+            .map(|_| {
+                let (c, url) = (c.clone(), s.url("/api/modules/spin/call/spin"));
+                tokio::spawn(async move {
+                    c.post(url)
+                        .json(&json!({"timeout_ms": 30_000}))
+                        .send()
+                        .await
+                        .map(|r| r.status().as_u16())
+                })
+            })
+            .collect();
+        wait_for(|| s.wasm.metrics().snapshot().in_flight == SLOTS as u64).await;
+        for path in ["/healthz", "/api/modules", "/metrics"] {
+            let r = c.get(s.url(path)).send().await.unwrap();
+            assert!(r.status().is_success(), "{path}: {}", r.status());
+            // Answered while all slots still spin (their calls end at 30 s
+            // or at the shutdown below, never by themselves).
+            assert_eq!(s.wasm.metrics().snapshot().in_flight, SLOTS as u64, "{path}");
+        }
+        s.shutdown().await;
+        for sp in spinners {
+            assert_eq!(sp.await.unwrap().ok(), Some(503), "interrupted at shutdown");
+        }
+    }
+}
