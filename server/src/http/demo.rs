@@ -205,7 +205,11 @@ async fn transform_messages(s: AppState, mut socket: WebSocket) {
                     s.config.stream_messages_per_second
                 ),
             }});
-            if socket.send(Message::Text(refused.to_string().into())).await.is_err() {
+            if socket
+                .send(Message::Text(refused.to_string().into()))
+                .await
+                .is_err()
+            {
                 break;
             }
             continue;

@@ -205,6 +205,31 @@ impl<T> ExecutionResult<T> {
     }
 }
 
+/// A call's execution slot. Dropped without [`Slot::release`] (the caller
+/// stopped waiting for the result), it still counts the call out of the
+/// in-flight gauge; either way the slot frees only once the guest stopped.
+struct Slot {
+    permit: Option<OwnedSemaphorePermit>,
+    runtime: WasmRuntime,
+    counted: bool,
+}
+
+impl Slot {
+    /// Frees the slot after the report counted the call.
+    fn release(mut self) {
+        self.counted = false;
+        self.permit.take();
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if self.counted {
+            self.runtime.inner.metrics.call_abandoned();
+        }
+    }
+}
+
 /// One call, from its plan to its report: what every stage shares.
 struct Call {
     module: Arc<LoadedModule>,
@@ -304,22 +329,30 @@ impl WasmRuntime {
                 Err(e) => return ExecutionResult::failed(e, execution_id),
             };
             self.started(&call);
+            let slot = Slot {
+                permit: Some(permit),
+                runtime: self.clone(),
+                counted: self.inner.config.enable_metrics,
+            };
             let started = Instant::now();
             let rt = self.clone();
+            // The slot travels with the job: it is held until the guest has
+            // stopped, even when the caller gave up waiting.
             let ran = self
                 .inner
                 .pool
                 .run(async move {
                     let mut call = call;
                     let outcome = rt.invoke(&mut call).await;
-                    // The slot is held until the guest has stopped, even when
-                    // the caller gave up waiting.
-                    drop(permit);
-                    (call, outcome)
+                    (call, outcome, slot)
                 })
                 .await;
             match ran {
-                Ok((call, outcome)) => self.report(&call, started, queued, outcome),
+                Ok((call, outcome, slot)) => {
+                    let report = self.report(&call, started, queued, outcome);
+                    slot.release();
+                    report
+                }
                 Err(e) => ExecutionResult::failed(e, execution_id),
             }
         }

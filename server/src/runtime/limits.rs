@@ -163,7 +163,10 @@ impl ResourceLimiter for Limiter {
     ) -> wasmtime::Result<bool> {
         let (current, desired) = (current as u64, desired as u64);
         let by = desired.saturating_sub(current);
-        self.charge(by, &format!("growing a linear memory from {current} to {desired} bytes"))
+        self.charge(
+            by,
+            &format!("growing a linear memory from {current} to {desired} bytes"),
+        )
     }
 
     fn table_growing(
@@ -181,7 +184,9 @@ impl ResourceLimiter for Limiter {
         let by = (desired.saturating_sub(current) as u64).saturating_mul(TABLE_ELEMENT_BYTES);
         self.charge(
             by,
-            &format!("growing a table from {current} to {desired} elements ({TABLE_ELEMENT_BYTES} bytes each)"),
+            &format!(
+                "growing a table from {current} to {desired} elements ({TABLE_ELEMENT_BYTES} bytes each)"
+            ),
         )
     }
 }

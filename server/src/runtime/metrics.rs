@@ -82,6 +82,12 @@ impl Metrics {
         self.peak_in_flight.fetch_max(now, Ordering::Relaxed);
     }
 
+    /// A call whose caller stopped waiting: it no longer runs, and no
+    /// result is reported.
+    pub(crate) fn call_abandoned(&self) {
+        self.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+
     pub(crate) fn call_finished(&self, module: &str, elapsed: Duration, error_kind: Option<&'static str>) {
         self.in_flight.fetch_sub(1, Ordering::Relaxed);
         if let Some(kind) = error_kind {

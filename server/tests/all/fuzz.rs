@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use arbitrary::Unstructured;
 use echelon::runtime::{
-    engine_features, validate, ExecOptions, InstanceMode, InstantiateOptions, ParamType, RuntimeConfig, ValKind, Value,
-    WasmSource,
+    engine_features, validate, ExecOptions, InstanceMode, InstantiateOptions, ParamType, RuntimeConfig,
+    ValKind, Value, WasmSource,
 };
 use echelon::sandbox::{Capability, SandboxConfig};
 
@@ -114,7 +114,8 @@ async fn generated_modules_never_panic_escape_or_exceed_limits() {
         };
         let wasm = module.to_bytes();
         // wasm-smith emits valid modules: validation must agree.
-        validate(&wasm, engine_features()).unwrap_or_else(|e| panic!("seed {seed}: a valid module was refused: {e}"));
+        validate(&wasm, engine_features())
+            .unwrap_or_else(|e| panic!("seed {seed}: a valid module was refused: {e}"));
         valid += 1;
         let id = format!("smith{seed}");
         let info = rt
@@ -177,12 +178,22 @@ async fn generated_modules_never_panic_escape_or_exceed_limits() {
         "{MODULES} seeds: {valid} modules, {sandboxed} instantiated under the strict sandbox, \
          {calls} calls ({refused_calls} refused or trapped)"
     );
-    assert!(valid > MODULES / 2 && calls > 0, "the generator produced too little");
-    assert_eq!(rt.memory_stats().global.allocated, 0, "memory still charged after unloading");
+    assert!(
+        valid > MODULES / 2 && calls > 0,
+        "the generator produced too little"
+    );
+    assert_eq!(
+        rt.memory_stats().global.allocated,
+        0,
+        "memory still charged after unloading"
+    );
     // The runtime still serves a well-behaved module.
-    rt.load_module_as("ok", WasmSource::bytes(r#"(module (func (export "f") (result i32) i32.const 7))"#))
-        .await
-        .unwrap();
+    rt.load_module_as(
+        "ok",
+        WasmSource::bytes(r#"(module (func (export "f") (result i32) i32.const 7))"#),
+    )
+    .await
+    .unwrap();
     let v = rt
         .execute::<i32>("ok", "f", vec![], ExecOptions::default())
         .await

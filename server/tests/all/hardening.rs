@@ -241,7 +241,12 @@ async fn violations_and_metric_series_are_bounded() {
     let extra = 5;
     for _ in 0..MAX_VIOLATIONS + extra {
         let e = rt
-            .execute::<()>("hostile", "spin", vec![], ExecOptions::default().with_sandbox(&sb.id))
+            .execute::<()>(
+                "hostile",
+                "spin",
+                vec![],
+                ExecOptions::default().with_sandbox(&sb.id),
+            )
             .await
             .unwrap_err();
         assert_eq!(e.kind(), "out_of_fuel", "{e}");
@@ -263,7 +268,10 @@ async fn violations_and_metric_series_are_bounded() {
             .unwrap();
     }
     let text = rt.metrics().render_prometheus();
-    assert!(text.contains(&format!("module=\"{OTHER_MODULES}\"")), "no shared series");
+    assert!(
+        text.contains(&format!("module=\"{OTHER_MODULES}\"")),
+        "no shared series"
+    );
     let series = text.lines().filter(|l| l.contains("_count{")).count();
     assert!(series <= MAX_MODULE_SERIES + 1, "{series} series");
     rt.unload_module("m0").await.unwrap();
@@ -308,9 +316,13 @@ async fn pooled_instances_do_not_keep_a_calls_peak_memory() {
     let wat = r#"(module (memory 1)
       (func (export "grow") (param i32) (result i32) local.get 0 memory.grow)
       (func (export "noop")))"#;
-    rt.load_module_as("g", echelon::WasmSource::bytes(wat)).await.unwrap();
+    rt.load_module_as("g", echelon::WasmSource::bytes(wat))
+        .await
+        .unwrap();
     let pooled = ExecOptions::default().with_instance(InstanceMode::Pooled);
-    rt.execute::<()>("g", "noop", vec![], pooled.clone()).await.unwrap();
+    rt.execute::<()>("g", "noop", vec![], pooled.clone())
+        .await
+        .unwrap();
     let idle = rt.memory_stats().modules["g"].allocated;
     assert_eq!(idle, 65_536, "one page kept by the idle pooled instance");
     rt.execute::<i32>("g", "grow", echelon::args![100], pooled.clone())
@@ -345,7 +357,11 @@ async fn uploaded_modules_hold_no_idle_instance() {
     assert_eq!(body["value"], serde_json::json!("cba"), "{body}");
     // The module (two pages of memory) holds nothing between calls.
     let stats = s.wasm.memory_stats();
-    assert_eq!(stats.modules.get("rev").map(|m| m.allocated), Some(0), "{stats:?}");
+    assert_eq!(
+        stats.modules.get("rev").map(|m| m.allocated),
+        Some(0),
+        "{stats:?}"
+    );
     s.shutdown().await;
 }
 
