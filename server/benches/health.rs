@@ -58,7 +58,7 @@ async fn run(slots: usize) {
     .expect("hostile.wat parses");
     let form = reqwest::multipart::Form::new()
         .part("module", reqwest::multipart::Part::bytes(hostile))
-        .text("manifest", json!({"limits": {"timeout_ms": 120_000}}).to_string());
+        .text("manifest", json!({"limits": {"timeout_ms": 30_000}}).to_string());
     let r = c
         .post(format!("{base}/api/modules?id=spin"))
         .multipart(form)
@@ -71,7 +71,7 @@ async fn run(slots: usize) {
     let spinners: Vec<_> = (0..slots)
         .map(|_| {
             let (c, url) = (c.clone(), format!("{base}/api/modules/spin/call/spin"));
-            tokio::spawn(async move { c.post(url).json(&json!({"timeout_ms": 120_000})).send().await })
+            tokio::spawn(async move { c.post(url).json(&json!({"timeout_ms": 30_000})).send().await })
         })
         .collect();
     while wasm.metrics().snapshot().in_flight < slots as u64 {

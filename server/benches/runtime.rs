@@ -156,9 +156,13 @@ fn fresh_instance(c: &mut Criterion) {
     tokio
         .block_on(rt.load_module_as("math", WasmSource::file(example("wat/math.wat"))))
         .expect("load");
-    // The strict default sandbox (no capabilities, default limits).
+    // The default sandbox's limits (16 MiB, 5 s, fuel, call depth counted
+    // by instrumentation) with no host capability; math.wat's SIMD export
+    // needs the `simd` feature.
     let sandbox = rt
-        .create_sandbox(echelon::sandbox::SandboxConfig::default())
+        .create_sandbox(
+            echelon::sandbox::SandboxConfig::default().grant([echelon::sandbox::Capability::Simd]),
+        )
         .expect("sandbox");
     let fresh = ExecOptions::default()
         .with_instance(InstanceMode::Fresh)

@@ -50,7 +50,9 @@ pub use builtins::{Builtin, HostLimits, LogLevel, LogLine, BUILTINS, ECHELON_MOD
 pub use cache::{CacheEntryStats, CacheStats};
 pub use config::RuntimeConfig;
 pub use events::{EventType, ListenerId, RuntimeEvent, Violation, ViolationKind};
-pub use executor::{CallOutput, CallStats, ExecOptions, Execution, ExecutionResult, InstanceMode};
+pub use executor::{
+    CallOutput, CallStats, ExecOptions, Execution, ExecutionResult, InstanceMode, POOLED_GROWTH_KEPT,
+};
 pub use host::{BoxFuture, HostCaller, HostFunc, HostFunction};
 pub use kv::{KvBatch, KvStore, KvUsage};
 pub use limits::{LimitExceeded, MemoryStats, PAGE_SIZE};
@@ -512,11 +514,12 @@ impl WasmRuntime {
         let cfg = &self.inner.config;
         let mut compiled = m.module.clone();
         if let Some(sb) = sandbox {
-            sb.check_module(&m.bytes).map_err(|message| Error::Sandbox {
-                sandbox_id: sb.id.clone(),
-                kind: ViolationKind::Capability,
-                message,
-            })?;
+            sb.check_module_cached(&m.sha256, &m.bytes)
+                .map_err(|message| Error::Sandbox {
+                    sandbox_id: sb.id.clone(),
+                    kind: ViolationKind::Capability,
+                    message,
+                })?;
             if let Some(depth) = sb.config.cpu_limit.max_call_depth {
                 compiled = self.instrumented(m, depth)?;
             }

@@ -402,6 +402,9 @@ pub struct Sandbox {
     /// The most recent violations (at most [`MAX_VIOLATIONS`]) and how many
     /// were recorded in all.
     violations: Mutex<(std::collections::VecDeque<Violation>, u64)>,
+    /// sha256 of the modules that passed [`Sandbox::check_module`] (the
+    /// configuration never changes, so neither does the verdict).
+    checked: Mutex<std::collections::HashSet<String>>,
 }
 
 /// Violations a sandbox keeps (the oldest are dropped first): a module
@@ -415,6 +418,7 @@ impl Sandbox {
             config,
             created_at: SystemTime::now(),
             violations: Mutex::new((std::collections::VecDeque::new(), 0)),
+            checked: Mutex::new(std::collections::HashSet::new()),
         })
     }
 
@@ -479,6 +483,18 @@ impl Sandbox {
                     self.id
                 )
             })
+    }
+
+    /// [`Sandbox::check_module`] for module `sha256`, remembering a pass:
+    /// instantiating the same module again under this sandbox skips the
+    /// validation pass.
+    pub(crate) fn check_module_cached(&self, sha256: &str, bytes: &[u8]) -> Result<(), String> {
+        if self.checked.lock().contains(sha256) {
+            return Ok(());
+        }
+        self.check_module(bytes)?;
+        self.checked.lock().insert(sha256.to_string());
+        Ok(())
     }
 
     /// Checks a module's bytes against the granted features and function

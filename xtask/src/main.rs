@@ -34,7 +34,10 @@ fn main() -> ExitCode {
         Some("test") => setup().and_then(|()| test(&args[1..])),
         Some("test-browser") => setup().and_then(|()| browser_tests()),
         Some("serve") => serve(&args[1..]),
-        Some("load") => load_release(args.get(1).map(String::as_str) == Some("--no-build")),
+        Some("load") => match args.get(1).map(String::as_str) {
+            Some("--dev") => load_dev(),
+            flag => load_release(flag == Some("--no-build")),
+        },
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n  \
@@ -43,7 +46,8 @@ fn main() -> ExitCode {
                  test-browser  only the browser tests (guest module, test server, wasm-pack)\n  \
                  serve   run the main job\n  \
                  load    bounded load test of echelon serve with wrk (release build;\n          \
-                 --no-build: measure the release binary already built)\n  \
+                 --no-build: measure the release binary already built;\n          \
+                 --dev: the dev-profile binary, where the server and wasmtime are optimized)\n  \
                  setup   only install what is missing"
             );
             return ExitCode::from(2);
@@ -432,6 +436,20 @@ fn load_release(no_build: bool) -> Result {
     }
     load(
         &cargo_target_dir().join("release/echelon"),
+        &LoadPlan { warm_up: 5, run: 10 },
+    )
+}
+
+/// `cargo xtask load --dev`: the same figures from the dev-profile binary
+/// (the workspace optimizes the server, shared crate and wasmtime there),
+/// without the release build's 25 minutes.
+fn load_dev() -> Result {
+    apt_install("wrk", "wrk")?;
+    build_guest()?;
+    step("dev build of echelon");
+    run(cargo().args(["build", "--workspace", "--bin", "echelon"]))?;
+    load(
+        &cargo_target_dir().join("debug/echelon"),
         &LoadPlan { warm_up: 5, run: 10 },
     )
 }

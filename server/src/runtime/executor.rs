@@ -42,9 +42,9 @@ pub enum InstanceMode {
     /// (at most [`RuntimeConfig::max_concurrent_executions`](super::RuntimeConfig))
     /// and keeps those instances until the module is unloaded or
     /// re-instantiated: memory is traded for never instantiating on the hot
-    /// path. An instance whose memory grew during its call is dropped
-    /// instead of returned, so idle instances hold their initial memory,
-    /// not a call's peak.
+    /// path. An instance whose memories and tables grew by more than
+    /// [`POOLED_GROWTH_KEPT`] since it was made is dropped instead of
+    /// returned, so idle instances do not hold a large call's peak.
     Pooled,
 }
 
@@ -204,6 +204,11 @@ impl<T> ExecutionResult<T> {
         }
     }
 }
+
+/// How much an instance of [`InstanceMode::Pooled`] may have grown since
+/// it was made and still go back to the pool; one that grew more is
+/// dropped after its call, releasing the memory.
+pub const POOLED_GROWTH_KEPT: u64 = 4 << 20;
 
 /// A call's execution slot. Dropped without [`Slot::release`] (the caller
 /// stopped waiting for the result), it still counts the call out of the
@@ -480,9 +485,11 @@ impl WasmRuntime {
                 let outcome = live
                     .call(&call.func, shape, args, call.timeout, call.fuel, metering)
                     .await;
-                // Kept for the next call only if clean and no larger than it
-                // started: idle instances do not hold a call's peak memory.
-                if outcome.reusable && live.store.data().limiter.held() <= live.baseline {
+                // Kept for the next call only if clean and not much larger
+                // than it started (a guest's heap settles after its first
+                // calls): idle instances do not hold a call's peak memory.
+                let grown = live.store.data().limiter.held().saturating_sub(live.baseline);
+                if outcome.reusable && grown <= POOLED_GROWTH_KEPT {
                     let mut pool = m.pool.lock();
                     if pool.len() < self.inner.config.max_concurrent_executions {
                         pool.push(live);

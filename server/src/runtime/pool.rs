@@ -10,6 +10,11 @@
 //! future: the thread drives it with [`tokio::runtime::Handle::block_on`], so
 //! async host functions and WASI calls still use the caller's runtime (its
 //! timers and I/O) while the wasm itself runs on the guest thread.
+//!
+//! On Linux the guest threads run at a lower scheduling priority (nice
+//! [`GUEST_THREAD_NICE`]) than the rest of the process: when more guests
+//! spin than there are cores, the async workers still get a core as soon
+//! as a request arrives, so a health check is not queued behind them.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -22,6 +27,26 @@ use parking_lot::Mutex;
 use crate::{Error, Result};
 
 type Job = Box<dyn FnOnce() + Send>;
+
+/// The nice value of guest threads on Linux (the process's other threads
+/// keep theirs, normally 0): CPU-bound guests yield the cores to the
+/// server's own work first.
+pub const GUEST_THREAD_NICE: i32 = 10;
+
+/// Lowers the calling thread's priority (Linux: `setpriority` on the
+/// thread id affects that thread only). Failure only costs latency.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: `gettid` has no preconditions; `setpriority` with
+    // PRIO_PROCESS and a thread id changes that thread's nice value and
+    // touches no memory of ours.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        if libc::setpriority(libc::PRIO_PROCESS, tid, GUEST_THREAD_NICE) != 0 {
+            tracing::debug!("cannot lower a guest thread's priority");
+        }
+    }
+}
 
 /// A bounded set of threads that run guest code.
 pub(crate) struct GuestPool {
@@ -142,6 +167,7 @@ impl GuestPool {
 }
 
 fn worker(queue: &Mutex<mpsc::Receiver<Job>>, idle: &AtomicUsize, queued: &AtomicUsize) {
+    lower_priority();
     loop {
         let job = queue.lock().recv();
         let Ok(job) = job else {

@@ -325,6 +325,12 @@ async fn pooled_instances_do_not_keep_a_calls_peak_memory() {
         .unwrap();
     let idle = rt.memory_stats().modules["g"].allocated;
     assert_eq!(idle, 65_536, "one page kept by the idle pooled instance");
+    // A little growth (a guest heap settling) keeps the instance pooled.
+    rt.execute::<i32>("g", "grow", echelon::args![1], pooled.clone())
+        .await
+        .unwrap();
+    assert_eq!(rt.memory_stats().modules["g"].allocated, 2 * 65_536);
+    // Growth past POOLED_GROWTH_KEPT (4 MiB) drops it after the call.
     rt.execute::<i32>("g", "grow", echelon::args![100], pooled.clone())
         .await
         .unwrap();
@@ -332,6 +338,7 @@ async fn pooled_instances_do_not_keep_a_calls_peak_memory() {
     assert_eq!(rt.memory_stats().modules["g"].allocated, 0);
     rt.execute::<()>("g", "noop", vec![], pooled).await.unwrap();
     assert_eq!(rt.memory_stats().modules["g"].allocated, 65_536);
+    assert_eq!(echelon::runtime::POOLED_GROWTH_KEPT, 4 << 20);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
