@@ -51,6 +51,7 @@ pub mod codegen;
 pub mod ir;
 pub mod lexer;
 pub mod parser;
+pub mod prelude;
 pub mod tailcall;
 pub mod types;
 
@@ -92,7 +93,7 @@ pub fn compile(src: &str) -> Result<Compiled, Vec<Diagnostic>> {
     let wasm = codegen::generate(&typed).map_err(internal)?;
     Ok(Compiled {
         wasm,
-        functions: typed.functions.len(),
+        functions: typed.user_functions,
         warnings: typed.warnings,
     })
 }

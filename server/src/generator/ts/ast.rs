@@ -33,6 +33,26 @@ pub enum Item {
     Function(Function),
     /// `[export] let|const name[: type] = init;`
     Global(VarDecl),
+    /// `@external("module", "name") declare function name(params): ret;`
+    Import(ImportDecl),
+}
+
+/// A host function the module imports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportDecl {
+    /// The import module (the first argument of `@external`).
+    pub module: String,
+    /// The import name (the second argument of `@external`, else the
+    /// function's name).
+    pub import_name: String,
+    /// The name the source calls it by.
+    pub name: String,
+    /// Where the name is written.
+    pub span: Span,
+    /// The parameters in order.
+    pub params: Vec<Param>,
+    /// The declared result type, if any.
+    pub result: Option<TypeName>,
 }
 
 /// A function declaration.
@@ -147,8 +167,26 @@ pub enum StmtKind {
         /// The labelled statement.
         body: Box<Stmt>,
     },
+    /// `switch (discriminant) { case test: ... default: ... }`
+    Switch {
+        /// The value compared with each case.
+        discriminant: Expr,
+        /// The cases in source order.
+        cases: Vec<SwitchCase>,
+    },
     /// `;`
     Empty,
+}
+
+/// One `case test:` (or `default:` when `test` is `None`) of a `switch`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SwitchCase {
+    /// The value compared, `None` for `default`.
+    pub test: Option<Expr>,
+    /// The statements up to the next case.
+    pub body: Vec<Stmt>,
+    /// Where `case`/`default` is written.
+    pub span: Span,
 }
 
 /// An expression.
@@ -201,6 +239,8 @@ pub enum BinOp {
     And,
     /// `||`
     Or,
+    /// `**`
+    Pow,
 }
 
 /// Prefix operators.
@@ -225,12 +265,22 @@ pub enum ExprKind {
     Float(f64),
     /// `true` or `false`.
     Bool(bool),
+    /// A string literal, as UTF-16 code units.
+    Str(Vec<u16>),
+    /// A template literal: `quasis[0] ${exprs[0]} quasis[1] ...` (one more
+    /// text part than expressions).
+    Template {
+        /// The text parts, as UTF-16 code units.
+        quasis: Vec<Vec<u16>>,
+        /// The substituted expressions.
+        exprs: Vec<Expr>,
+    },
     /// A variable.
     Ident(String),
-    /// `Math.name` (a member of the `Math` namespace), possibly called.
+    /// `object.property` (`Math.PI`, `s.length`), possibly called as a method.
     Member {
-        /// The object (only `Math` is known).
-        object: String,
+        /// The object.
+        object: Box<Expr>,
         /// The property.
         property: String,
     },

@@ -2,7 +2,9 @@
 //! climbing. Nesting is limited to [`MAX_DEPTH`] so that no input can exhaust
 //! the stack.
 
-use super::ast::{Expr, Function, Item, Param, Program, Span, Stmt, StmtKind, TypeName, VarDecl};
+use super::ast::{
+    Expr, Function, ImportDecl, Item, Param, Program, Span, Stmt, StmtKind, SwitchCase, TypeName, VarDecl,
+};
 use super::lexer::{tokenize, NumberLit, Tok, Token};
 use crate::generator::error::Diagnostic;
 
@@ -138,6 +140,10 @@ impl Parser {
             Tok::Number(NumberLit::Int(n)) => format!("number `{n}`"),
             Tok::Number(NumberLit::Float(f)) => format!("number `{f}`"),
             Tok::Punct(p) => format!("`{p}`"),
+            Tok::Str(_) => "a string".to_string(),
+            Tok::TemplateHead(_) | Tok::TemplateMiddle(_) | Tok::TemplateTail(_) => {
+                "a template literal".to_string()
+            }
             Tok::Eof => "end of input".to_string(),
         }
     }
@@ -185,6 +191,14 @@ impl Parser {
     }
 
     fn item(&mut self) -> PResult<Item> {
+        if self.is_punct("@") {
+            return self.import().map(Item::Import);
+        }
+        if self.is_word("declare") {
+            return Err(self.unexpected(
+                "`@external(\"module\", \"name\")` before `declare function` (the import's module and name)",
+            ));
+        }
         let exported = self.eat_word("export");
         if self.is_word("function") {
             return self.function(exported).map(Item::Function);
@@ -216,19 +230,83 @@ impl Parser {
         if !self.eat_punct(":") {
             return Ok(None);
         }
+        self.type_name().map(Some)
+    }
+
+    /// A type: a name, or `string | null` (strings may be null anyway).
+    fn type_name(&mut self) -> PResult<TypeName> {
         let span = self.span();
         match self.peek().clone() {
             Tok::Ident(name) => {
                 self.advance();
-                Ok(Some(TypeName { name, span }))
+                if self.is_punct("|") && matches!(self.peek_at(1), Tok::Ident(n) if n == "null") {
+                    if name != "string" {
+                        return Err(self.unexpected("a type (only `string | null` may be nullable)"));
+                    }
+                    self.advance();
+                    self.advance();
+                }
+                if self.is_punct("[") || self.is_punct("<") {
+                    return Err(self.unexpected("a type (arrays and generic types are not supported yet)"));
+                }
+                Ok(TypeName { name, span })
             }
-            _ => Err(self.unexpected("a type such as `i32`, `f64` or `bool`")),
+            _ => Err(self.unexpected("a type such as `i32`, `f64`, `bool` or `string`")),
         }
     }
 
-    fn function(&mut self, exported: bool) -> PResult<Function> {
-        self.advance(); // `function`
+    /// A string literal argument of a decorator.
+    fn string_arg(&mut self, what: &str) -> PResult<String> {
+        match self.peek().clone() {
+            Tok::Str(units) => {
+                self.advance();
+                String::from_utf16(&units).map_err(|_| self.unexpected(what))
+            }
+            _ => Err(self.unexpected(what)),
+        }
+    }
+
+    /// `@external("module", "name") declare function f(params): R;`
+    fn import(&mut self) -> PResult<ImportDecl> {
+        self.advance(); // `@`
+        if !self.eat_word("external") {
+            return Err(self.unexpected("`external` (the only decorator supported is `@external`)"));
+        }
+        self.expect_punct("(")?;
+        let first = self.string_arg("the import's module name as a string")?;
+        let second = if self.eat_punct(",") {
+            Some(self.string_arg("the import's name as a string")?)
+        } else {
+            None
+        };
+        self.expect_punct(")")?;
+        if !self.eat_word("declare") {
+            return Err(self.unexpected("`declare function` after `@external(...)`"));
+        }
+        if !self.eat_word("function") {
+            return Err(self.unexpected("`function` after `declare`"));
+        }
         let (name, span) = self.ident("a function name")?;
+        let params = self.params()?;
+        let result = self.type_annotation()?;
+        self.expect_punct(";")?;
+        // `@external("name")` alone names the import in module `env`, as
+        // AssemblyScript does.
+        let (module, import_name) = match second {
+            Some(n) => (first, n),
+            None => ("env".to_string(), first),
+        };
+        Ok(ImportDecl {
+            module,
+            import_name,
+            name,
+            span,
+            params,
+            result,
+        })
+    }
+
+    fn params(&mut self) -> PResult<Vec<Param>> {
         self.expect_punct("(")?;
         let mut params = Vec::new();
         while !self.is_punct(")") {
@@ -247,6 +325,13 @@ impl Parser {
             }
         }
         self.expect_punct(")")?;
+        Ok(params)
+    }
+
+    fn function(&mut self, exported: bool) -> PResult<Function> {
+        self.advance(); // `function`
+        let (name, span) = self.ident("a function name")?;
+        let params = self.params()?;
         let result = self.type_annotation()?;
         self.expect_punct("{")?;
         let mut body = Vec::new();
@@ -407,7 +492,8 @@ impl Parser {
             Some("function") => {
                 return Err(self.unexpected("a statement (nested functions are not supported)"))
             }
-            Some(w @ ("class" | "switch" | "try" | "throw" | "import" | "new")) => {
+            Some("switch") => self.switch_stmt()?,
+            Some(w @ ("class" | "try" | "throw" | "import" | "new")) => {
                 let msg = format!("`{w}` is not supported in this TypeScript subset");
                 return Err(Diagnostic::new(span.line, span.column, msg));
             }
@@ -471,6 +557,43 @@ impl Parser {
             cond,
             update,
             body: Box::new(self.stmt()?),
+        })
+    }
+
+    fn switch_stmt(&mut self) -> PResult<StmtKind> {
+        self.advance();
+        let discriminant = self.paren_expr()?;
+        self.expect_punct("{")?;
+        let mut cases: Vec<SwitchCase> = Vec::new();
+        while !self.eat_punct("}") {
+            let span = self.span();
+            let test = if self.eat_word("case") {
+                Some(self.expr()?)
+            } else if self.eat_word("default") {
+                if cases.iter().any(|c| c.test.is_none()) {
+                    return Err(Diagnostic::new(
+                        span.line,
+                        span.column,
+                        "a `switch` may have only one `default`",
+                    ));
+                }
+                None
+            } else {
+                return Err(self.unexpected("`case`, `default` or `}` in a `switch`"));
+            };
+            self.expect_punct(":")?;
+            let mut body = Vec::new();
+            while !(self.is_word("case") || self.is_word("default") || self.is_punct("}")) {
+                if self.peek() == &Tok::Eof {
+                    return Err(self.unexpected("`}` to close the `switch`"));
+                }
+                body.push(self.stmt()?);
+            }
+            cases.push(SwitchCase { test, body, span });
+        }
+        Ok(StmtKind::Switch {
+            discriminant,
+            cases,
         })
     }
 

@@ -29,6 +29,7 @@ fn binary_op(tok: &Tok) -> Option<(BinOp, u8)> {
         "*" => (BinOp::Mul, 10),
         "/" => (BinOp::Div, 10),
         "%" => (BinOp::Rem, 10),
+        "**" => (BinOp::Pow, 11),
         _ => return None,
     })
 }
@@ -50,11 +51,24 @@ fn compound_op(p: &str) -> Option<Option<BinOp>> {
         "<<=" => Some(BinOp::Shl),
         ">>=" => Some(BinOp::Shr),
         ">>>=" => Some(BinOp::ShrU),
+        "**=" => Some(BinOp::Pow),
         _ => return None,
     })
 }
 
 impl Parser {
+    /// A property name: any identifier, keywords included (`s.length`).
+    fn ident_or_keyword(&mut self, what: &str) -> PResult<(String, crate::generator::ts::ast::Span)> {
+        let span = self.span();
+        match self.peek().clone() {
+            Tok::Ident(name) => {
+                self.advance();
+                Ok((name, span))
+            }
+            _ => Err(self.unexpected(what)),
+        }
+    }
+
     pub(super) fn assignment(&mut self) -> PResult<Expr> {
         self.enter()?;
         let r = self.assignment_inner();
@@ -67,7 +81,7 @@ impl Parser {
         let Tok::Punct(p) = self.peek().clone() else {
             return Ok(lhs);
         };
-        if ["**=", "&&=", "||=", "??="].contains(&p) {
+        if ["&&=", "||=", "??="].contains(&p) {
             return Err(self.unexpected(&format!("an operator (`{p}` is not supported)")));
         }
         let Some(op) = compound_op(p) else {
@@ -144,9 +158,6 @@ impl Parser {
                 };
                 continue;
             }
-            if self.is_punct("**") {
-                return Err(self.unexpected("an operator (`**` is not supported)"));
-            }
             let Some((op, prec)) = binary_op(self.peek()) else {
                 return Ok(lhs);
             };
@@ -155,7 +166,8 @@ impl Parser {
             }
             let span = self.span();
             self.advance();
-            let rhs = self.binary(prec + 1);
+            // `**` is right-associative: `a ** b ** c` is `a ** (b ** c)`.
+            let rhs = self.binary(if op == BinOp::Pow { prec } else { prec + 1 });
             lhs = Expr {
                 kind: ExprKind::Binary {
                     op,
@@ -248,6 +260,17 @@ impl Parser {
                     },
                     span: e.span,
                 };
+            } else if self.is_punct(".") {
+                self.advance();
+                let (property, _) = self.ident_or_keyword("a property name after `.`")?;
+                let span = e.span;
+                e = Expr {
+                    kind: ExprKind::Member {
+                        object: Box::new(e),
+                        property,
+                    },
+                    span,
+                };
             } else if self.is_punct("[") {
                 return Err(self.unexpected("an operator (arrays and indexing are not supported)"));
             } else {
@@ -262,15 +285,33 @@ impl Parser {
             Tok::Number(NumberLit::Int(n)) => ExprKind::Int(n),
             Tok::Number(NumberLit::Float(f)) => ExprKind::Float(f),
             Tok::Ident(w) if w == "true" || w == "false" => ExprKind::Bool(w == "true"),
+            Tok::Str(units) => ExprKind::Str(units),
+            Tok::TemplateHead(head) => {
+                self.advance();
+                let mut quasis = vec![head];
+                let mut exprs = Vec::new();
+                loop {
+                    exprs.push(self.expr()?);
+                    match self.peek().clone() {
+                        Tok::TemplateMiddle(text) => {
+                            self.advance();
+                            quasis.push(text);
+                        }
+                        Tok::TemplateTail(text) => {
+                            self.advance();
+                            quasis.push(text);
+                            break;
+                        }
+                        _ => return Err(self.unexpected("`}` to close `${` in the template")),
+                    }
+                }
+                return Ok(Expr {
+                    kind: ExprKind::Template { quasis, exprs },
+                    span,
+                });
+            }
             Tok::Ident(w) if !RESERVED.contains(&w.as_str()) => {
                 self.advance();
-                if self.eat_punct(".") {
-                    let (property, _) = self.ident("a property name after `.`")?;
-                    return Ok(Expr {
-                        kind: ExprKind::Member { object: w, property },
-                        span,
-                    });
-                }
                 return Ok(Expr {
                     kind: ExprKind::Ident(w),
                     span,
