@@ -220,3 +220,66 @@ async fn the_server_runtime_calls_a_string_export_by_its_abi_section() {
         .expect("len runs");
     assert_eq!(n, vec![Value::I32(2)]);
 }
+
+#[test]
+fn the_greeting_example_runs_before_and_after_binaryen() {
+    use echelon::generator::{Generator, GeneratorOptions, OptimizationLevel};
+    let src = include_str!("../../../examples/ts/greeting.ts");
+    for level in [None, Some(OptimizationLevel::Speed), Some(OptimizationLevel::Size)] {
+        let options = match level {
+            None => GeneratorOptions::default(),
+            Some(l) => GeneratorOptions::optimized(l),
+        };
+        let r = Generator::new().generate_from_typescript(src, &options);
+        assert!(r.success, "{:?}", r.errors);
+        let wasm = r.wasm.expect("a module");
+        let has_abi = wasmparser::Parser::new(0).parse_all(&wasm).any(
+            |p| matches!(p, Ok(wasmparser::Payload::CustomSection(c)) if c.name() == "echelon:abi"),
+        );
+        assert!(has_abi, "{level:?}: the echelon:abi section survives");
+        let mut g = Guest::new(&wasm);
+        assert_eq!(
+            g.call_str("greet", &[s("Ada Lovelace")]).unwrap(),
+            "Hello, ADA! \"Ada Lovelace\" has 12 UTF-16 units and 5 vowels."
+        );
+        assert_eq!(g.store.data().lines, ["1:greeting #1: Ada Lovelace"]);
+    }
+}
+
+#[test]
+fn arrays_of_strings_survive_collections_in_globals() {
+    let src = r#"
+        let names: string[] = [];
+        export function add(name: string): i32 {
+            names.push(name + "!");
+            return names.length;
+        }
+        export function all(): string { return names.join(","); }
+        export function churn(n: i32): i32 {
+            let t: string[] = [];
+            for (let i = 0; i < n; i++) { t.push(`item ${i}`); }
+            return t.length;
+        }
+        export function words(s: string): i32 { return s.split(" ").length; }
+    "#;
+    let mut g = Guest::new(&compile(src));
+    for n in 1..=200 {
+        assert_eq!(g.call_int("add", &[s(&format!("n{n}"))]).unwrap(), n);
+        assert_eq!(g.call_int("churn", &[i(500)]).unwrap(), 500);
+    }
+    let all = g.call_str("all", &[]).unwrap();
+    let expected: Vec<String> = (1..=200).map(|n| format!("n{n}!")).collect();
+    assert_eq!(all, expected.join(","));
+    assert_eq!(g.call_int("words", &[s("a b  c")]).unwrap(), 4);
+}
+
+#[test]
+fn out_of_range_indexes_trap() {
+    let src = "export function f(i: i32): i32 { let a = [1, 2, 3]; return a[i]; }
+               export function g(): i32 { let a: i32[] = []; return a.pop(); }";
+    let mut g = Guest::new(&compile(src));
+    assert_eq!(g.call_int("f", &[i(2)]).unwrap(), 3);
+    assert!(g.call_int("f", &[i(3)]).unwrap_err().contains("trap"));
+    assert!(g.call_int("f", &[i(-1)]).unwrap_err().contains("trap"));
+    assert!(g.call_int("g", &[]).unwrap_err().contains("trap"));
+}

@@ -336,6 +336,33 @@ pub enum ExprKind {
         /// The arguments.
         args: Vec<Expr>,
     },
+    /// `object[index]`
+    Index {
+        /// The array.
+        object: Box<Expr>,
+        /// The index.
+        index: Box<Expr>,
+    },
+    /// `object[index] = value` or `object[index] op= value`.
+    IndexAssign {
+        /// The compound operator, or `None` for plain `=`.
+        op: Option<BinOp>,
+        /// The array.
+        object: Box<Expr>,
+        /// The index.
+        index: Box<Expr>,
+        /// The value.
+        value: Box<Expr>,
+    },
+    /// `[a, b, c]`
+    ArrayLit(Vec<Expr>),
+    /// `new Name<T>(args)`
+    New {
+        /// The class with its type arguments (`Array<i32>`, `Uint8Array`).
+        class: TypeName,
+        /// The constructor's arguments.
+        args: Vec<Expr>,
+    },
     /// `value as type`
     Cast {
         /// The value converted.

@@ -413,6 +413,12 @@ impl Emitter<'_> {
                 let addr = self.links.strings.get(units).copied().unwrap_or(0);
                 self.out.push(I::I32Const(addr as i32));
             }
+            TExprKind::Seq { effects, value } => {
+                for e in effects {
+                    self.expr(e);
+                }
+                self.expr(value);
+            }
             TExprKind::Op { instr, args } => {
                 for a in args {
                     self.expr(a);

@@ -33,6 +33,12 @@ pub enum Type {
     /// A reference to an immutable UTF-16 string in linear memory (an `i32`
     /// address; see the `prelude` module for the layout).
     Str,
+    /// A growable `Array<T>` / `T[]` of numbers, `bool` or strings (an `i32`
+    /// address).
+    Array(Elem),
+    /// A fixed-length typed array (`Uint8Array`, `Float64Array`, ...), laid
+    /// out as an array.
+    TypedArray(Elem),
     /// No value.
     Void,
 }
@@ -65,6 +71,8 @@ impl Type {
             Type::Bool => "bool",
             Type::Str => "string",
             Type::Void => "void",
+            Type::Array(e) => e.array_name(),
+            Type::TypedArray(e) => e.typed_array_name(),
         }
     }
 
@@ -101,7 +109,7 @@ impl Type {
             Type::I16 | Type::U16 => 16,
             Type::I32 | Type::U32 | Type::F32 => 32,
             Type::I64 | Type::U64 | Type::F64 => 64,
-            Type::Str | Type::Void => 0,
+            Type::Str | Type::Void | Type::Array(_) | Type::TypedArray(_) => 0,
         }
     }
 
@@ -117,7 +125,135 @@ impl Type {
 
     /// Whether values of the type live in the managed heap.
     pub fn is_reference(self) -> bool {
-        self == Type::Str
+        matches!(self, Type::Str | Type::Array(_) | Type::TypedArray(_))
+    }
+
+    /// The element type a value of this type can be stored as in an array.
+    pub fn elem(self) -> Option<Elem> {
+        Some(match self {
+            Type::I8 => Elem::I8,
+            Type::I16 => Elem::I16,
+            Type::I32 => Elem::I32,
+            Type::I64 => Elem::I64,
+            Type::U8 => Elem::U8,
+            Type::U16 => Elem::U16,
+            Type::U32 => Elem::U32,
+            Type::U64 => Elem::U64,
+            Type::F32 => Elem::F32,
+            Type::F64 => Elem::F64,
+            Type::Bool => Elem::Bool,
+            Type::Str => Elem::Str,
+            _ => return None,
+        })
+    }
+}
+
+/// The element type of an array: a number, `bool` or `string`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Elem {
+    /// `i8`
+    I8,
+    /// `i16`
+    I16,
+    /// `i32`
+    I32,
+    /// `i64`
+    I64,
+    /// `u8`
+    U8,
+    /// `u16`
+    U16,
+    /// `u32`
+    U32,
+    /// `u64`
+    U64,
+    /// `f32`
+    F32,
+    /// `f64`
+    F64,
+    /// `bool`, one byte
+    Bool,
+    /// `string` (a reference the collector follows)
+    Str,
+}
+
+impl Elem {
+    /// The type of an element.
+    pub fn ty(self) -> Type {
+        match self {
+            Elem::I8 => Type::I8,
+            Elem::I16 => Type::I16,
+            Elem::I32 => Type::I32,
+            Elem::I64 => Type::I64,
+            Elem::U8 => Type::U8,
+            Elem::U16 => Type::U16,
+            Elem::U32 => Type::U32,
+            Elem::U64 => Type::U64,
+            Elem::F32 => Type::F32,
+            Elem::F64 => Type::F64,
+            Elem::Bool => Type::Bool,
+            Elem::Str => Type::Str,
+        }
+    }
+
+    /// log2 of the size of an element in bytes.
+    pub fn shift(self) -> u32 {
+        match self {
+            Elem::I8 | Elem::U8 | Elem::Bool => 0,
+            Elem::I16 | Elem::U16 => 1,
+            Elem::I32 | Elem::U32 | Elem::F32 | Elem::Str => 2,
+            Elem::I64 | Elem::U64 | Elem::F64 => 3,
+        }
+    }
+
+    fn array_name(self) -> &'static str {
+        match self {
+            Elem::I8 => "i8[]",
+            Elem::I16 => "i16[]",
+            Elem::I32 => "i32[]",
+            Elem::I64 => "i64[]",
+            Elem::U8 => "u8[]",
+            Elem::U16 => "u16[]",
+            Elem::U32 => "u32[]",
+            Elem::U64 => "u64[]",
+            Elem::F32 => "f32[]",
+            Elem::F64 => "f64[]",
+            Elem::Bool => "bool[]",
+            Elem::Str => "string[]",
+        }
+    }
+
+    fn typed_array_name(self) -> &'static str {
+        match self {
+            Elem::I8 => "Int8Array",
+            Elem::I16 => "Int16Array",
+            Elem::I32 => "Int32Array",
+            Elem::I64 => "Int64Array",
+            Elem::U8 | Elem::Bool => "Uint8Array",
+            Elem::U16 => "Uint16Array",
+            Elem::U32 => "Uint32Array",
+            Elem::U64 => "Uint64Array",
+            Elem::F32 => "Float32Array",
+            Elem::F64 => "Float64Array",
+            Elem::Str => "string[]",
+        }
+    }
+
+    /// The typed array class of this element type, by name.
+    pub fn from_typed_array(name: &str) -> Option<Elem> {
+        Some(match name {
+            "Int8Array" => Elem::I8,
+            "Int16Array" => Elem::I16,
+            "Int32Array" => Elem::I32,
+            "Int64Array" => Elem::I64,
+            "Uint8Array" => Elem::U8,
+            "Uint16Array" => Elem::U16,
+            "Uint32Array" => Elem::U32,
+            "Uint64Array" => Elem::U64,
+            "Float32Array" => Elem::F32,
+            "Float64Array" => Elem::F64,
+            _ => return None,
+        })
     }
 }
 
@@ -195,6 +331,13 @@ pub enum TExprKind {
         instr: Instruction<'static>,
         /// The operands.
         args: Vec<TExpr>,
+    },
+    /// Evaluate `effects` (each of type `void`), then `value`.
+    Seq {
+        /// Side effects, in order.
+        effects: Vec<TExpr>,
+        /// The expression's value.
+        value: Box<TExpr>,
     },
     /// Short-circuit `&&` (`and == true`) or `||` on two `bool`s.
     Logical {
@@ -441,6 +584,12 @@ pub fn visit_expr<'a>(e: &'a TExpr, f: &mut impl FnMut(&'a TExpr)) {
         TExprKind::ValueThen { value, effect } => {
             visit_expr(value, f);
             visit_expr(effect, f);
+        }
+        TExprKind::Seq { effects, value } => {
+            for e in effects {
+                visit_expr(e, f);
+            }
+            visit_expr(value, f);
         }
     }
 }

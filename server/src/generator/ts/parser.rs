@@ -233,26 +233,44 @@ impl Parser {
         self.type_name().map(Some)
     }
 
-    /// A type: a name, or `string | null` (strings may be null anyway).
-    fn type_name(&mut self) -> PResult<TypeName> {
+    /// A type: a name, `T[]`, `Array<T>`, or `string | null` (strings may
+    /// be null anyway). Array types are written back as `T[]`.
+    pub(super) fn type_name(&mut self) -> PResult<TypeName> {
+        self.enter()?;
+        let r = self.type_name_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn type_name_inner(&mut self) -> PResult<TypeName> {
         let span = self.span();
-        match self.peek().clone() {
-            Tok::Ident(name) => {
-                self.advance();
-                if self.is_punct("|") && matches!(self.peek_at(1), Tok::Ident(n) if n == "null") {
-                    if name != "string" {
-                        return Err(self.unexpected("a type (only `string | null` may be nullable)"));
-                    }
-                    self.advance();
-                    self.advance();
-                }
-                if self.is_punct("[") || self.is_punct("<") {
-                    return Err(self.unexpected("a type (arrays and generic types are not supported yet)"));
-                }
-                Ok(TypeName { name, span })
+        let Tok::Ident(mut name) = self.peek().clone() else {
+            return Err(self.unexpected("a type such as `i32`, `f64`, `bool` or `string`"));
+        };
+        self.advance();
+        if name == "Array" {
+            if !self.eat_punct("<") {
+                return Err(self.unexpected("`<` after `Array` (write `Array<T>` or `T[]`)"));
             }
-            _ => Err(self.unexpected("a type such as `i32`, `f64`, `bool` or `string`")),
+            let inner = self.type_name()?;
+            self.expect_punct(">")?;
+            name = format!("{}[]", inner.name);
+        } else if self.is_punct("<") {
+            return Err(self.unexpected("a type (generic types other than `Array<T>` are not supported)"));
         }
+        while self.is_punct("[") && self.peek_at(1) == &Tok::Punct("]") {
+            self.advance();
+            self.advance();
+            name.push_str("[]");
+        }
+        if self.is_punct("|") && matches!(self.peek_at(1), Tok::Ident(n) if n == "null") {
+            if name != "string" {
+                return Err(self.unexpected("a type (only `string | null` may be nullable)"));
+            }
+            self.advance();
+            self.advance();
+        }
+        Ok(TypeName { name, span })
     }
 
     /// A string literal argument of a decorator.

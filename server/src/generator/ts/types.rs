@@ -24,6 +24,22 @@ fn err(span: Span, message: impl Into<String>) -> Diagnostic {
 
 /// Resolves a written type name.
 pub(super) fn resolve_type(t: &ast::TypeName) -> CResult<Type> {
+    if let Some(inner) = t.name.strip_suffix("[]") {
+        let elem = ast::TypeName {
+            name: inner.to_string(),
+            span: t.span,
+        };
+        let e = resolve_type(&elem)?;
+        return e.elem().map(Type::Array).ok_or_else(|| {
+            err(
+                t.span,
+                format!("arrays of `{}` are not supported: elements are numbers, bool or string", e.name()),
+            )
+        });
+    }
+    if let Some(e) = super::ir::Elem::from_typed_array(&t.name) {
+        return Ok(Type::TypedArray(e));
+    }
     Ok(match t.name.as_str() {
         "i8" => Type::I8,
         "i16" => Type::I16,
@@ -41,7 +57,7 @@ pub(super) fn resolve_type(t: &ast::TypeName) -> CResult<Type> {
         other => {
             return Err(err(
                 t.span,
-                format!("unknown type `{other}`; the subset has i8, i16, i32, i64, u8, u16, u32, u64, isize, usize, f32, f64 (or number), bool (or boolean), string and void"),
+                format!("unknown type `{other}`; the subset has i8, i16, i32, i64, u8, u16, u32, u64, isize, usize, f32, f64 (or number), bool (or boolean), string, void, arrays (`T[]`, `Array<T>`) and typed arrays (`Uint8Array`, ...)"),
             ))
         }
     })
@@ -153,6 +169,15 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
     };
     for (index, (f, in_prelude)) in functions.iter().enumerate() {
         match signature(f, index as u32) {
+            Ok(sig) if f.exported && sig.params.iter().chain([&sig.result]).any(|t| crosses_badly(*t)) => {
+                errors.push(err(
+                    f.span,
+                    format!(
+                        "exported function `{}` passes an array: the guest ABI carries numbers, bool and string (arrays and Uint8Array at the boundary are not supported yet)",
+                        f.name
+                    ),
+                ));
+            }
             Ok(sig) => {
                 if f.name.starts_with("__") && !in_prelude {
                     errors.push(reserved(f.span));
@@ -282,6 +307,11 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
     })
 }
 
+/// Whether a value of `t` cannot cross the host boundary.
+fn crosses_badly(t: Type) -> bool {
+    matches!(t, Type::Array(_) | Type::TypedArray(_))
+}
+
 /// The types an import may take and return: numbers, `bool` and `string`.
 fn import(d: &ast::ImportDecl, index: u32) -> CResult<(Signature, TImport)> {
     let mut params = Vec::new();
@@ -293,8 +323,11 @@ fn import(d: &ast::ImportDecl, index: u32) -> CResult<(Signature, TImport)> {
             ));
         };
         let ty = resolve_type(t)?;
-        if ty == Type::Void {
-            return Err(err(t.span, "a parameter cannot be `void`"));
+        if ty == Type::Void || crosses_badly(ty) {
+            return Err(err(
+                t.span,
+                format!("an import parameter cannot be `{}`: use numbers, bool or string", ty.name()),
+            ));
         }
         params.push(ty);
     }
@@ -302,6 +335,9 @@ fn import(d: &ast::ImportDecl, index: u32) -> CResult<(Signature, TImport)> {
         Some(t) => resolve_type(t)?,
         None => Type::Void,
     };
+    if crosses_badly(result) {
+        return Err(err(d.span, "an import cannot return an array: use numbers, bool or string"));
+    }
     let t = TImport {
         module: d.module.clone(),
         name: d.import_name.clone(),
@@ -340,6 +376,16 @@ fn mention(e: &ast::Expr, name: &str) -> Option<Span> {
             .or_else(|| mention(then, name))
             .or_else(|| mention(otherwise, name)),
         K::Member { object, .. } => mention(object, name),
+        K::Index { object, index } => mention(object, name).or_else(|| mention(index, name)),
+        K::IndexAssign {
+            object,
+            index,
+            value,
+            ..
+        } => mention(object, name)
+            .or_else(|| mention(index, name))
+            .or_else(|| mention(value, name)),
+        K::ArrayLit(items) | K::New { args: items, .. } => items.iter().find_map(|a| mention(a, name)),
         K::Template { exprs, .. } => exprs.iter().find_map(|a| mention(a, name)),
         K::Call { callee, args } => {
             mention(callee, name).or_else(|| args.iter().find_map(|a| mention(a, name)))

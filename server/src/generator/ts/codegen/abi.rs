@@ -134,7 +134,6 @@ pub(super) struct StringLayout {
 
 /// Lays out the literals of the emitted functions.
 pub(super) fn layout_strings(program: &TProgram, plan: &Plan) -> StringLayout {
-    let mut order: Vec<&Vec<u16>> = Vec::new();
     let mut addresses = HashMap::new();
     let mut bytes = Vec::new();
     let mut add = |units: &Vec<u16>| {
@@ -152,9 +151,8 @@ pub(super) fn layout_strings(program: &TProgram, plan: &Plan) -> StringLayout {
         }
         bytes.resize(at + size - STATIC_BASE as usize, 0);
         addresses.insert(units.clone(), (at + 8) as u32);
-        order.push(units);
     };
-    let mut visit = |body| {
+    let mut visit = |body: &[TStmt]| {
         visit_exprs(body, &mut |e| {
             if let TExprKind::Str(units) = &e.kind {
                 add(units);
@@ -224,20 +222,20 @@ pub(super) fn import_wrapper(
     let free = runtime(links, "__abi_free")?;
     let n = imp.params.len() as u32;
     let mut locals = Vec::new();
-    let mut packed = HashMap::new();
+    let mut packed: Vec<(usize, u32)> = Vec::new();
     let mut body = Vec::new();
     for (i, t) in imp.params.iter().enumerate() {
         if *t == Type::Str {
             let l = n + locals.len() as u32;
             locals.push(ValueType::I64);
-            packed.insert(i, l);
+            packed.push((i, l));
             body.extend([I::LocalGet(i as u32), I::Call(to_utf8), I::LocalSet(l)]);
         }
     }
     let ptr_of = |l: u32| [I::LocalGet(l), I::I64Const(32), I::I64ShrU, I::I32WrapI64];
     for (i, _) in imp.params.iter().enumerate() {
-        match packed.get(&i) {
-            Some(&l) => {
+        match packed.iter().find(|(p, _)| *p == i).map(|(_, l)| *l) {
+            Some(l) => {
                 body.extend(ptr_of(l));
                 body.extend([I::LocalGet(l), I::I32WrapI64]);
             }
@@ -248,7 +246,7 @@ pub(super) fn import_wrapper(
     if imp.result == Type::Str {
         body.push(I::Call(runtime(links, "__str_from_host")?));
     }
-    for l in packed.values() {
+    for (_, l) in &packed {
         body.extend(ptr_of(*l));
         body.push(I::Call(free));
     }

@@ -3,7 +3,7 @@
 
 use super::{PResult, Parser, RESERVED};
 use crate::generator::error::Diagnostic;
-use crate::generator::ts::ast::{BinOp, Expr, ExprKind, TypeName, UnaryOp};
+use crate::generator::ts::ast::{BinOp, Expr, ExprKind, UnaryOp};
 use crate::generator::ts::lexer::{NumberLit, Tok};
 
 /// Binary operators with their precedence (higher binds tighter).
@@ -88,12 +88,28 @@ impl Parser {
             return Ok(lhs);
         };
         let op_span = self.span();
-        let ExprKind::Ident(target) = lhs.kind else {
-            return Err(Diagnostic::new(
-                lhs.span.line,
-                lhs.span.column,
-                "invalid assignment target: only a variable can be assigned",
-            ));
+        let target = match lhs.kind {
+            ExprKind::Ident(target) => target,
+            ExprKind::Index { object, index } => {
+                self.advance();
+                let value = self.assignment()?;
+                return Ok(Expr {
+                    kind: ExprKind::IndexAssign {
+                        op,
+                        object,
+                        index,
+                        value: Box::new(value),
+                    },
+                    span: op_span,
+                });
+            }
+            _ => {
+                return Err(Diagnostic::new(
+                    lhs.span.line,
+                    lhs.span.column,
+                    "invalid assignment target: only a variable or an array element can be assigned",
+                ))
+            }
         };
         self.advance();
         let value = self.assignment()?;
@@ -144,15 +160,11 @@ impl Parser {
             if self.is_word("as") && AS_PRECEDENCE >= min {
                 let span = self.span();
                 self.advance();
-                let tspan = self.span();
-                let Tok::Ident(name) = self.peek().clone() else {
-                    return Err(self.unexpected("a type after `as`"));
-                };
-                self.advance();
+                let ty = self.type_name()?;
                 lhs = Expr {
                     kind: ExprKind::Cast {
                         value: Box::new(lhs),
-                        ty: TypeName { name, span: tspan },
+                        ty,
                     },
                     span,
                 };
@@ -272,7 +284,17 @@ impl Parser {
                     span,
                 };
             } else if self.is_punct("[") {
-                return Err(self.unexpected("an operator (arrays and indexing are not supported)"));
+                self.advance();
+                let index = self.expr()?;
+                self.expect_punct("]")?;
+                let span = e.span;
+                e = Expr {
+                    kind: ExprKind::Index {
+                        object: Box::new(e),
+                        index: Box::new(index),
+                    },
+                    span,
+                };
             } else {
                 return Ok(e);
             }
@@ -286,6 +308,38 @@ impl Parser {
             Tok::Number(NumberLit::Float(f)) => ExprKind::Float(f),
             Tok::Ident(w) if w == "true" || w == "false" => ExprKind::Bool(w == "true"),
             Tok::Str(units) => ExprKind::Str(units),
+            Tok::Punct("[") => {
+                self.advance();
+                let mut items = Vec::new();
+                while !self.is_punct("]") {
+                    items.push(self.assignment()?);
+                    if !self.eat_punct(",") {
+                        break;
+                    }
+                }
+                self.expect_punct("]")?;
+                return Ok(Expr {
+                    kind: ExprKind::ArrayLit(items),
+                    span,
+                });
+            }
+            Tok::Ident(w) if w == "new" => {
+                self.advance();
+                let class = self.type_name()?;
+                self.expect_punct("(")?;
+                let mut args = Vec::new();
+                while !self.is_punct(")") {
+                    args.push(self.assignment()?);
+                    if !self.eat_punct(",") {
+                        break;
+                    }
+                }
+                self.expect_punct(")")?;
+                return Ok(Expr {
+                    kind: ExprKind::New { class, args },
+                    span,
+                });
+            }
             Tok::TemplateHead(head) => {
                 self.advance();
                 let mut quasis = vec![head];

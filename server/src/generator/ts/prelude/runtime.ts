@@ -88,7 +88,19 @@ function __mark(ptr: u32): void {
   // Static literals carry no allocated flag; marked blocks are done.
   if ((info & 3) != 1) return;
   __store32(block + 4, info | __MARKED);
-  // Strings hold no references; arrays and objects would visit theirs here.
+  // Strings and buffers hold no references; an array marks its buffer, and
+  // an array of strings its elements (which hold none: the depth is 2).
+  let kind = info >> 8;
+  if (kind == 2 || kind == 3) {
+    let data = __load32(ptr + 8);
+    __mark(data);
+    if (kind == 3) {
+      let len = __load32(ptr);
+      for (let i: u32 = 0; i < len; i++) {
+        __mark(__load32(data + (i << 2)));
+      }
+    }
+  }
 }
 
 // Mark and sweep. It runs only when an exported function returns, when no
@@ -437,6 +449,101 @@ function __ipow64(x: i64, e: i64): i64 {
     if ((e & 1) != 0) out *= x;
     e >>>= 1;
     x *= x;
+  }
+  return out;
+}
+
+// Arrays. An array is an object [length: u32][capacity: u32][data: u32];
+// its elements live in a separate buffer block (type 4), which the array's
+// type (2: plain values, 3: strings, which the collector follows) marks.
+const __ARRAY_REFS: u32 = 768;
+const __BUFFER: u32 = 1024;
+
+function __arr_new(len: u32, shift: u32, info: u32): u32 {
+  let a = __alloc(12, info);
+  let cap = len < 8 ? 8 : len;
+  let data = __alloc(cap << shift, __BUFFER);
+  __store32(a, len);
+  __store32(a + 4, cap);
+  __store32(a + 8, data);
+  return a;
+}
+
+// The address of element `i`; out of range (or a null array) traps.
+function __arr_slot(a: u32, i: i32, shift: u32): u32 {
+  if ((i as u32) >= __load32(a)) __unreachable();
+  return __load32(a + 8) + ((i as u32) << shift);
+}
+
+// Appends a slot (doubling the buffer when full) and returns its address.
+function __arr_push_slot(a: u32, shift: u32): u32 {
+  if (a == 0) __unreachable();
+  let len = __load32(a);
+  let cap = __load32(a + 4);
+  if (len == cap) {
+    let old = __load32(a + 8);
+    let data = __alloc((cap << 1) << shift, __BUFFER);
+    __memory_copy(data, old, cap << shift);
+    // Only this array refers to its buffer.
+    __free_block(old - 8);
+    __store32(a + 4, cap << 1);
+    __store32(a + 8, data);
+  }
+  __store32(a, len + 1);
+  return __load32(a + 8) + (len << shift);
+}
+
+// Removes the last slot and returns its address; an empty array traps.
+function __arr_pop_slot(a: u32, shift: u32): u32 {
+  let len = __load32(a);
+  if (len == 0) __unreachable();
+  __store32(a, len - 1);
+  return __load32(a + 8) + ((len - 1) << shift);
+}
+
+function __arr_push_str(a: u32, s: string): void {
+  __store32(__arr_push_slot(a, 2), __ptr(s));
+}
+
+// AssemblyScript's `split`: no separator gives [s]; an empty one splits
+// into code units.
+function __str_split(s: string, sep: string): string[] {
+  let a = __arr_new(0, 2, __ARRAY_REFS);
+  let p = __or_null(__ptr(s));
+  let len = __load32(p);
+  let q = __ptr(sep);
+  if (q == 0) {
+    __arr_push_str(a, __str(p));
+    return __arr_cast(a);
+  }
+  let n = __load32(q);
+  if (n == 0) {
+    for (let i: u32 = 0; i < len; i++) {
+      __arr_push_str(a, __str_copy(p, i, i + 1));
+    }
+    return __arr_cast(a);
+  }
+  let start: u32 = 0;
+  let i: u32 = 0;
+  while (i + n <= len) {
+    if (__same(p, i, q, 0, n)) {
+      __arr_push_str(a, __str_copy(p, start, i));
+      i += n;
+      start = i;
+    } else {
+      i++;
+    }
+  }
+  __arr_push_str(a, __str_copy(p, start, len));
+  return __arr_cast(a);
+}
+
+function __arr_join(a: u32, sep: string): string {
+  let len = __load32(a);
+  let out = "";
+  for (let i: u32 = 0; i < len; i++) {
+    if (i > 0) out = __str_concat(out, sep);
+    out = __str_concat(out, __str(__load32(__load32(a + 8) + (i << 2))));
   }
   return out;
 }

@@ -253,7 +253,7 @@ pub(super) fn coerce(e: TExpr, to: Type, span: Span) -> CResult<TExpr> {
             )
         } else if to == Type::Void {
             "a void function cannot return a value: remove it or declare a result type".to_string()
-        } else if e.ty == Type::Str || to == Type::Str {
+        } else if e.ty.is_reference() || to.is_reference() {
             format!(
                 "type `{}` is not assignable to `{}`",
                 e.ty.name(),

@@ -261,6 +261,13 @@ impl FnCtx<'_> {
                 })
             }
             ExprKind::Call { callee, args } => self.call(callee, args, e.span),
+            ExprKind::Index { object, index } => self.index(object, index),
+            ExprKind::IndexAssign { .. } => Err(err(
+                e.span,
+                "an element assignment cannot be used as a value: make it a statement",
+            )),
+            ExprKind::ArrayLit(items) => self.array_literal(items, hint, e.span),
+            ExprKind::New { class, args } => self.new_object(class, args, e.span),
             ExprKind::Cast { value, ty } => {
                 let to = resolve_type(ty)?;
                 let v = self.expr(value, Some(to))?;
@@ -282,6 +289,12 @@ impl FnCtx<'_> {
             ExprKind::Update {
                 increment, target, ..
             } => self.update(*increment, true, target, e.span, false),
+            ExprKind::IndexAssign {
+                op,
+                object,
+                index,
+                value,
+            } => self.index_assign(*op, object, index, value, e.span),
             _ => self.expr(e, None),
         }
     }
@@ -710,6 +723,7 @@ fn math_object(e: &Expr) -> Option<()> {
     matches!(&e.kind, ExprKind::Ident(n) if n == "Math").then_some(())
 }
 
+mod arrays;
 mod builtins;
 mod math;
 mod strings;

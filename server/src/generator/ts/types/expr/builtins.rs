@@ -53,6 +53,7 @@ impl FnCtx<'_> {
             // Re-typings between a string and its address.
             "__ptr" => (None, &[Str], U32),
             "__str" => (None, &[U32], Str),
+            "__arr_cast" => (None, &[U32], Type::Array(crate::generator::ts::ir::Elem::Str)),
             // Codegen provides these: the first free address after the
             // static data, and the marking of the globals that hold strings.
             "__heap_base" | "__mark_roots" => {

@@ -10,7 +10,7 @@ use crate::generator::ts::ir::{TExpr, Type};
 use crate::generator::ts::types::convert::{coerce, constant};
 use crate::generator::ts::types::{err, CResult, FnCtx};
 
-const METHODS: &str = "length, charCodeAt, indexOf, lastIndexOf, includes, startsWith, endsWith, substring, slice, concat, toUpperCase, toLowerCase, toString";
+const METHODS: &str = "length, charCodeAt, indexOf, lastIndexOf, includes, startsWith, endsWith, substring, slice, split, concat, toUpperCase, toLowerCase, toString";
 
 impl FnCtx<'_> {
     /// A binary operator with a string operand.
@@ -99,6 +99,7 @@ impl FnCtx<'_> {
     pub(super) fn property(&mut self, object: TExpr, property: &str, span: Span) -> CResult<TExpr> {
         match (object.ty, property) {
             (Type::Str, "length") => Ok(runtime_call("__str_length", vec![object], Type::I32)),
+            (Type::Array(_) | Type::TypedArray(_), "length") => Ok(Self::array_length(object)),
             (Type::Str, _) => Err(err(
                 span,
                 format!("`{property}` is not a property of strings; they have {METHODS}"),
@@ -139,9 +140,11 @@ impl FnCtx<'_> {
         span: Span,
     ) -> CResult<TExpr> {
         let (min, max) = match name {
+            _ if object.ty != Type::Str => (0, usize::MAX),
             "toString" | "toUpperCase" | "toLowerCase" => (0, 0),
             "charCodeAt" | "concat" | "startsWith" | "endsWith" => (1, 1),
             "indexOf" | "lastIndexOf" | "includes" | "substring" | "slice" => (1, 2),
+            "split" => (0, 1),
             _ => (0, usize::MAX),
         };
         if max != usize::MAX && (args.len() < min || args.len() > max) {
@@ -156,6 +159,9 @@ impl FnCtx<'_> {
         }
         if name == "toString" {
             return self.to_string(object, callee_span);
+        }
+        if matches!(object.ty, Type::Array(_) | Type::TypedArray(_)) {
+            return self.array_method(object, name, args, callee_span, span);
         }
         if object.ty != Type::Str {
             return Err(err(
@@ -205,10 +211,17 @@ impl FnCtx<'_> {
             "toUpperCase" => runtime_call("__str_to_upper", vec![s], Type::Str),
             "toLowerCase" => runtime_call("__str_to_lower", vec![s], Type::Str),
             "split" => {
-                return Err(err(
-                    callee_span,
-                    "`split` returns an array, and arrays are not supported yet",
-                ))
+                let sep = match args.first() {
+                    Some(a) => {
+                        let t = self.expr(a, Some(Type::Str))?;
+                        coerce(t, Type::Str, a.span)?
+                    }
+                    None => TExpr {
+                        kind: crate::generator::ts::ir::TExprKind::Const(I::I32Const(0)),
+                        ty: Type::Str,
+                    },
+                };
+                runtime_call("__str_split", vec![s, sep], Type::Array(crate::generator::ts::ir::Elem::Str))
             }
             _ => {
                 return Err(err(
