@@ -101,8 +101,6 @@ struct ModuleScope {
     functions: HashMap<String, Signature>,
     globals: HashMap<String, GlobalInfo>,
     imports: HashMap<String, (u32, Signature)>,
-    /// How many functions come from the source (the prelude's follow).
-    user_functions: u32,
 }
 
 /// State while checking one function body.
@@ -165,7 +163,6 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
         functions: HashMap::with_capacity(functions.len()),
         globals: HashMap::new(),
         imports: HashMap::new(),
-        user_functions,
     };
     for (index, (f, in_prelude)) in functions.iter().enumerate() {
         match signature(f, index as u32) {

@@ -70,7 +70,7 @@ impl FnCtx<'_> {
     /// `toString()`.
     pub(super) fn template(&mut self, quasis: &[Vec<u16>], exprs: &[Expr]) -> CResult<TExpr> {
         let mut acc: Option<TExpr> = None;
-        let mut push = |acc: &mut Option<TExpr>, part: TExpr| {
+        let push = |acc: &mut Option<TExpr>, part: TExpr| {
             *acc = Some(match acc.take() {
                 None => part,
                 Some(a) => runtime_call("__str_concat", vec![a, part], Type::Str),
