@@ -30,7 +30,11 @@ fn asc() -> PathBuf {
         return PathBuf::from(p);
     }
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/asc/node_modules/.bin/asc");
-    assert!(p.exists(), "asc is missing at {}: run `cargo xtask setup`", p.display());
+    assert!(
+        p.exists(),
+        "asc is missing at {}: run `cargo xtask setup`",
+        p.display()
+    );
     p
 }
 
@@ -56,7 +60,11 @@ fn assemblyscript(src: &str) -> Vec<u8> {
         .arg("-O3")
         .output()
         .expect("asc starts");
-    assert!(out.status.success(), "asc: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "asc: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     std::fs::read(output).expect("asc output")
 }
 
@@ -68,7 +76,9 @@ struct Loaded {
 fn load(engine: &Engine, wasm: &[u8]) -> Loaded {
     let module = Module::new(engine, wasm).expect("compiles");
     let mut linker: Linker<()> = Linker::new(engine);
-    linker.define_unknown_imports_as_traps(&module).expect("traps for imports");
+    linker
+        .define_unknown_imports_as_traps(&module)
+        .expect("traps for imports");
     let mut store = Store::new(engine, ());
     let instance = linker.instantiate(&mut store, &module).expect("instantiates");
     Loaded { store, instance }
@@ -77,7 +87,7 @@ fn load(engine: &Engine, wasm: &[u8]) -> Loaded {
 fn call(l: &mut Loaded, f: Func, args: &[Val]) -> Val {
     let mut out = [Val::I32(0)];
     f.call(&mut l.store, args, &mut out).expect("runs");
-    out[0].clone()
+    out[0]
 }
 
 fn show(v: &Val) -> String {
@@ -125,13 +135,16 @@ fn kernels() {
         let mut b = load(&engine, &theirs);
         let fa = a.instance.get_func(&mut a.store, name).expect("echelon export");
         let fb = b.instance.get_func(&mut b.store, name).expect("asc export");
-        let (ra, rb) = (call(&mut a, fa, &[arg.clone()]), call(&mut b, fb, &[arg.clone()]));
+        let (ra, rb) = (
+            call(&mut a, fa, std::slice::from_ref(&arg)),
+            call(&mut b, fb, std::slice::from_ref(&arg)),
+        );
         assert_eq!(show(&ra), show(&rb), "{name}: echelon and asc disagree");
         let ta = median(11, || {
-            call(&mut a, fa, &[arg.clone()]);
+            call(&mut a, fa, std::slice::from_ref(&arg));
         });
         let tb = median(11, || {
-            call(&mut b, fb, &[arg.clone()]);
+            call(&mut b, fb, std::slice::from_ref(&arg));
         });
         println!(
             "| {name}({}) | {:.3} ms | {:.3} ms | {:.2}x |",
@@ -178,13 +191,20 @@ fn compile_latency() {
 }
 
 fn memory() {
-    let src = "export function greet(name: string): string { return `Hello, ${name}! ` + name.toUpperCase(); }";
+    let src =
+        "export function greet(name: string): string { return `Hello, ${name}! ` + name.toUpperCase(); }";
     let wasm = echelon(src, Some(OptimizationLevel::Speed));
     let engine = Engine::default();
     let mut l = load(&engine, &wasm);
     let memory = l.instance.get_memory(&mut l.store, "memory").expect("memory");
-    let alloc: TypedFunc<i32, i32> = l.instance.get_typed_func(&mut l.store, "echelon_alloc").expect("alloc");
-    let free: TypedFunc<(i32, i32), ()> = l.instance.get_typed_func(&mut l.store, "echelon_free").expect("free");
+    let alloc: TypedFunc<i32, i32> = l
+        .instance
+        .get_typed_func(&mut l.store, "echelon_alloc")
+        .expect("alloc");
+    let free: TypedFunc<(i32, i32), ()> = l
+        .instance
+        .get_typed_func(&mut l.store, "echelon_free")
+        .expect("free");
     let greet: TypedFunc<(i32, i32), i64> = l.instance.get_typed_func(&mut l.store, "greet").expect("greet");
     let name = b"plugin caller";
     let mut pages = Vec::new();

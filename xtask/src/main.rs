@@ -186,7 +186,10 @@ const ASSEMBLYSCRIPT: &str = "assemblyscript@0.28.20";
 fn assemblyscript() -> Result {
     step("AssemblyScript (asc), for the TypeScript subset's parity tests");
     let prefix = root().join("target").join("asc");
-    let version = prefix.join("node_modules").join("assemblyscript").join("package.json");
+    let version = prefix
+        .join("node_modules")
+        .join("assemblyscript")
+        .join("package.json");
     let pinned = ASSEMBLYSCRIPT.rsplit('@').next().unwrap_or_default();
     let have = std::fs::read_to_string(&version).unwrap_or_default();
     if have.contains(&format!("\"version\": \"{pinned}\"")) {

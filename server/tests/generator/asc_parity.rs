@@ -68,7 +68,7 @@ fn results(wasm: &[u8]) -> Vec<(String, String)> {
         let mut r = [Val::I32(0)];
         let outcome = f
             .call(&mut store, &[], &mut r)
-            .map(|()| r[0].clone())
+            .map(|()| r[0])
             .map_err(|e| format!("trap: {e:#}"));
         out.push((export.name().to_string(), show(&outcome)));
     }
@@ -93,7 +93,10 @@ fn every_corpus_program_answers_as_assemblyscript_does() {
         let src = std::fs::read_to_string(file).expect("readable corpus file");
         let ours = results(&compile(&src));
         let theirs = results(&asc_compile(file, &tmp.path().join("out.wasm")));
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         assert_eq!(
             ours.iter().map(|(n, _)| n).collect::<Vec<_>>(),
             theirs.iter().map(|(n, _)| n).collect::<Vec<_>>(),
@@ -107,5 +110,9 @@ fn every_corpus_program_answers_as_assemblyscript_does() {
         }
     }
     eprintln!("{compared} functions compared against asc");
-    assert!(mismatches.is_empty(), "differences from asc:\n{}", mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "differences from asc:\n{}",
+        mismatches.join("\n")
+    );
 }

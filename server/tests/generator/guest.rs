@@ -39,7 +39,9 @@ fn give(caller: &mut Caller<'_, HostLog>, bytes: &[u8]) -> i64 {
     let Some(Extern::Func(alloc)) = caller.get_export("echelon_alloc") else {
         return 0;
     };
-    let alloc = alloc.typed::<i32, i32>(&caller).expect("echelon_alloc(i32) -> i32");
+    let alloc = alloc
+        .typed::<i32, i32>(&caller)
+        .expect("echelon_alloc(i32) -> i32");
     let ptr = alloc.call(&mut *caller, bytes.len() as i32).expect("allocates");
     let Some(Extern::Memory(m)) = caller.get_export("memory") else {
         return 0;
@@ -56,19 +58,27 @@ impl Guest {
         let module = Module::new(&engine, wasm).expect("a valid module");
         let mut linker = Linker::new(&engine);
         linker
-            .func_wrap("echelon", "log", |mut c: Caller<'_, HostLog>, level: i32, p: i32, l: i32| {
-                let text = String::from_utf8(read(&mut c, p, l)).expect("the guest sends UTF-8");
-                c.data_mut().lines.push(format!("{level}:{text}"));
-            })
+            .func_wrap(
+                "echelon",
+                "log",
+                |mut c: Caller<'_, HostLog>, level: i32, p: i32, l: i32| {
+                    let text = String::from_utf8(read(&mut c, p, l)).expect("the guest sends UTF-8");
+                    c.data_mut().lines.push(format!("{level}:{text}"));
+                },
+            )
             .expect("defines log");
         linker
-            .func_wrap("echelon", "config_get", |mut c: Caller<'_, HostLog>, p: i32, l: i32| -> i64 {
-                let key = String::from_utf8(read(&mut c, p, l)).expect("UTF-8 key");
-                if key == "missing" {
-                    return 0;
-                }
-                give(&mut c, format!("value-of-{key}").as_bytes())
-            })
+            .func_wrap(
+                "echelon",
+                "config_get",
+                |mut c: Caller<'_, HostLog>, p: i32, l: i32| -> i64 {
+                    let key = String::from_utf8(read(&mut c, p, l)).expect("UTF-8 key");
+                    if key == "missing" {
+                        return 0;
+                    }
+                    give(&mut c, format!("value-of-{key}").as_bytes())
+                },
+            )
             .expect("defines config_get");
         linker
             .func_wrap("echelon", "now_ms", || -> i64 { 1234 })
@@ -92,7 +102,10 @@ impl Guest {
 
     /// The size of the guest's memory in bytes.
     pub fn memory_size(&mut self) -> usize {
-        let m = self.instance.get_memory(&mut self.store, "memory").expect("memory export");
+        let m = self
+            .instance
+            .get_memory(&mut self.store, "memory")
+            .expect("memory export");
         m.data_size(&self.store)
     }
 
@@ -102,12 +115,18 @@ impl Guest {
         let mut owned = Vec::new();
         for a in args {
             match a {
-                Arg::Val(v) => core.push(v.clone()),
+                Arg::Val(v) => core.push(*v),
                 Arg::Str(s) => {
                     let alloc = self.alloc();
-                    let ptr = alloc.call(&mut self.store, s.len() as i32).map_err(|e| format!("{e:#}"))?;
-                    let m = self.instance.get_memory(&mut self.store, "memory").expect("memory");
-                    m.write(&mut self.store, ptr as usize, s.as_bytes()).map_err(|e| e.to_string())?;
+                    let ptr = alloc
+                        .call(&mut self.store, s.len() as i32)
+                        .map_err(|e| format!("{e:#}"))?;
+                    let m = self
+                        .instance
+                        .get_memory(&mut self.store, "memory")
+                        .expect("memory");
+                    m.write(&mut self.store, ptr as usize, s.as_bytes())
+                        .map_err(|e| e.to_string())?;
                     core.push(Val::I32(ptr));
                     core.push(Val::I32(s.len() as i32));
                     owned.push((ptr, s.len() as i32));
@@ -119,7 +138,9 @@ impl Guest {
             .get_func(&mut self.store, func)
             .ok_or_else(|| format!("no export `{func}`"))?;
         let mut results = vec![Val::I32(0); f.ty(&self.store).results().len()];
-        let r = f.call(&mut self.store, &core, &mut results).map_err(|e| format!("trap: {e:#}"));
+        let r = f
+            .call(&mut self.store, &core, &mut results)
+            .map_err(|e| format!("trap: {e:#}"));
         let free = self.free();
         for (p, l) in owned {
             free.call(&mut self.store, (p, l)).map_err(|e| format!("{e:#}"))?;
@@ -133,11 +154,18 @@ impl Guest {
         let Some(Val::I64(packed)) = r.first() else {
             return Err(format!("`{func}` did not return a packed string: {r:?}"));
         };
-        let (ptr, len) = ((*packed as u64 >> 32) as usize, (*packed as u64 & 0xFFFF_FFFF) as usize);
-        let m = self.instance.get_memory(&mut self.store, "memory").expect("memory");
+        let (ptr, len) = (
+            (*packed as u64 >> 32) as usize,
+            (*packed as u64 & 0xFFFF_FFFF) as usize,
+        );
+        let m = self
+            .instance
+            .get_memory(&mut self.store, "memory")
+            .expect("memory");
         let bytes = m.data(&self.store)[ptr..ptr + len].to_vec();
         let free = self.free();
-        free.call(&mut self.store, (ptr as i32, len as i32)).map_err(|e| format!("{e:#}"))?;
+        free.call(&mut self.store, (ptr as i32, len as i32))
+            .map_err(|e| format!("{e:#}"))?;
         String::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))
     }
 

@@ -82,8 +82,14 @@ fn string_methods_follow_javascript() {
     // Splitting a surrogate pair gives a lone surrogate, which UTF-8 cannot
     // carry: the boundary replaces it with U+FFFD.
     assert_eq!(g.call_str("sl", &[s("a😀"), i(0), i(2)]).unwrap(), "a\u{FFFD}");
-    assert_eq!(g.call_str("upper", &[s("Hello, World 1")]).unwrap(), "HELLO, WORLD 1");
-    assert_eq!(g.call_str("lower", &[s("Hello, World 1")]).unwrap(), "hello, world 1");
+    assert_eq!(
+        g.call_str("upper", &[s("Hello, World 1")]).unwrap(),
+        "HELLO, WORLD 1"
+    );
+    assert_eq!(
+        g.call_str("lower", &[s("Hello, World 1")]).unwrap(),
+        "hello, world 1"
+    );
     assert_eq!(g.call_int("same", &[s("abc"), s("abc")]).unwrap(), 1);
     assert_eq!(g.call_int("same", &[s("abc"), s("abd")]).unwrap(), 0);
     assert_eq!(g.call_int("differ", &[s("abc"), s("ab")]).unwrap(), 1);
@@ -148,7 +154,10 @@ fn the_abi_section_describes_the_exports() {
         })
         .expect("an echelon:abi section");
     let sigs = echelon_shared::abi::parse_section(&text).expect("the section parses");
-    let greet = sigs.iter().find(|s| s.name == "greet").expect("greet is described");
+    let greet = sigs
+        .iter()
+        .find(|s| s.name == "greet")
+        .expect("greet is described");
     assert_eq!(greet.to_string(), "greet(name: string) -> string");
     let describe = sigs.iter().find(|s| s.name == "describe").expect("describe");
     assert_eq!(
@@ -214,7 +223,12 @@ async fn the_server_runtime_calls_a_string_export_by_its_abi_section() {
         .expect("greet runs");
     assert_eq!(r, vec![Value::String("Hello, Échelon 😀!".into())]);
     let n = rt
-        .execute::<Vec<Value>>("strings", "len", vec![Value::String("😀".into())], ExecOptions::default())
+        .execute::<Vec<Value>>(
+            "strings",
+            "len",
+            vec![Value::String("😀".into())],
+            ExecOptions::default(),
+        )
         .await
         .into_result()
         .expect("len runs");
@@ -225,7 +239,11 @@ async fn the_server_runtime_calls_a_string_export_by_its_abi_section() {
 fn the_greeting_example_runs_before_and_after_binaryen() {
     use echelon::generator::{Generator, GeneratorOptions, OptimizationLevel};
     let src = include_str!("../../../examples/ts/greeting.ts");
-    for level in [None, Some(OptimizationLevel::Speed), Some(OptimizationLevel::Size)] {
+    for level in [
+        None,
+        Some(OptimizationLevel::Speed),
+        Some(OptimizationLevel::Size),
+    ] {
         let options = match level {
             None => GeneratorOptions::default(),
             Some(l) => GeneratorOptions::optimized(l),
@@ -233,9 +251,9 @@ fn the_greeting_example_runs_before_and_after_binaryen() {
         let r = Generator::new().generate_from_typescript(src, &options);
         assert!(r.success, "{:?}", r.errors);
         let wasm = r.wasm.expect("a module");
-        let has_abi = wasmparser::Parser::new(0).parse_all(&wasm).any(
-            |p| matches!(p, Ok(wasmparser::Payload::CustomSection(c)) if c.name() == "echelon:abi"),
-        );
+        let has_abi = wasmparser::Parser::new(0)
+            .parse_all(&wasm)
+            .any(|p| matches!(p, Ok(wasmparser::Payload::CustomSection(c)) if c.name() == "echelon:abi"));
         assert!(has_abi, "{level:?}: the echelon:abi section survives");
         let mut g = Guest::new(&wasm);
         assert_eq!(

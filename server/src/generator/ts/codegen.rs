@@ -187,7 +187,12 @@ pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
     }
     if plan.uses_heap {
         let (alloc, free) = abi::alloc_exports(&links)?;
-        let alloc = b.function("echelon_alloc", FuncType::new([ValueType::I32], [ValueType::I32]), Vec::new(), alloc);
+        let alloc = b.function(
+            "echelon_alloc",
+            FuncType::new([ValueType::I32], [ValueType::I32]),
+            Vec::new(),
+            alloc,
+        );
         b.name_params(alloc, vec!["len".to_string()])?;
         b.export_function("echelon_alloc", alloc)?;
         let free = b.function(
@@ -257,7 +262,11 @@ fn random_body(state: GlobalId, z: u32) -> Vec<I<'static>> {
 }
 
 /// The body and the extra locals (after the parameters) of `f`.
-fn emit_function(f: &TFunction, links: &Links, random: Option<GlobalId>) -> (Vec<I<'static>>, Vec<ValueType>) {
+fn emit_function(
+    f: &TFunction,
+    links: &Links,
+    random: Option<GlobalId>,
+) -> (Vec<I<'static>>, Vec<ValueType>) {
     let mut locals: Vec<ValueType> = f.locals.iter().filter_map(|t| value_type(*t)).collect();
     // One scratch i64 for the inline `Math.random` generator.
     let random = random.map(|state| {
@@ -491,7 +500,8 @@ impl Emitter<'_> {
                     }
                     Callee::Runtime("__heap_base") => self.out.push(I::I32Const(self.links.heap_base as i32)),
                     Callee::Runtime("__mark_roots") => {
-                        self.out.push(I::Call(self.links.mark_roots.map_or(u32::MAX, |f| f.0)));
+                        self.out
+                            .push(I::Call(self.links.mark_roots.map_or(u32::MAX, |f| f.0)));
                     }
                     Callee::Runtime(name) => {
                         let id = self.links.runtime.get(*name).copied();

@@ -609,10 +609,7 @@ impl Parser {
             }
             cases.push(SwitchCase { test, body, span });
         }
-        Ok(StmtKind::Switch {
-            discriminant,
-            cases,
-        })
+        Ok(StmtKind::Switch { discriminant, cases })
     }
 
     /// A full expression (the comma operator is not supported).

@@ -81,7 +81,9 @@ fn max_label(stmts: &[TStmt]) -> Option<LabelId> {
         .filter_map(|s| match s {
             TStmt::If { then, otherwise, .. } => max_label(then).max(max_label(otherwise)),
             TStmt::Loop { id, body, .. } | TStmt::Block { id, body } => Some(*id).max(max_label(body)),
-            TStmt::Switch { id, bodies, .. } => bodies.iter().map(|b| max_label(b)).fold(Some(*id), Option::max),
+            TStmt::Switch { id, bodies, .. } => {
+                bodies.iter().map(|b| max_label(b)).fold(Some(*id), Option::max)
+            }
             _ => None,
         })
         .max()

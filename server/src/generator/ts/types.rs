@@ -33,7 +33,10 @@ pub(super) fn resolve_type(t: &ast::TypeName) -> CResult<Type> {
         return e.elem().map(Type::Array).ok_or_else(|| {
             err(
                 t.span,
-                format!("arrays of `{}` are not supported: elements are numbers, bool or string", e.name()),
+                format!(
+                    "arrays of `{}` are not supported: elements are numbers, bool or string",
+                    e.name()
+                ),
             )
         });
     }
@@ -323,7 +326,10 @@ fn import(d: &ast::ImportDecl, index: u32) -> CResult<(Signature, TImport)> {
         if ty == Type::Void || crosses_badly(ty) {
             return Err(err(
                 t.span,
-                format!("an import parameter cannot be `{}`: use numbers, bool or string", ty.name()),
+                format!(
+                    "an import parameter cannot be `{}`: use numbers, bool or string",
+                    ty.name()
+                ),
             ));
         }
         params.push(ty);
@@ -333,7 +339,10 @@ fn import(d: &ast::ImportDecl, index: u32) -> CResult<(Signature, TImport)> {
         None => Type::Void,
     };
     if crosses_badly(result) {
-        return Err(err(d.span, "an import cannot return an array: use numbers, bool or string"));
+        return Err(err(
+            d.span,
+            "an import cannot return an array: use numbers, bool or string",
+        ));
     }
     let t = TImport {
         module: d.module.clone(),
@@ -375,10 +384,7 @@ fn mention(e: &ast::Expr, name: &str) -> Option<Span> {
         K::Member { object, .. } => mention(object, name),
         K::Index { object, index } => mention(object, name).or_else(|| mention(index, name)),
         K::IndexAssign {
-            object,
-            index,
-            value,
-            ..
+            object, index, value, ..
         } => mention(object, name)
             .or_else(|| mention(index, name))
             .or_else(|| mention(value, name)),

@@ -101,7 +101,13 @@ impl Plan {
                 if !(prelude_reached || literals || !needs.is_empty()) {
                     break;
                 }
-                needs.extend(["__abi_alloc", "__abi_free", "__maybe_collect", "__mark", "__collect"]);
+                needs.extend([
+                    "__abi_alloc",
+                    "__abi_free",
+                    "__maybe_collect",
+                    "__mark",
+                    "__collect",
+                ]);
                 work.extend(needs.iter().filter_map(|n| by_name.get(n).copied()));
             }
             while let Some(i) = work.pop() {
@@ -109,7 +115,13 @@ impl Plan {
                     continue;
                 }
                 functions[i] = true;
-                scan(&program.functions[i].body, &by_name, &mut imports, &mut work, &mut literals);
+                scan(
+                    &program.functions[i].body,
+                    &by_name,
+                    &mut imports,
+                    &mut work,
+                    &mut literals,
+                );
             }
         }
         let uses_heap = functions[user..].iter().any(|r| *r) || literals;
@@ -191,11 +203,9 @@ fn lower_result(t: Type) -> Option<ValueType> {
 }
 
 fn runtime(links: &Links, name: &str) -> Result<u32, GeneratorError> {
-    links
-        .runtime
-        .get(name)
-        .map(|f| f.0)
-        .ok_or_else(|| GeneratorError::Builder(format!("internal: runtime function `{name}` was not emitted")))
+    links.runtime.get(name).map(|f| f.0).ok_or_else(|| {
+        GeneratorError::Builder(format!("internal: runtime function `{name}` was not emitted"))
+    })
 }
 
 /// The core type of an import (`string` as `(ptr, len)` in, packed `i64` out).
@@ -250,7 +260,10 @@ pub(super) fn import_wrapper(
         body.extend(ptr_of(*l));
         body.push(I::Call(free));
     }
-    let ty = FuncType::new(imp.params.iter().filter_map(|t| value_type(*t)), value_type(imp.result));
+    let ty = FuncType::new(
+        imp.params.iter().filter_map(|t| value_type(*t)),
+        value_type(imp.result),
+    );
     Ok((ty, locals, body))
 }
 

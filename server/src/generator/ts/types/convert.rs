@@ -220,7 +220,11 @@ fn convert(e: TExpr, to: Type) -> TExpr {
         }
         f if f.is_64() && !to.is_64() => fold(unary(I::I32WrapI64, e, Type::I32)),
         f if !f.is_64() && to.is_64() => {
-            let instr = if signed { I::I64ExtendI32S } else { I::I64ExtendI32U };
+            let instr = if signed {
+                I::I64ExtendI32S
+            } else {
+                I::I64ExtendI32U
+            };
             fold(unary(instr, e, Type::I64))
         }
         _ => e,
@@ -254,11 +258,7 @@ pub(super) fn coerce(e: TExpr, to: Type, span: Span) -> CResult<TExpr> {
         } else if to == Type::Void {
             "a void function cannot return a value: remove it or declare a result type".to_string()
         } else if e.ty.is_reference() || to.is_reference() {
-            format!(
-                "type `{}` is not assignable to `{}`",
-                e.ty.name(),
-                to.name()
-            )
+            format!("type `{}` is not assignable to `{}`", e.ty.name(), to.name())
         } else {
             format!(
                 "type `{}` is not assignable to `{}`: convert explicitly with `as {}`",
@@ -293,7 +293,11 @@ fn fold(e: TExpr) -> TExpr {
             }
             _ => return e,
         },
-        TExprKind::Binary { instr: I::I32And, lhs, rhs } => match (&lhs.kind, &rhs.kind) {
+        TExprKind::Binary {
+            instr: I::I32And,
+            lhs,
+            rhs,
+        } => match (&lhs.kind, &rhs.kind) {
             (TExprKind::Const(I::I32Const(a)), TExprKind::Const(I::I32Const(b))) => I::I32Const(a & b),
             _ => return e,
         },

@@ -532,7 +532,14 @@ impl FnCtx<'_> {
     }
 
     /// Applies a binary operator to two checked operands.
-    pub(super) fn combine(&self, op: BinOp, l: TExpr, r: TExpr, span: Span, rhs_span: Span) -> CResult<TExpr> {
+    pub(super) fn combine(
+        &self,
+        op: BinOp,
+        l: TExpr,
+        r: TExpr,
+        span: Span,
+        rhs_span: Span,
+    ) -> CResult<TExpr> {
         let name = op_name(op);
         if l.ty == Type::Void || r.ty == Type::Void {
             return Err(err(
@@ -557,7 +564,11 @@ impl FnCtx<'_> {
             let ty = l.ty;
             let instr = instruction(op, ty).ok_or_else(|| err(span, "internal: no shift instruction"))?;
             let out = binary(instr, l, r, ty);
-            return Ok(if may_overflow_small(op) { wrap_small(out, ty) } else { out });
+            return Ok(if may_overflow_small(op) {
+                wrap_small(out, ty)
+            } else {
+                out
+            });
         }
         if l.ty == Type::Str || r.ty == Type::Str {
             return self.string_operator(op, l, r, span);
@@ -593,7 +604,11 @@ impl FnCtx<'_> {
             return Ok(binary(instr, l, r, Type::Bool));
         }
         let out = binary(instr, l, r, ty);
-        Ok(if may_overflow_small(op) { wrap_small(out, ty) } else { out })
+        Ok(if may_overflow_small(op) {
+            wrap_small(out, ty)
+        } else {
+            out
+        })
     }
 
     fn call(&mut self, callee: &Expr, args: &[Expr], span: Span) -> CResult<TExpr> {

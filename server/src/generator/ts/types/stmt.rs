@@ -105,7 +105,11 @@ impl FnCtx<'_> {
                 .rev()
                 .find(|l| if is_continue { l.is_loop } else { l.breakable })
                 .ok_or_else(|| {
-                    let place = if is_continue { "a loop" } else { "a loop or `switch`" };
+                    let place = if is_continue {
+                        "a loop"
+                    } else {
+                        "a loop or `switch`"
+                    };
                     err(span, format!("`{word}` must be inside {place}"))
                 })?,
             Some(n) => self
@@ -133,7 +137,10 @@ impl FnCtx<'_> {
     ) -> CResult<()> {
         let d = self.expr(discriminant, None)?;
         if d.ty == Type::Void {
-            return Err(err(discriminant.span, "a `switch` needs a value, but this is `void`"));
+            return Err(err(
+                discriminant.span,
+                "a `switch` needs a value, but this is `void`",
+            ));
         }
         let ty = d.ty;
         let local = self.locals.len() as u32;
@@ -204,11 +211,7 @@ impl FnCtx<'_> {
             s.kind,
             StmtKind::While { .. } | StmtKind::DoWhile { .. } | StmtKind::For { .. }
         );
-        if let StmtKind::Switch {
-            discriminant,
-            cases,
-        } = &s.kind
-        {
+        if let StmtKind::Switch { discriminant, cases } = &s.kind {
             return self.switch(discriminant, cases, label, s.span, out);
         }
         if label.is_some() && !is_loop {

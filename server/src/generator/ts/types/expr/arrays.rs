@@ -101,10 +101,18 @@ fn set(index: u32, value: TExpr, tee: bool) -> TExpr {
 
 /// A new array of `len` zeroed elements.
 fn new_array(elem: Elem, len: TExpr, ty: Type) -> TExpr {
-    let info = if elem == Elem::Str { ARRAY_REFS_INFO } else { ARRAY_INFO };
+    let info = if elem == Elem::Str {
+        ARRAY_REFS_INFO
+    } else {
+        ARRAY_INFO
+    };
     let call = runtime_call(
         "__arr_new",
-        vec![as_address(len), shift(elem), constant(I::I32Const(info), Type::U32)],
+        vec![
+            as_address(len),
+            shift(elem),
+            constant(I::I32Const(info), Type::U32),
+        ],
         Type::U32,
     );
     TExpr { ty, ..call }
@@ -175,13 +183,19 @@ impl FnCtx<'_> {
             Some(t @ (Type::Array(e) | Type::TypedArray(e))) => (e, t),
             _ => {
                 let first = items.first().ok_or_else(|| {
-                    err(span, "the type of an empty array literal must be declared, e.g. `let a: i32[] = []`")
+                    err(
+                        span,
+                        "the type of an empty array literal must be declared, e.g. `let a: i32[] = []`",
+                    )
                 })?;
                 let t = self.expr(first, None)?;
                 let e = t.ty.elem().ok_or_else(|| {
                     err(
                         first.span,
-                        format!("arrays of `{}` are not supported: elements are numbers, bool or string", t.ty.name()),
+                        format!(
+                            "arrays of `{}` are not supported: elements are numbers, bool or string",
+                            t.ty.name()
+                        ),
                     )
                 })?;
                 (e, Type::Array(e))
@@ -229,7 +243,10 @@ impl FnCtx<'_> {
         };
         let elem = array_elem(ty).ok_or_else(|| err(class.span, "internal: not an array type"))?;
         if args.len() > 1 {
-            return Err(err(span, format!("`new {}` takes at most one argument, the length", ty.name())));
+            return Err(err(
+                span,
+                format!("`new {}` takes at most one argument, the length", ty.name()),
+            ));
         }
         let len = match args.first() {
             Some(a) => {

@@ -78,7 +78,11 @@ impl FnCtx<'_> {
         if args.len() != params.len() {
             return Err(err(
                 span,
-                format!("`{name}` expects {} argument(s), but {} were given", params.len(), args.len()),
+                format!(
+                    "`{name}` expects {} argument(s), but {} were given",
+                    params.len(),
+                    args.len()
+                ),
             ));
         }
         let mut targs = Vec::new();

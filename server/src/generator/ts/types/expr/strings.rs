@@ -152,7 +152,11 @@ impl FnCtx<'_> {
                 span,
                 format!(
                     "`{name}` expects {} argument(s), but {} were given",
-                    if min == max { min.to_string() } else { format!("{min} to {max}") },
+                    if min == max {
+                        min.to_string()
+                    } else {
+                        format!("{min} to {max}")
+                    },
                     args.len()
                 ),
             ));
@@ -205,7 +209,11 @@ impl FnCtx<'_> {
             "substring" | "slice" => {
                 let start = self.int_arg(args, 0, 0)?;
                 let end = self.int_arg(args, 1, i32::MAX)?;
-                let f = if name == "slice" { "__str_slice" } else { "__str_substring" };
+                let f = if name == "slice" {
+                    "__str_slice"
+                } else {
+                    "__str_substring"
+                };
                 runtime_call(f, vec![s, start, end], Type::Str)
             }
             "toUpperCase" => runtime_call("__str_to_upper", vec![s], Type::Str),
@@ -221,7 +229,11 @@ impl FnCtx<'_> {
                         ty: Type::Str,
                     },
                 };
-                runtime_call("__str_split", vec![s, sep], Type::Array(crate::generator::ts::ir::Elem::Str))
+                runtime_call(
+                    "__str_split",
+                    vec![s, sep],
+                    Type::Array(crate::generator::ts::ir::Elem::Str),
+                )
             }
             _ => {
                 return Err(err(
