@@ -301,3 +301,46 @@ fn out_of_range_indexes_trap() {
     assert!(g.call_int("f", &[i(-1)]).unwrap_err().contains("trap"));
     assert!(g.call_int("g", &[]).unwrap_err().contains("trap"));
 }
+
+#[test]
+fn objects_and_their_references_survive_collections() {
+    let src = r#"
+        class Entry {
+            key: string;
+            hits: i32 = 0;
+            next: Entry | null = null;
+            constructor(key: string) { this.key = key; }
+        }
+        let head: Entry | null = null;
+        export function touch(key: string): i32 {
+            let e = head;
+            while (e) {
+                if (e.key == key) { e.hits += 1; return e.hits; }
+                e = e.next;
+            }
+            let fresh = new Entry(key);
+            fresh.hits = 1;
+            fresh.next = head;
+            head = fresh;
+            return 1;
+        }
+        export function chain(n: i32): i32 {
+            let h: Entry | null = null;
+            for (let i = 0; i < n; i++) {
+                let x = new Entry(`tmp ${i}`);
+                x.next = h;
+                h = x;
+            }
+            return n;
+        }
+    "#;
+    let mut g = Guest::new(&compile(src));
+    for round in 1..=50 {
+        for k in 0..20 {
+            assert_eq!(g.call_int("touch", &[s(&format!("key{k}"))]).unwrap(), round);
+        }
+        // Garbage: a long chain, so the collector runs and marks deep lists
+        // without recursion.
+        assert_eq!(g.call_int("chain", &[i(20_000)]).unwrap(), 20_000);
+    }
+}

@@ -35,6 +35,36 @@ pub enum Item {
     Global(VarDecl),
     /// `@external("module", "name") declare function name(params): ret;`
     Import(ImportDecl),
+    /// `[export] class Name { fields; constructor(...) {...} methods }`
+    Class(ClassDecl),
+}
+
+/// A class: fields, an optional constructor and methods (no inheritance).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassDecl {
+    /// Its name.
+    pub name: String,
+    /// Where the name is written.
+    pub span: Span,
+    /// Fields in declaration order.
+    pub fields: Vec<FieldDecl>,
+    /// The constructor (its name is `constructor`, it has no result).
+    pub constructor: Option<Function>,
+    /// Methods.
+    pub methods: Vec<Function>,
+}
+
+/// A field `name: T [= init];`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDecl {
+    /// Its name.
+    pub name: String,
+    /// Where the name is written.
+    pub span: Span,
+    /// The declared type, if any.
+    pub ty: Option<TypeName>,
+    /// The initializer, run first by the constructor, if any.
+    pub init: Option<Expr>,
 }
 
 /// A host function the module imports.
@@ -362,6 +392,21 @@ pub enum ExprKind {
         class: TypeName,
         /// The constructor's arguments.
         args: Vec<Expr>,
+    },
+    /// `this`
+    This,
+    /// `null`
+    Null,
+    /// `object.property = value` or `object.property op= value`.
+    MemberAssign {
+        /// The compound operator, or `None` for plain `=`.
+        op: Option<BinOp>,
+        /// The object.
+        object: Box<Expr>,
+        /// The field.
+        property: String,
+        /// The value.
+        value: Box<Expr>,
     },
     /// `value as type`
     Cast {

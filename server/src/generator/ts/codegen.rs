@@ -72,6 +72,8 @@ struct Links {
     heap_base: u32,
     /// The generated function that marks the globals holding strings.
     mark_roots: Option<FuncId>,
+    /// The generated function that marks an object's reference fields.
+    visit: Option<FuncId>,
 }
 
 struct Emitter<'a> {
@@ -97,6 +99,7 @@ pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
         strings: HashMap::new(),
         heap_base: 0,
         mark_roots: None,
+        visit: None,
     };
     // Imports come first in the function index space.
     let mut raw_imports = Vec::new();
@@ -160,6 +163,13 @@ pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
             }
         }
         links.mark_roots = Some(b.function("__mark_roots", FuncType::new([], []), Vec::new(), body));
+        let visit = abi::visit_body(program, mark);
+        links.visit = Some(b.function(
+            "__visit",
+            FuncType::new([ValueType::I32, ValueType::I32], []),
+            Vec::new(),
+            visit,
+        ));
         // String wrappers of the imports.
         for (i, id) in raw_imports {
             let imp = &program.imports[i];
@@ -502,6 +512,9 @@ impl Emitter<'_> {
                     Callee::Runtime("__mark_roots") => {
                         self.out
                             .push(I::Call(self.links.mark_roots.map_or(u32::MAX, |f| f.0)));
+                    }
+                    Callee::Runtime("__visit") => {
+                        self.out.push(I::Call(self.links.visit.map_or(u32::MAX, |f| f.0)));
                     }
                     Callee::Runtime(name) => {
                         let id = self.links.runtime.get(*name).copied();

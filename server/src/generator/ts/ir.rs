@@ -39,6 +39,8 @@ pub enum Type {
     /// A fixed-length typed array (`Uint8Array`, `Float64Array`, ...), laid
     /// out as an array.
     TypedArray(Elem),
+    /// An instance of the program's class number `n` (an `i32` address).
+    Class(u32),
     /// No value.
     Void,
 }
@@ -73,6 +75,8 @@ impl Type {
             Type::Void => "void",
             Type::Array(e) => e.array_name(),
             Type::TypedArray(e) => e.typed_array_name(),
+            // Messages about classes name them through the checker.
+            Type::Class(_) => "object",
         }
     }
 
@@ -109,7 +113,7 @@ impl Type {
             Type::I16 | Type::U16 => 16,
             Type::I32 | Type::U32 | Type::F32 => 32,
             Type::I64 | Type::U64 | Type::F64 => 64,
-            Type::Str | Type::Void | Type::Array(_) | Type::TypedArray(_) => 0,
+            Type::Str | Type::Void | Type::Array(_) | Type::TypedArray(_) | Type::Class(_) => 0,
         }
     }
 
@@ -125,7 +129,7 @@ impl Type {
 
     /// Whether values of the type live in the managed heap.
     pub fn is_reference(self) -> bool {
-        matches!(self, Type::Str | Type::Array(_) | Type::TypedArray(_))
+        matches!(self, Type::Str | Type::Array(_) | Type::TypedArray(_) | Type::Class(_))
     }
 
     /// The element type a value of this type can be stored as in an array.
@@ -143,6 +147,7 @@ impl Type {
             Type::F64 => Elem::F64,
             Type::Bool => Elem::Bool,
             Type::Str => Elem::Str,
+            Type::Class(c) => Elem::Obj(c),
             _ => return None,
         })
     }
@@ -175,6 +180,8 @@ pub enum Elem {
     Bool,
     /// `string` (a reference the collector follows)
     Str,
+    /// An instance of class number `n` (a reference the collector follows)
+    Obj(u32),
 }
 
 impl Elem {
@@ -193,7 +200,13 @@ impl Elem {
             Elem::F64 => Type::F64,
             Elem::Bool => Type::Bool,
             Elem::Str => Type::Str,
+            Elem::Obj(c) => Type::Class(c),
         }
+    }
+
+    /// Whether elements are references the collector follows.
+    pub fn is_reference(self) -> bool {
+        matches!(self, Elem::Str | Elem::Obj(_))
     }
 
     /// log2 of the size of an element in bytes.
@@ -201,7 +214,7 @@ impl Elem {
         match self {
             Elem::I8 | Elem::U8 | Elem::Bool => 0,
             Elem::I16 | Elem::U16 => 1,
-            Elem::I32 | Elem::U32 | Elem::F32 | Elem::Str => 2,
+            Elem::I32 | Elem::U32 | Elem::F32 | Elem::Str | Elem::Obj(_) => 2,
             Elem::I64 | Elem::U64 | Elem::F64 => 3,
         }
     }
@@ -220,6 +233,7 @@ impl Elem {
             Elem::F64 => "f64[]",
             Elem::Bool => "bool[]",
             Elem::Str => "string[]",
+            Elem::Obj(_) => "object[]",
         }
     }
 
@@ -235,7 +249,7 @@ impl Elem {
             Elem::U64 => "Uint64Array",
             Elem::F32 => "Float32Array",
             Elem::F64 => "Float64Array",
-            Elem::Str => "string[]",
+            Elem::Str | Elem::Obj(_) => "object[]",
         }
     }
 
@@ -470,6 +484,17 @@ pub struct TImport {
     pub result: Type,
 }
 
+/// A class's layout, for allocation and for the collector.
+#[derive(Debug, Clone)]
+pub struct TClass {
+    /// Its name.
+    pub name: String,
+    /// The size of an instance's fields in bytes.
+    pub size: u32,
+    /// Offsets of the fields that hold references (strings, arrays, objects).
+    pub references: Vec<u32>,
+}
+
 /// A checked module-level variable.
 #[derive(Debug, Clone)]
 pub struct TGlobal {
@@ -505,6 +530,8 @@ pub struct TProgram {
     pub user_functions: usize,
     /// Host functions declared with `@external`.
     pub imports: Vec<TImport>,
+    /// Classes, by the number `Type::Class` holds.
+    pub classes: Vec<TClass>,
 
     /// Warnings (unread variables), in source order.
     pub warnings: Vec<crate::generator::error::Diagnostic>,

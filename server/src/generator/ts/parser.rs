@@ -3,7 +3,8 @@
 //! the stack.
 
 use super::ast::{
-    Expr, Function, ImportDecl, Item, Param, Program, Span, Stmt, StmtKind, SwitchCase, TypeName, VarDecl,
+    ClassDecl, Expr, FieldDecl, Function, ImportDecl, Item, Param, Program, Span, Stmt, StmtKind, SwitchCase,
+    TypeName, VarDecl,
 };
 use super::lexer::{tokenize, NumberLit, Tok, Token};
 use crate::generator::error::Diagnostic;
@@ -203,6 +204,9 @@ impl Parser {
         if self.is_word("function") {
             return self.function(exported).map(Item::Function);
         }
+        if self.is_word("class") {
+            return self.class().map(Item::Class);
+        }
         if self.is_word("let") || self.is_word("const") || self.is_word("var") {
             let decls = self.var_decls(exported)?;
             self.expect_punct(";")?;
@@ -219,9 +223,9 @@ impl Parser {
             };
         }
         let what = if exported {
-            "`function`, `let` or `const` after `export`"
+            "`function`, `class`, `let` or `const` after `export`"
         } else {
-            "`function`, `export`, `let` or `const` at module level"
+            "`function`, `class`, `export`, `let` or `const` at module level"
         };
         Err(self.unexpected(what))
     }
@@ -233,8 +237,9 @@ impl Parser {
         self.type_name().map(Some)
     }
 
-    /// A type: a name, `T[]`, `Array<T>`, or `string | null` (strings may
-    /// be null anyway). Array types are written back as `T[]`.
+    /// A type: a name, `T[]`, `Array<T>`, or `T | null` for a reference
+    /// type (references may be null anyway). Array types are written back
+    /// as `T[]`.
     pub(super) fn type_name(&mut self) -> PResult<TypeName> {
         self.enter()?;
         let r = self.type_name_inner();
@@ -264,8 +269,12 @@ impl Parser {
             name.push_str("[]");
         }
         if self.is_punct("|") && matches!(self.peek_at(1), Tok::Ident(n) if n == "null") {
-            if name != "string" {
-                return Err(self.unexpected("a type (only `string | null` may be nullable)"));
+            const VALUES: &[&str] = &[
+                "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "isize", "usize", "f32", "f64", "number",
+                "bool", "boolean",
+            ];
+            if VALUES.contains(&name.as_str()) {
+                return Err(self.unexpected("a type (numbers and bool cannot be null)"));
             }
             self.advance();
             self.advance();
@@ -346,9 +355,86 @@ impl Parser {
         Ok(params)
     }
 
+    /// `class Name { ... }`
+    fn class(&mut self) -> PResult<ClassDecl> {
+        self.advance(); // `class`
+        let (name, span) = self.ident("a class name")?;
+        if self.is_word("extends") || self.is_word("implements") || self.is_punct("<") {
+            return Err(self.unexpected("`{` (inheritance and generic classes are not supported)"));
+        }
+        self.expect_punct("{")?;
+        let mut class = ClassDecl {
+            name,
+            span,
+            fields: Vec::new(),
+            constructor: None,
+            methods: Vec::new(),
+        };
+        while !self.eat_punct("}") {
+            if self.peek() == &Tok::Eof {
+                return Err(self.unexpected("`}` to close the class"));
+            }
+            if ["static", "private", "public", "protected", "readonly", "get", "set"]
+                .iter()
+                .any(|w| self.is_word(w))
+                && !matches!(self.peek_at(1), Tok::Punct("(" | ":" | "=" | ";"))
+            {
+                return Err(self.unexpected(
+                    "a field, `constructor` or a method (modifiers, accessors and static members are not supported)",
+                ));
+            }
+            let (member, mspan) = self.ident_or_keyword_here("a field, `constructor` or a method")?;
+            if self.is_punct("(") {
+                let f = self.function_rest(false, member.clone(), mspan)?;
+                if member == "constructor" {
+                    if class.constructor.is_some() {
+                        return Err(Diagnostic::new(mspan.line, mspan.column, "a class has one constructor"));
+                    }
+                    if f.result.is_some() {
+                        return Err(Diagnostic::new(mspan.line, mspan.column, "a constructor has no result type"));
+                    }
+                    class.constructor = Some(f);
+                } else {
+                    class.methods.push(f);
+                }
+                continue;
+            }
+            let ty = self.type_annotation()?;
+            let init = if self.eat_punct("=") {
+                Some(self.assignment()?)
+            } else {
+                None
+            };
+            self.expect_punct(";")?;
+            class.fields.push(FieldDecl {
+                name: member,
+                span: mspan,
+                ty,
+                init,
+            });
+        }
+        Ok(class)
+    }
+
+    fn ident_or_keyword_here(&mut self, what: &str) -> PResult<(String, Span)> {
+        let span = self.span();
+        match self.peek().clone() {
+            Tok::Ident(name) => {
+                self.advance();
+                Ok((name, span))
+            }
+            _ => Err(self.unexpected(what)),
+        }
+    }
+
     fn function(&mut self, exported: bool) -> PResult<Function> {
         self.advance(); // `function`
         let (name, span) = self.ident("a function name")?;
+        self.function_rest(exported, name, span)
+    }
+
+    /// A function from its parameter list on.
+    fn function_rest(&mut self, exported: bool, name: String, span: Span) -> PResult<Function> {
         let params = self.params()?;
         let result = self.type_annotation()?;
         self.expect_punct("{")?;
@@ -511,7 +597,7 @@ impl Parser {
                 return Err(self.unexpected("a statement (nested functions are not supported)"))
             }
             Some("switch") => self.switch_stmt()?,
-            Some(w @ ("class" | "try" | "throw" | "import" | "new")) => {
+            Some(w @ ("class" | "try" | "throw" | "import")) => {
                 let msg = format!("`{w}` is not supported in this TypeScript subset");
                 return Err(Diagnostic::new(span.line, span.column, msg));
             }

@@ -9,6 +9,7 @@ use super::ast::{self, Item, Span, Stmt, StmtKind};
 use super::ir::{LabelId, TExprKind, TFunction, TGlobal, TImport, TProgram, TStmt, Type};
 use crate::generator::error::Diagnostic;
 
+mod classes;
 mod convert;
 mod expr;
 mod stmt;
@@ -22,14 +23,17 @@ fn err(span: Span, message: impl Into<String>) -> Diagnostic {
     Diagnostic::new(span.line, span.column, message)
 }
 
-/// Resolves a written type name.
-pub(super) fn resolve_type(t: &ast::TypeName) -> CResult<Type> {
+/// Resolves a written type name; `classes` maps class names to numbers.
+pub(super) fn resolve_type(t: &ast::TypeName, classes: &HashMap<String, u32>) -> CResult<Type> {
+    if let Some(c) = classes.get(&t.name) {
+        return Ok(Type::Class(*c));
+    }
     if let Some(inner) = t.name.strip_suffix("[]") {
         let elem = ast::TypeName {
             name: inner.to_string(),
             span: t.span,
         };
-        let e = resolve_type(&elem)?;
+        let e = resolve_type(&elem, classes)?;
         return e.elem().map(Type::Array).ok_or_else(|| {
             err(
                 t.span,
@@ -104,6 +108,16 @@ struct ModuleScope {
     functions: HashMap<String, Signature>,
     globals: HashMap<String, GlobalInfo>,
     imports: HashMap<String, (u32, Signature)>,
+    /// Class numbers by name.
+    classes: HashMap<String, u32>,
+    /// Classes by number.
+    class_info: Vec<classes::ClassInfo>,
+}
+
+impl ModuleScope {
+    fn resolve(&self, t: &ast::TypeName) -> CResult<Type> {
+        resolve_type(t, &self.classes)
+    }
 }
 
 /// State while checking one function body.
@@ -152,10 +166,36 @@ fn reserved(span: Span) -> Diagnostic {
 pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>> {
     let prelude = super::prelude::program()?;
     let mut errors = Vec::new();
-    let user_fns = program.items.iter().filter_map(|i| match i {
-        Item::Function(f) => Some((f, false)),
-        _ => None,
-    });
+    // Classes first: their names are types everywhere else.
+    let mut class_names = HashMap::new();
+    let mut class_decls = Vec::new();
+    for item in &program.items {
+        let Item::Class(c) = item else { continue };
+        if class_names.insert(c.name.clone(), class_decls.len() as u32).is_some() {
+            errors.push(err(c.span, format!("duplicate class `{}`", c.name)));
+            continue;
+        }
+        class_decls.push(c);
+    }
+    let mut class_info = Vec::new();
+    for c in &class_decls {
+        match classes::layout(c, &|t| resolve_type(t, &class_names)) {
+            Ok(info) => class_info.push(info),
+            Err(e) => {
+                errors.push(e);
+                return Err(errors);
+            }
+        }
+    }
+    let class_fns: Vec<ast::Function> = class_decls.iter().flat_map(|c| classes::functions(c)).collect();
+    let user_fns = program
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Function(f) => Some((f, false)),
+            _ => None,
+        })
+        .chain(class_fns.iter().map(|f| (f, false)));
     let prelude_fns = prelude.items.iter().filter_map(|i| match i {
         Item::Function(f) => Some((f, true)),
         _ => None,
@@ -166,14 +206,16 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
         functions: HashMap::with_capacity(functions.len()),
         globals: HashMap::new(),
         imports: HashMap::new(),
+        classes: class_names,
+        class_info,
     };
     for (index, (f, in_prelude)) in functions.iter().enumerate() {
-        match signature(f, index as u32) {
+        match signature(f, index as u32, &module) {
             Ok(sig) if f.exported && sig.params.iter().chain([&sig.result]).any(|t| crosses_badly(*t)) => {
                 errors.push(err(
                     f.span,
                     format!(
-                        "exported function `{}` passes an array: the guest ABI carries numbers, bool and string (arrays and Uint8Array at the boundary are not supported yet)",
+                        "exported function `{}` passes an array or an object: the guest ABI carries numbers, bool and string (arrays, objects and Uint8Array at the boundary are not supported yet)",
                         f.name
                     ),
                 ));
@@ -191,7 +233,7 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
     let mut imports = Vec::new();
     for item in &program.items {
         let Item::Import(d) = item else { continue };
-        match import(d, imports.len() as u32) {
+        match import(d, imports.len() as u32, &module) {
             Ok((sig, t)) => {
                 if d.name.starts_with("__") {
                     errors.push(reserved(d.span));
@@ -303,17 +345,18 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
         user_globals,
         user_functions: user_functions as usize,
         imports,
+        classes: module.class_info.iter().map(classes::ClassInfo::layout).collect(),
         warnings,
     })
 }
 
 /// Whether a value of `t` cannot cross the host boundary.
 fn crosses_badly(t: Type) -> bool {
-    matches!(t, Type::Array(_) | Type::TypedArray(_))
+    matches!(t, Type::Array(_) | Type::TypedArray(_) | Type::Class(_))
 }
 
 /// The types an import may take and return: numbers, `bool` and `string`.
-fn import(d: &ast::ImportDecl, index: u32) -> CResult<(Signature, TImport)> {
+fn import(d: &ast::ImportDecl, index: u32, module: &ModuleScope) -> CResult<(Signature, TImport)> {
     let mut params = Vec::new();
     for p in &d.params {
         let Some(t) = &p.ty else {
@@ -322,7 +365,7 @@ fn import(d: &ast::ImportDecl, index: u32) -> CResult<(Signature, TImport)> {
                 format!("parameter `{}` needs a type annotation", p.name),
             ));
         };
-        let ty = resolve_type(t)?;
+        let ty = module.resolve(t)?;
         if ty == Type::Void || crosses_badly(ty) {
             return Err(err(
                 t.span,
@@ -335,7 +378,7 @@ fn import(d: &ast::ImportDecl, index: u32) -> CResult<(Signature, TImport)> {
         params.push(ty);
     }
     let result = match &d.result {
-        Some(t) => resolve_type(t)?,
+        Some(t) => module.resolve(t)?,
         None => Type::Void,
     };
     if crosses_badly(result) {
@@ -416,7 +459,7 @@ fn contains_value_return(stmts: &[Stmt]) -> bool {
     })
 }
 
-fn signature(f: &ast::Function, index: u32) -> CResult<Signature> {
+fn signature(f: &ast::Function, index: u32, module: &ModuleScope) -> CResult<Signature> {
     let mut params = Vec::new();
     for p in &f.params {
         let Some(t) = &p.ty else {
@@ -428,14 +471,14 @@ fn signature(f: &ast::Function, index: u32) -> CResult<Signature> {
                 ),
             ));
         };
-        let ty = resolve_type(t)?;
+        let ty = module.resolve(t)?;
         if ty == Type::Void {
             return Err(err(t.span, "a parameter cannot be `void`"));
         }
         params.push(ty);
     }
     let result = match &f.result {
-        Some(t) => resolve_type(t)?,
+        Some(t) => module.resolve(t)?,
         None if contains_value_return(&f.body) => {
             return Err(err(
                 f.span,
@@ -603,7 +646,7 @@ impl<'m> FnCtx<'m> {
 
     /// The type and checked initializer of a declaration.
     fn typed_initializer(&mut self, d: &ast::VarDecl) -> CResult<(Type, Option<super::ir::TExpr>)> {
-        let declared = d.ty.as_ref().map(resolve_type).transpose()?;
+        let declared = d.ty.as_ref().map(|t| self.module.resolve(t)).transpose()?;
         if declared == Some(Type::Void) {
             return Err(err(d.span, "a variable cannot be `void`"));
         }

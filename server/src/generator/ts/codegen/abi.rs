@@ -308,6 +308,37 @@ pub(super) fn export_wrapper(
     Ok((FuncType::new(params, result), locals, body))
 }
 
+/// The body of `__visit(ptr, kind)`: for the object of class `kind - 16`,
+/// marks each reference field.
+pub(super) fn visit_body(program: &TProgram, mark: Option<FuncId>) -> Vec<I<'static>> {
+    let mut body = Vec::new();
+    let Some(mark) = mark else { return body };
+    for (c, class) in program.classes.iter().enumerate() {
+        if class.references.is_empty() {
+            continue;
+        }
+        body.extend([
+            I::LocalGet(1),
+            I::I32Const(16 + c as i32),
+            I::I32Eq,
+            I::If(wasm_encoder::BlockType::Empty),
+        ]);
+        for off in &class.references {
+            body.extend([
+                I::LocalGet(0),
+                I::I32Load(wasm_encoder::MemArg {
+                    offset: u64::from(*off),
+                    align: 2,
+                    memory_index: 0,
+                }),
+                I::Call(mark.0),
+            ]);
+        }
+        body.push(I::End);
+    }
+    body
+}
+
 /// Parameter names of an export wrapper (`s` and `s_len` for a string).
 pub(super) fn lowered_param_names(f: &TFunction) -> Vec<String> {
     let mut names = Vec::new();

@@ -90,6 +90,19 @@ impl Parser {
         let op_span = self.span();
         let target = match lhs.kind {
             ExprKind::Ident(target) => target,
+            ExprKind::Member { object, property } => {
+                self.advance();
+                let value = self.assignment()?;
+                return Ok(Expr {
+                    kind: ExprKind::MemberAssign {
+                        op,
+                        object,
+                        property,
+                        value: Box::new(value),
+                    },
+                    span: op_span,
+                });
+            }
             ExprKind::Index { object, index } => {
                 self.advance();
                 let value = self.assignment()?;
@@ -323,6 +336,8 @@ impl Parser {
                     span,
                 });
             }
+            Tok::Ident(w) if w == "this" => ExprKind::This,
+            Tok::Ident(w) if w == "null" => ExprKind::Null,
             Tok::Ident(w) if w == "new" => {
                 self.advance();
                 let class = self.type_name()?;

@@ -81,6 +81,13 @@ function __abi_free(ptr: u32): void {
   __free_block(block);
 }
 
+// Marks a block and queues it for tracing when it can hold references.
+// The queue (a pinned block) replaces recursion, so long chains of objects
+// cannot exhaust the wasm stack.
+let __gray: u32 = 0;
+let __gray_len: u32 = 0;
+let __gray_cap: u32 = 0;
+
 function __mark(ptr: u32): void {
   if (ptr == 0) return;
   let block = ptr - 8;
@@ -88,9 +95,26 @@ function __mark(ptr: u32): void {
   // Static literals carry no allocated flag; marked blocks are done.
   if ((info & 3) != 1) return;
   __store32(block + 4, info | __MARKED);
-  // Strings and buffers hold no references; an array marks its buffer, and
-  // an array of strings its elements (which hold none: the depth is 2).
-  let kind = info >> 8;
+  // Strings (type 1) and host blocks (type 0) hold no references.
+  if ((info >> 8) < 2) return;
+  if (__gray_len == __gray_cap) {
+    let cap: u32 = __gray_cap == 0 ? 256 : __gray_cap << 1;
+    let next = __alloc(cap << 2, __PINNED);
+    if (__gray != 0) {
+      __memory_copy(next, __gray, __gray_len << 2);
+      __free_block(__gray - 8);
+    }
+    __gray = next;
+    __gray_cap = cap;
+  }
+  __store32(__gray + (__gray_len << 2), ptr);
+  __gray_len++;
+}
+
+// Marks what a queued block refers to: an array its buffer (and its
+// elements when they are references), an object its reference fields.
+function __trace(ptr: u32): void {
+  let kind = __load32(ptr - 4) >> 8;
   if (kind == 2 || kind == 3) {
     let data = __load32(ptr + 8);
     __mark(data);
@@ -100,7 +124,15 @@ function __mark(ptr: u32): void {
         __mark(__load32(data + (i << 2)));
       }
     }
+  } else if (kind >= 16) {
+    __visit(ptr, kind);
   }
+}
+
+// A field access through a null reference traps.
+function __nonnull(ptr: u32): u32 {
+  if (ptr == 0) __unreachable();
+  return ptr;
 }
 
 // Mark and sweep. It runs only when an exported function returns, when no
@@ -108,6 +140,10 @@ function __mark(ptr: u32): void {
 function __collect(): void {
   if (__heap_top == 0) return;
   __mark_roots();
+  while (__gray_len > 0) {
+    __gray_len--;
+    __trace(__load32(__gray + (__gray_len << 2)));
+  }
   let live: u32 = 0;
   let p = __heap_base();
   while (p < __heap_top) {

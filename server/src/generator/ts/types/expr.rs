@@ -6,7 +6,7 @@ use wasm_encoder::{Ieee32, Ieee64, Instruction as I};
 use super::convert::{
     bool_as_i32, cast, coerce, condition, constant, float_literal, int_literal, wrap_small,
 };
-use super::{err, resolve_type, CResult, FnCtx};
+use super::{err, CResult, FnCtx};
 use crate::generator::ts::ast::{BinOp, Expr, ExprKind, Span, UnaryOp};
 use crate::generator::ts::ir::{Callee, TExpr, TExprKind, Type};
 
@@ -262,6 +262,18 @@ impl FnCtx<'_> {
             }
             ExprKind::Call { callee, args } => self.call(callee, args, e.span),
             ExprKind::Index { object, index } => self.index(object, index),
+            ExprKind::This => self.this(e.span),
+            ExprKind::Null => match hint {
+                Some(t) if t.is_reference() => Ok(constant(I::I32Const(0), t)),
+                _ => Err(err(
+                    e.span,
+                    "`null` needs a reference type from its context, e.g. `let s: string | null = null`",
+                )),
+            },
+            ExprKind::MemberAssign { .. } => Err(err(
+                e.span,
+                "a field assignment cannot be used as a value: make it a statement",
+            )),
             ExprKind::IndexAssign { .. } => Err(err(
                 e.span,
                 "an element assignment cannot be used as a value: make it a statement",
@@ -269,7 +281,7 @@ impl FnCtx<'_> {
             ExprKind::ArrayLit(items) => self.array_literal(items, hint, e.span),
             ExprKind::New { class, args } => self.new_object(class, args, e.span),
             ExprKind::Cast { value, ty } => {
-                let to = resolve_type(ty)?;
+                let to = self.module.resolve(ty)?;
                 let v = self.expr(value, Some(to))?;
                 cast(v, to, e.span)
             }
@@ -295,6 +307,12 @@ impl FnCtx<'_> {
                 index,
                 value,
             } => self.index_assign(*op, object, index, value, e.span),
+            ExprKind::MemberAssign {
+                op,
+                object,
+                property,
+                value,
+            } => self.member_assign(*op, object, property, value, e.span),
             _ => self.expr(e, None),
         }
     }
@@ -740,5 +758,6 @@ fn math_object(e: &Expr) -> Option<()> {
 
 mod arrays;
 mod builtins;
+mod objects;
 mod math;
 mod strings;

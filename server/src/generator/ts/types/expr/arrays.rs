@@ -10,7 +10,7 @@ use super::{runtime_call, string_literal};
 use crate::generator::ts::ast::{BinOp, Expr, Span, TypeName};
 use crate::generator::ts::ir::{Elem, TExpr, TExprKind, Type};
 use crate::generator::ts::types::convert::{coerce, constant};
-use crate::generator::ts::types::{err, resolve_type, CResult, FnCtx};
+use crate::generator::ts::types::{err, CResult, FnCtx};
 
 /// The type ids of the prelude: arrays of plain values, arrays of strings.
 const ARRAY_INFO: i32 = 512;
@@ -39,7 +39,7 @@ fn load(elem: Elem, slot: TExpr) -> TExpr {
         Elem::U8 | Elem::Bool => I::I32Load8U(mem(0, 0)),
         Elem::I16 => I::I32Load16S(mem(0, 1)),
         Elem::U16 => I::I32Load16U(mem(0, 1)),
-        Elem::I32 | Elem::U32 | Elem::Str => I::I32Load(mem(0, 2)),
+        Elem::I32 | Elem::U32 | Elem::Str | Elem::Obj(_) => I::I32Load(mem(0, 2)),
         Elem::I64 | Elem::U64 => I::I64Load(mem(0, 3)),
         Elem::F32 => I::F32Load(mem(0, 2)),
         Elem::F64 => I::F64Load(mem(0, 3)),
@@ -58,7 +58,7 @@ fn store(elem: Elem, slot: TExpr, value: TExpr) -> TExpr {
     let instr = match elem {
         Elem::I8 | Elem::U8 | Elem::Bool => I::I32Store8(mem(0, 0)),
         Elem::I16 | Elem::U16 => I::I32Store16(mem(0, 1)),
-        Elem::I32 | Elem::U32 | Elem::Str => I::I32Store(mem(0, 2)),
+        Elem::I32 | Elem::U32 | Elem::Str | Elem::Obj(_) => I::I32Store(mem(0, 2)),
         Elem::I64 | Elem::U64 => I::I64Store(mem(0, 3)),
         Elem::F32 => I::F32Store(mem(0, 2)),
         Elem::F64 => I::F64Store(mem(0, 3)),
@@ -101,7 +101,7 @@ fn set(index: u32, value: TExpr, tee: bool) -> TExpr {
 
 /// A new array of `len` zeroed elements.
 fn new_array(elem: Elem, len: TExpr, ty: Type) -> TExpr {
-    let info = if elem == Elem::Str {
+    let info = if elem.is_reference() {
         ARRAY_REFS_INFO
     } else {
         ARRAY_INFO
@@ -230,13 +230,16 @@ impl FnCtx<'_> {
 
     /// `new Array<T>(n)`, `new Uint8Array(n)`.
     pub(super) fn new_object(&mut self, class: &TypeName, args: &[Expr], span: Span) -> CResult<TExpr> {
+        if let Some(c) = self.module.classes.get(&class.name).copied() {
+            return self.new_instance(c, args, span);
+        }
         let ty = if class.name.ends_with("[]") || Elem::from_typed_array(&class.name).is_some() {
-            resolve_type(class)?
+            self.module.resolve(class)?
         } else {
             return Err(err(
                 class.span,
                 format!(
-                    "`{}` is not a class this subset knows: classes are not supported yet (`Array<T>` and typed arrays such as `Uint8Array` are)",
+                    "cannot find class `{}` (declare it with `class`; `Array<T>` and typed arrays such as `Uint8Array` are built in)",
                     class.name
                 ),
             ));

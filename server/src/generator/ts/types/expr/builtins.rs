@@ -56,6 +56,20 @@ impl FnCtx<'_> {
             "__arr_cast" => (None, &[U32], Type::Array(crate::generator::ts::ir::Elem::Str)),
             // Codegen provides these: the first free address after the
             // static data, and the marking of the globals that hold strings.
+            "__visit" => {
+                let [p, k] = args else {
+                    return Err(err(span, "`__visit` takes the object and its type id"));
+                };
+                let p = self.expr(p, Some(U32))?;
+                let k = self.expr(k, Some(U32))?;
+                return Ok(Some(TExpr {
+                    kind: TExprKind::Call {
+                        callee: Callee::Runtime("__visit"),
+                        args: vec![coerce(p, U32, span)?, coerce(k, U32, span)?],
+                    },
+                    ty: Void,
+                }));
+            }
             "__heap_base" | "__mark_roots" => {
                 if !args.is_empty() {
                     return Err(err(span, format!("`{name}` takes no arguments")));

@@ -97,6 +97,9 @@ impl FnCtx<'_> {
 
     /// `object.property` read as a value.
     pub(super) fn property(&mut self, object: TExpr, property: &str, span: Span) -> CResult<TExpr> {
+        if let Type::Class(c) = object.ty {
+            return self.field_read(object, c, property, span);
+        }
         match (object.ty, property) {
             (Type::Str, "length") => Ok(runtime_call("__str_length", vec![object], Type::I32)),
             (Type::Array(_) | Type::TypedArray(_), "length") => Ok(Self::array_length(object)),
@@ -160,6 +163,9 @@ impl FnCtx<'_> {
                     args.len()
                 ),
             ));
+        }
+        if let Type::Class(c) = object.ty {
+            return self.method_call(object, c, name, args, callee_span, span);
         }
         if name == "toString" {
             return self.to_string(object, callee_span);
