@@ -129,7 +129,10 @@ impl Type {
 
     /// Whether values of the type live in the managed heap.
     pub fn is_reference(self) -> bool {
-        matches!(self, Type::Str | Type::Array(_) | Type::TypedArray(_) | Type::Class(_))
+        matches!(
+            self,
+            Type::Str | Type::Array(_) | Type::TypedArray(_) | Type::Class(_)
+        )
     }
 
     /// The element type a value of this type can be stored as in an array.

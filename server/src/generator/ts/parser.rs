@@ -270,8 +270,8 @@ impl Parser {
         }
         if self.is_punct("|") && matches!(self.peek_at(1), Tok::Ident(n) if n == "null") {
             const VALUES: &[&str] = &[
-                "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "isize", "usize", "f32", "f64", "number",
-                "bool", "boolean",
+                "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "isize", "usize", "f32", "f64",
+                "number", "bool", "boolean",
             ];
             if VALUES.contains(&name.as_str()) {
                 return Err(self.unexpected("a type (numbers and bool cannot be null)"));
@@ -374,9 +374,17 @@ impl Parser {
             if self.peek() == &Tok::Eof {
                 return Err(self.unexpected("`}` to close the class"));
             }
-            if ["static", "private", "public", "protected", "readonly", "get", "set"]
-                .iter()
-                .any(|w| self.is_word(w))
+            if [
+                "static",
+                "private",
+                "public",
+                "protected",
+                "readonly",
+                "get",
+                "set",
+            ]
+            .iter()
+            .any(|w| self.is_word(w))
                 && !matches!(self.peek_at(1), Tok::Punct("(" | ":" | "=" | ";"))
             {
                 return Err(self.unexpected(
@@ -388,10 +396,18 @@ impl Parser {
                 let f = self.function_rest(false, member.clone(), mspan)?;
                 if member == "constructor" {
                     if class.constructor.is_some() {
-                        return Err(Diagnostic::new(mspan.line, mspan.column, "a class has one constructor"));
+                        return Err(Diagnostic::new(
+                            mspan.line,
+                            mspan.column,
+                            "a class has one constructor",
+                        ));
                     }
                     if f.result.is_some() {
-                        return Err(Diagnostic::new(mspan.line, mspan.column, "a constructor has no result type"));
+                        return Err(Diagnostic::new(
+                            mspan.line,
+                            mspan.column,
+                            "a constructor has no result type",
+                        ));
                     }
                     class.constructor = Some(f);
                 } else {

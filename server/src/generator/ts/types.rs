@@ -171,7 +171,10 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
     let mut class_decls = Vec::new();
     for item in &program.items {
         let Item::Class(c) = item else { continue };
-        if class_names.insert(c.name.clone(), class_decls.len() as u32).is_some() {
+        if class_names
+            .insert(c.name.clone(), class_decls.len() as u32)
+            .is_some()
+        {
             errors.push(err(c.span, format!("duplicate class `{}`", c.name)));
             continue;
         }

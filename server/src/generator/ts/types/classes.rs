@@ -6,9 +6,11 @@
 
 use std::collections::HashMap;
 
-use crate::generator::ts::ast::{self, ClassDecl, Expr, ExprKind, Function, Param, Span, Stmt, StmtKind, TypeName};
-use crate::generator::ts::ir::{TClass, Type};
 use super::{err, CResult};
+use crate::generator::ts::ast::{
+    self, ClassDecl, Expr, ExprKind, Function, Param, Span, Stmt, StmtKind, TypeName,
+};
+use crate::generator::ts::ir::{TClass, Type};
 
 /// One field of a class.
 #[derive(Debug, Clone)]
@@ -42,10 +44,7 @@ pub(super) fn method_name(class: &str, method: &str) -> String {
 }
 
 /// The type of a field: as declared, else from a literal initializer.
-fn field_type(
-    f: &ast::FieldDecl,
-    resolve: &dyn Fn(&TypeName) -> CResult<Type>,
-) -> CResult<Type> {
+fn field_type(f: &ast::FieldDecl, resolve: &dyn Fn(&TypeName) -> CResult<Type>) -> CResult<Type> {
     if let Some(t) = &f.ty {
         let ty = resolve(t)?;
         if ty == Type::Void {
@@ -60,7 +59,10 @@ fn field_type(
         Some(ExprKind::Str(_) | ExprKind::Template { .. }) => Ok(Type::Str),
         _ => Err(err(
             f.span,
-            format!("field `{}` needs a type annotation, e.g. `{}: i32`", f.name, f.name),
+            format!(
+                "field `{}` needs a type annotation, e.g. `{}: i32`",
+                f.name, f.name
+            ),
         )),
     }
 }
@@ -117,9 +119,7 @@ fn return_this(stmts: &mut [Stmt]) {
                 })
             }
             StmtKind::Block(b) => return_this(b),
-            StmtKind::If {
-                then, otherwise, ..
-            } => {
+            StmtKind::If { then, otherwise, .. } => {
                 return_this(std::slice::from_mut(then));
                 if let Some(o) = otherwise {
                     return_this(std::slice::from_mut(o));

@@ -758,6 +758,6 @@ fn math_object(e: &Expr) -> Option<()> {
 
 mod arrays;
 mod builtins;
-mod objects;
 mod math;
+mod objects;
 mod strings;

@@ -71,7 +71,14 @@ fn store_field(object: TExpr, offset: u32, ty: Type, value: TExpr) -> TExpr {
 }
 
 fn nonnull(object: TExpr) -> TExpr {
-    runtime_call("__nonnull", vec![TExpr { ty: Type::U32, ..object }], Type::U32)
+    runtime_call(
+        "__nonnull",
+        vec![TExpr {
+            ty: Type::U32,
+            ..object
+        }],
+        Type::U32,
+    )
 }
 
 impl FnCtx<'_> {
@@ -88,12 +95,10 @@ impl FnCtx<'_> {
             .class_info
             .get(c as usize)
             .ok_or_else(|| err(span, "internal: unknown class"))?;
-        info.fields.get(name).map(|f| (f.offset, f.ty)).ok_or_else(|| {
-            err(
-                span,
-                format!("class `{}` has no field `{name}`", info.name),
-            )
-        })
+        info.fields
+            .get(name)
+            .map(|f| (f.offset, f.ty))
+            .ok_or_else(|| err(span, format!("class `{}` has no field `{name}`", info.name)))
     }
 
     /// `this` inside a method or constructor.
@@ -129,7 +134,10 @@ impl FnCtx<'_> {
         let Type::Class(c) = o.ty else {
             return Err(err(
                 object.span,
-                format!("cannot assign to `{property}` of a value of type `{}`", o.ty.name()),
+                format!(
+                    "cannot assign to `{property}` of a value of type `{}`",
+                    o.ty.name()
+                ),
             ));
         };
         let (offset, ty) = self.field(c, property, span)?;
@@ -204,11 +212,7 @@ impl FnCtx<'_> {
     /// `new C(args)`: a zeroed instance, then the constructor.
     pub(super) fn new_instance(&mut self, c: u32, args: &[Expr], span: Span) -> CResult<TExpr> {
         let name = self.class_name(c).to_string();
-        let size = self
-            .module
-            .class_info
-            .get(c as usize)
-            .map_or(0, |i| i.size);
+        let size = self.module.class_info.get(c as usize).map_or(0, |i| i.size);
         let sig = self
             .module
             .functions
@@ -224,7 +228,12 @@ impl FnCtx<'_> {
             Type::Class(c),
         );
         let mut targs = vec![alloc];
-        targs.extend(self.arguments(&format!("new {name}"), args, sig.params.get(1..).unwrap_or(&[]), span)?);
+        targs.extend(self.arguments(
+            &format!("new {name}"),
+            args,
+            sig.params.get(1..).unwrap_or(&[]),
+            span,
+        )?);
         Ok(TExpr {
             kind: TExprKind::Call {
                 callee: Callee::User(sig.index),
