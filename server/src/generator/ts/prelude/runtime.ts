@@ -33,8 +33,17 @@ function __class(total: u32): u32 {
 }
 
 // A zeroed block whose payload holds `size` bytes; `info` is its type id
-// and flags. Reuses a free block of the same class, else takes new memory.
+// and flags.
 function __alloc(size: u32, info: u32): u32 {
+  let p = __alloc_raw(size, info);
+  __memory_fill(p, 0, __load32(p - 8) - 8);
+  return p;
+}
+
+// A block whose payload holds `size` bytes, not zeroed (for strings, which
+// are written whole). Reuses a free block of the same class, else takes new
+// memory.
+function __alloc_raw(size: u32, info: u32): u32 {
   if (size > 0x7FFFFFF0) __unreachable();
   let k = __class(size + 8);
   let head = __LISTS + (k << 2);
@@ -55,7 +64,6 @@ function __alloc(size: u32, info: u32): u32 {
   }
   __store32(block, bsize);
   __store32(block + 4, info | __ALLOCATED);
-  __memory_fill(block + 8, 0, bsize - 8);
   __since_gc += bsize;
   return block + 8;
 }
@@ -69,7 +77,7 @@ function __free_block(block: u32): void {
 
 // `echelon_alloc`: a block the host writes and frees; never collected.
 function __abi_alloc(len: u32): u32 {
-  return __alloc(len, __PINNED);
+  return __alloc_raw(len, __PINNED);
 }
 
 // `echelon_free`: releases a block of `echelon_alloc` or of a result.
@@ -170,7 +178,7 @@ function __maybe_collect(): void {
 }
 
 function __str_alloc(len: u32): u32 {
-  let p = __alloc(4 + (len << 1), __STRING);
+  let p = __alloc_raw(4 + (len << 1), __STRING);
   __store32(p, len);
   return p;
 }
@@ -242,8 +250,9 @@ function __str_index_of(s: string, search: string, start: i32): i32 {
   let len = __load32(ps) as i32;
   if (len == 0) return -1;
   let last = len - n;
+  let first = __unit(pq, 0);
   for (let i = __clamp(start, 0, len); i <= last; i++) {
-    if (__same(ps, i as u32, pq, 0, n as u32)) return i;
+    if (__unit(ps, i as u32) == first && __same(ps, i as u32, pq, 0, n as u32)) return i;
   }
   return -1;
 }
@@ -411,7 +420,7 @@ function __str_from_utf8(ptr: u32, len: u32): string {
 function __str_to_utf8(s: string): u64 {
   let p = __or_null(__ptr(s));
   let len = __load32(p);
-  let buf = __alloc(len * 3, __PINNED);
+  let buf = __alloc_raw(len * 3, __PINNED);
   let out: u32 = 0;
   let i: u32 = 0;
   while (i < len) {
@@ -582,4 +591,19 @@ function __arr_join(a: u32, sep: string): string {
     out = __str_concat(out, __str(__load32(__load32(a + 8) + (i << 2))));
   }
   return out;
+}
+
+// AssemblyScript's `Math.round` (half-way cases up, -0 kept), `Math.sign`
+// and `Math.fround`.
+function __math_round(x: f64): f64 {
+  let up = Math.ceil(x);
+  return up - 0.5 <= x ? up : up - 1.0;
+}
+
+function __math_sign(x: f64): f64 {
+  return x > 0 ? 1.0 : (x < 0 ? -1.0 : x);
+}
+
+function __math_fround(x: f64): f64 {
+  return (x as f32) as f64;
 }
