@@ -16,11 +16,16 @@
 //! - Items: `[export] function name(p: T, ...): R { ... }`, module-level
 //!   `[export] let|const name[: T] = init;` (globals; an initializer that is
 //!   not a constant runs in the module's start function, in source order),
-//!   and host imports `@external("module", "name") declare function f(...):
-//!   R;`. Functions may be called before they are declared and may recurse.
+//!   classes, and host imports `@external("module", "name") declare function
+//!   f(...): R;`. Functions may be called before they are declared and may
+//!   recurse.
 //! - Types: `i8`, `i16`, `i32`, `i64`, `u8`, `u16`, `u32`, `u64`, `isize`
 //!   (`i32`), `usize` (`u32`), `f32`, `f64` (`number` is `f64`), `bool`
-//!   (`boolean`), `string` (also written `string | null`), `void`.
+//!   (`boolean`), `string`, arrays `T[]`/`Array<T>` of those (one level),
+//!   typed arrays (`Int8Array` .. `Uint64Array`, `Float32Array`,
+//!   `Float64Array`), classes, `void`; a reference type may be written
+//!   `T | null` (references may be null anyway; `null` takes the type its
+//!   context expects).
 //!   Parameters need annotations; a function without a result annotation
 //!   must not return a value. `let`/`const` infer their type from the
 //!   initializer: an integer literal is `i32` (`i64` when it does not fit),
@@ -61,6 +66,17 @@
 //!   UTF-16 as in JavaScript (an emoji has length 2); a string is truthy
 //!   when not empty. See [`prelude`] for the memory layout and the
 //!   collector.
+//! - Arrays: literals (`[1, 2]`; the element type comes from the context,
+//!   else the first element), `new Array<T>(n)` (zeroed), `a[i]` and
+//!   `a[i] = v` / `a[i] op= v` (bounds-checked: out of range traps, where
+//!   AssemblyScript aborts), `length`, `push`, `pop` (an empty array traps),
+//!   `join` on `string[]`, `s.split(sep)`. Typed arrays: `new
+//!   Uint8Array(n)`, index, `length`.
+//! - Classes: fields (`x: T [= init];`, laid out in order, each aligned to
+//!   its size), one `constructor`, methods, `this`, `new C(...)`, field
+//!   reads, `o.f = v`/`o.f op= v` as statements, method calls; no
+//!   inheritance, static members, accessors or modifiers. A field access
+//!   through null traps.
 //! - The guest ABI: a module that uses strings exports `memory`,
 //!   `echelon_alloc(len) -> ptr` and `echelon_free(ptr, len)`; an exported
 //!   function with `string` parameters or result takes them as UTF-8
@@ -76,17 +92,22 @@
 //!   `string` result comes back as a packed `i64` (0 is null) that the
 //!   guest decodes and frees. Only the imports a program calls are imported.
 //! - `Math`: `sqrt`, `abs`, `floor`, `ceil`, `trunc`, `min`, `max` compile to
-//!   single wasm instructions (`f32` stays `f32`, anything else is `f64`), the
+//!   single wasm instructions (`f32` stays `f32`, anything else is `f64`);
+//!   `round`, `sign`, `fround` are AssemblyScript's algorithms in the prelude
+//!   (`f64`); the
 //!   constants `PI`, `E`, `LN2`, `LN10`, `LOG2E`, `LOG10E`, `SQRT2`,
 //!   `SQRT1_2`, and `Math.random()` from a built-in seeded generator (see
 //!   [`codegen`]), so modules need no imports.
-//! - Not supported yet (each reported with its position): arrays and typed
-//!   arrays (so `split`), `Uint8Array`/`bytes` at the boundary, classes and
-//!   objects, `Math.pow`/`exp`/`log`/trigonometry (so `**` on floats),
-//!   converting floats to strings, Unicode case mapping beyond ASCII
-//!   (`toUpperCase` leaves other characters unchanged), string comparison
-//!   with `<`, closures and nested functions, `var`, exceptions, `import`.
-//!   Names starting with `__` are reserved.
+//! - Not supported yet (each reported with its position): arrays, typed
+//!   arrays and objects as export/import parameters or results (so no
+//!   `Uint8Array`/`bytes` at the boundary), nested arrays, inheritance and
+//!   static members, `++`/`--` on fields and elements, assignments to fields
+//!   and elements used as values, `Math.pow`/`exp`/`log`/`hypot`/
+//!   trigonometry and the rest of `Math` (so `**` on floats), converting
+//!   floats to strings, Unicode case mapping beyond ASCII (`toUpperCase`
+//!   leaves other characters unchanged), string comparison with `<`,
+//!   closures and nested functions, `var`, exceptions, `import`. Names
+//!   starting with `__` are reserved.
 //!
 //! Diagnostics carry 1-based line and column; warnings report variables that
 //! are declared but never read. No input makes the compiler panic: nesting

@@ -344,3 +344,11 @@ fn objects_and_their_references_survive_collections() {
         assert_eq!(g.call_int("chain", &[i(20_000)]).unwrap(), 20_000);
     }
 }
+
+#[test]
+fn the_dts_comes_from_the_same_signatures() {
+    let dts = echelon::generator::module_declaration(&compile(METHODS)).expect("a declaration");
+    assert!(dts.contains("greet(name: string): string"), "{dts}");
+    assert!(dts.contains("same(a: string, b: string): boolean"), "{dts}");
+    assert!(dts.contains("len(s: string): number"), "{dts}");
+}
