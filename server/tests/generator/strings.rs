@@ -352,3 +352,46 @@ fn the_dts_comes_from_the_same_signatures() {
     assert!(dts.contains("same(a: string, b: string): boolean"), "{dts}");
     assert!(dts.contains("len(s: string): number"), "{dts}");
 }
+
+#[test]
+fn uint8array_crosses_the_boundary_as_bytes() {
+    let src = r#"
+        @external("echelon", "random_bytes") declare function random_bytes(buf: Uint8Array): void;
+        export function reverse(b: Uint8Array): Uint8Array {
+            let out = new Uint8Array(b.length);
+            for (let i = 0; i < b.length; i++) { out[i] = b[b.length - 1 - i]; }
+            return out;
+        }
+        export function sum(b: Uint8Array): i32 {
+            let s = 0;
+            for (let i = 0; i < b.length; i++) { s += b[i]; }
+            return s;
+        }
+        export function noise(n: i32): i32 {
+            let b = new Uint8Array(n);
+            random_bytes(b);
+            let s = 0;
+            for (let i = 0; i < n; i++) { s += b[i]; }
+            return s;
+        }
+    "#;
+    let wasm = compile(src);
+    let text = wasmparser::Parser::new(0)
+        .parse_all(&wasm)
+        .find_map(|p| match p {
+            Ok(wasmparser::Payload::CustomSection(c)) if c.name() == "echelon:abi" => {
+                Some(String::from_utf8(c.data().to_vec()).expect("UTF-8"))
+            }
+            _ => None,
+        })
+        .expect("an echelon:abi section");
+    assert!(text.contains("reverse(b: bytes) -> bytes"), "{text}");
+    let mut g = Guest::new(&wasm);
+    // Bytes go in through the same (ptr, len) path as strings.
+    assert_eq!(g.call_int("sum", &[s("\u{1}\u{2}\u{3}")]).unwrap(), 6);
+    let r = g.call_raw("reverse", &[s("abc")]).unwrap();
+    assert!(matches!(r.first(), Some(Val::I64(_))));
+    assert_eq!(g.call_str("reverse", &[s("abc")]).unwrap(), "cba");
+    // The host writes 7s into the array's own buffer.
+    assert_eq!(g.call_int("noise", &[i(10)]).unwrap(), 70);
+}

@@ -218,7 +218,7 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
                 errors.push(err(
                     f.span,
                     format!(
-                        "exported function `{}` passes an array or an object: the guest ABI carries numbers, bool and string (arrays, objects and Uint8Array at the boundary are not supported yet)",
+                        "exported function `{}` passes an array or an object: the guest ABI carries numbers, bool, string and Uint8Array (bytes)",
                         f.name
                     ),
                 ));
@@ -355,7 +355,9 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
 
 /// Whether a value of `t` cannot cross the host boundary.
 fn crosses_badly(t: Type) -> bool {
-    matches!(t, Type::Array(_) | Type::TypedArray(_) | Type::Class(_))
+    // `Uint8Array` crosses as bytes.
+    matches!(t, Type::Array(_) | Type::Class(_))
+        || matches!(t, Type::TypedArray(e) if e != super::ir::Elem::U8)
 }
 
 /// The types an import may take and return: numbers, `bool` and `string`.
@@ -387,7 +389,7 @@ fn import(d: &ast::ImportDecl, index: u32, module: &ModuleScope) -> CResult<(Sig
     if crosses_badly(result) {
         return Err(err(
             d.span,
-            "an import cannot return an array: use numbers, bool or string",
+            "an import cannot return an array or an object: use numbers, bool, string or Uint8Array",
         ));
     }
     let t = TImport {

@@ -31,8 +31,16 @@ pub(super) struct Plan {
     pub uses_heap: bool,
 }
 
+/// `Uint8Array`, which crosses the boundary as bytes.
+pub(super) const BYTES: Type = Type::TypedArray(crate::generator::ts::ir::Elem::U8);
+
+/// Whether values of `t` cross the boundary through memory.
+fn indirect(t: Type) -> bool {
+    t == Type::Str || t == BYTES
+}
+
 fn has_string(params: &[Type], result: Type) -> bool {
-    result == Type::Str || params.contains(&Type::Str)
+    indirect(result) || params.iter().any(|t| indirect(*t))
 }
 
 fn exported_with_strings(f: &TFunction) -> bool {
@@ -88,13 +96,23 @@ impl Plan {
         }
         let mut needs: Vec<&str> = Vec::new();
         if program.functions[..user].iter().any(exported_with_strings) {
-            needs.extend(["__str_from_utf8", "__str_to_utf8"]);
+            needs.extend([
+                "__str_from_utf8",
+                "__str_to_utf8",
+                "__bytes_from",
+                "__bytes_to_host",
+            ]);
         }
         for round in 0..2 {
             if round == 1 {
                 for (i, imp) in program.imports.iter().enumerate() {
                     if imports[i] && import_needs_wrapper(imp) {
-                        needs.extend(["__str_to_utf8", "__str_from_host", "__abi_free"]);
+                        needs.extend([
+                            "__str_to_utf8",
+                            "__str_from_host",
+                            "__abi_free",
+                            "__bytes_from_host",
+                        ]);
                     }
                 }
                 let prelude_reached = functions[user..].iter().any(|r| *r);
@@ -189,16 +207,18 @@ pub(super) fn layout_strings(program: &TProgram, plan: &Plan) -> StringLayout {
 
 /// The core types one parameter of type `t` lowers to at the boundary.
 fn lower_param(t: Type) -> Vec<ValueType> {
-    match t {
-        Type::Str => vec![ValueType::I32, ValueType::I32],
-        t => value_type(t).into_iter().collect(),
+    if indirect(t) {
+        vec![ValueType::I32, ValueType::I32]
+    } else {
+        value_type(t).into_iter().collect()
     }
 }
 
 fn lower_result(t: Type) -> Option<ValueType> {
-    match t {
-        Type::Str => Some(ValueType::I64),
-        t => value_type(t),
+    if indirect(t) {
+        Some(ValueType::I64)
+    } else {
+        value_type(t)
     }
 }
 
@@ -243,11 +263,24 @@ pub(super) fn import_wrapper(
         }
     }
     let ptr_of = |l: u32| [I::LocalGet(l), I::I64Const(32), I::I64ShrU, I::I32WrapI64];
-    for (i, _) in imp.params.iter().enumerate() {
+    let word = |offset: u64| {
+        I::I32Load(wasm_encoder::MemArg {
+            offset,
+            align: 2,
+            memory_index: 0,
+        })
+    };
+    for (i, t) in imp.params.iter().enumerate() {
         match packed.iter().find(|(p, _)| *p == i).map(|(_, l)| *l) {
             Some(l) => {
                 body.extend(ptr_of(l));
                 body.extend([I::LocalGet(l), I::I32WrapI64]);
+            }
+            // A Uint8Array passes its own buffer (the host may write it, as
+            // `random_bytes` does): data at offset 8, length at 0; a null
+            // array reads as (0, 0) from the zeroed start of memory.
+            None if *t == BYTES => {
+                body.extend([I::LocalGet(i as u32), word(8), I::LocalGet(i as u32), word(0)])
             }
             None => body.push(I::LocalGet(i as u32)),
         }
@@ -255,6 +288,8 @@ pub(super) fn import_wrapper(
     body.push(I::Call(raw.0));
     if imp.result == Type::Str {
         body.push(I::Call(runtime(links, "__str_from_host")?));
+    } else if imp.result == BYTES {
+        body.push(I::Call(runtime(links, "__bytes_from_host")?));
     }
     for (_, l) in &packed {
         body.extend(ptr_of(*l));
@@ -280,11 +315,16 @@ pub(super) fn export_wrapper(
     for (_, t) in &f.params {
         let at = params.len() as u32;
         params.extend(lower_param(*t));
-        if *t == Type::Str {
+        if indirect(*t) {
+            let decode = if *t == BYTES {
+                "__bytes_from"
+            } else {
+                "__str_from_utf8"
+            };
             body.extend([
                 I::LocalGet(at),
                 I::LocalGet(at + 1),
-                I::Call(runtime(links, "__str_from_utf8")?),
+                I::Call(runtime(links, decode)?),
             ]);
         } else {
             body.push(I::LocalGet(at));
@@ -293,6 +333,8 @@ pub(super) fn export_wrapper(
     body.push(I::Call(inner.0));
     if f.result == Type::Str {
         body.push(I::Call(runtime(links, "__str_to_utf8")?));
+    } else if f.result == BYTES {
+        body.push(I::Call(runtime(links, "__bytes_to_host")?));
     }
     let result = lower_result(f.result);
     let mut locals = Vec::new();
@@ -344,7 +386,7 @@ pub(super) fn lowered_param_names(f: &TFunction) -> Vec<String> {
     let mut names = Vec::new();
     for (n, t) in &f.params {
         names.push(n.clone());
-        if *t == Type::Str {
+        if indirect(*t) {
             names.push(format!("{n}_len"));
         }
     }
@@ -362,6 +404,7 @@ pub(super) fn alloc_exports(links: &Links) -> Result<(Vec<I<'static>>, Vec<I<'st
 fn abi_name(t: Type) -> &'static str {
     match t {
         Type::Str => "string",
+        BYTES => "bytes",
         Type::Bool => "bool",
         Type::F32 => "f32",
         Type::F64 => "f64",

@@ -607,3 +607,27 @@ function __math_sign(x: f64): f64 {
 function __math_fround(x: f64): f64 {
   return (x as f32) as f64;
 }
+
+// Bytes at the boundary: a Uint8Array (an array of u8, type 2) from the
+// host's bytes, to a pinned block for the host, and from a host result.
+function __bytes_from(ptr: u32, len: u32): u32 {
+  let a = __arr_new(len, 0, 512);
+  __memory_copy(__load32(a + 8), ptr, len);
+  return a;
+}
+
+function __bytes_to_host(a: u32): u64 {
+  let len = __load32(a);
+  let buf = __alloc_raw(len, __PINNED);
+  __memory_copy(buf, __load32(a + 8), len);
+  return ((buf as u64) << 32) | (len as u64);
+}
+
+function __bytes_from_host(packed: u64): u32 {
+  if (packed == 0) return 0;
+  let ptr = (packed >> 32) as u32;
+  let len = (packed & 0xFFFFFFFF) as u32;
+  let a = __bytes_from(ptr, len);
+  __abi_free(ptr);
+  return a;
+}
