@@ -75,6 +75,8 @@ const CASES: &[(&str, &str, &str)] = &[
     ("export function f(x: i32): i32 { return x(); }", "x()", "not a function"),
     ("export function f(): i32 { 1 = 2; return 0; }", "1 = 2", "invalid assignment target"),
     ("export function f(): i32 { let b = true; b++; return 0; }", "b++", "numeric variable"),
+    ("export function f(): i32 { let a = [1]; let x = a[0]++; return x; }", "a[0]++", "cannot be used as a value"),
+    ("export function f(): i32 { let x = 1; (x + 1)++; return x; }", "++;", "apply to a variable, a field or an element"),
     ("export function f(): i32 { let a = [1]; return a; }", "a;", "not assignable to `i32`"),
     ("export function f(): i32 { /* never closed\n return 0; }", "/*", "unterminated block comment"),
     ("export function f(): f64 { return 2.0 ** 3.0; }", "**", "Math.pow"),

@@ -26,6 +26,8 @@ export function new_array(): f64 {
     a[i] = (i as f64) * 0.5;
   }
   a[3] += 100;
+  a[4]++;
+  --a[5];
   let s: f64 = 0;
   for (let i = 0; i < a.length; i++) {
     s += a[i];

@@ -43,6 +43,8 @@ export function counters(): i32 {
   let c = new Counter();
   c.step = 3;
   for (let i = 0; i < 10; i++) c.bump();
+  c.count++;
+  --c.step;
   return c.count * 100 + c.label.length;
 }
 

@@ -56,6 +56,45 @@ fn compound_op(p: &str) -> Option<Option<BinOp>> {
     })
 }
 
+/// `target++` and friends: a variable's update, or for a field or an element
+/// the compound assignment `target += 1` (a statement: its value cannot be
+/// used).
+fn update(
+    target: Expr,
+    increment: bool,
+    prefix: bool,
+    span: crate::generator::ts::ast::Span,
+) -> Result<Expr, ()> {
+    let op = Some(if increment { BinOp::Add } else { BinOp::Sub });
+    let one = || {
+        Box::new(Expr {
+            kind: ExprKind::Int(1),
+            span,
+        })
+    };
+    let kind = match target.kind {
+        ExprKind::Ident(target) => ExprKind::Update {
+            increment,
+            prefix,
+            target,
+        },
+        ExprKind::Member { object, property } => ExprKind::MemberAssign {
+            op,
+            object,
+            property,
+            value: one(),
+        },
+        ExprKind::Index { object, index } => ExprKind::IndexAssign {
+            op,
+            object,
+            index,
+            value: one(),
+        },
+        _ => return Err(()),
+    };
+    Ok(Expr { kind, span })
+}
+
 impl Parser {
     /// A property name: any identifier, keywords included (`s.length`).
     fn ident_or_keyword(&mut self, what: &str) -> PResult<(String, crate::generator::ts::ast::Span)> {
@@ -229,14 +268,13 @@ impl Parser {
         if self.is_punct("++") || self.is_punct("--") {
             let increment = self.is_punct("++");
             self.advance();
-            let (target, _) = self.ident("a variable after `++`/`--`")?;
-            return Ok(Expr {
-                kind: ExprKind::Update {
-                    increment,
-                    prefix: true,
-                    target,
-                },
-                span,
+            let target = self.postfix()?;
+            return update(target, increment, true, span).map_err(|_| {
+                Diagnostic::new(
+                    span.line,
+                    span.column,
+                    "`++`/`--` apply to a variable, a field or an element",
+                )
             });
         }
         self.postfix()
@@ -273,18 +311,16 @@ impl Parser {
                 };
             } else if self.is_punct("++") || self.is_punct("--") {
                 let increment = self.is_punct("++");
-                let ExprKind::Ident(target) = e.kind else {
-                    return Err(self.unexpected("`;` (`++`/`--` apply only to a variable)"));
+                let span = e.span;
+                e = match update(e, increment, false, span) {
+                    Ok(u) => u,
+                    Err(()) => {
+                        return Err(
+                            self.unexpected("`;` (`++`/`--` apply to a variable, a field or an element)")
+                        )
+                    }
                 };
                 self.advance();
-                e = Expr {
-                    kind: ExprKind::Update {
-                        increment,
-                        prefix: false,
-                        target,
-                    },
-                    span: e.span,
-                };
             } else if self.is_punct(".") {
                 self.advance();
                 let (property, _) = self.ident_or_keyword("a property name after `.`")?;
