@@ -395,3 +395,62 @@ fn uint8array_crosses_the_boundary_as_bytes() {
     // The host writes 7s into the array's own buffer.
     assert_eq!(g.call_int("noise", &[i(10)]).unwrap(), 70);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_typescript_string_plugin_runs_over_http() {
+    use echelon::http::{AppConfig, Application};
+    use echelon::runtime::RuntimeConfig;
+    use serde_json::{json, Value as Json};
+    let data = tempfile::tempdir().expect("temp dir");
+    let app = Application::new(AppConfig {
+        data_dir: data.path().to_path_buf(),
+        runtime: RuntimeConfig::default().cache_dir(data.path().join("cache")),
+        ..AppConfig::default()
+    })
+    .await
+    .expect("the application starts");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let addr = listener.local_addr().expect("an address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.serve_on(listener, async move {
+        let _ = stopped.await;
+    }));
+    let url = |p: &str| format!("http://{addr}{p}");
+    let c = reqwest::Client::new();
+    let generated: Json = c
+        .post(url("/api/generate"))
+        .json(&json!({"type": "typescript", "code": METHODS, "options": {"optimize": true, "optimizationLevel": "speed"}}))
+        .send()
+        .await
+        .expect("generate answers")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(generated["success"], true, "{generated}");
+    use base64::Engine as _;
+    let wasm = base64::engine::general_purpose::STANDARD
+        .decode(generated["wasm"].as_str().expect("base64 wasm"))
+        .expect("valid base64");
+    let status = c
+        .post(url("/api/modules?id=strings"))
+        .body(wasm)
+        .send()
+        .await
+        .expect("upload answers")
+        .status();
+    assert_eq!(status.as_u16(), 201);
+    let called: Json = c
+        .post(url("/api/modules/strings/call/greet"))
+        .json(&json!({"args": ["HTTP 😀"]}))
+        .send()
+        .await
+        .expect("call answers")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(called["value"], "Hello, HTTP 😀!", "{called}");
+    let _ = stop.send(());
+    let _ = server.await;
+}
