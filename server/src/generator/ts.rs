@@ -79,8 +79,9 @@
 //!   through null traps.
 //! - The guest ABI: a module that uses strings exports `memory`,
 //!   `echelon_alloc(len) -> ptr` and `echelon_free(ptr, len)`; an exported
-//!   function with `string` parameters or result takes them as UTF-8
-//!   `(ptr, len)` and returns a packed `i64` `(ptr << 32) | len`, and the
+//!   function with `string` (UTF-8) or `Uint8Array` (`bytes`) parameters or
+//!   result takes them as `(ptr, len)` and returns a packed `i64` `(ptr <<
+//!   32) | len`, and the
 //!   module carries an `echelon:abi` section (`greet(name: string) ->
 //!   string`), so the server runtime, the CLI, the HTTP API and the page's
 //!   `BrowserRuntime` call it with strings and the .d.ts generator types it.
@@ -88,9 +89,13 @@
 //! - Host imports: `@external("echelon", "log") declare function log(level:
 //!   i32, message: string): void;` (and `config_get`, `kv_get`, `kv_set`,
 //!   `kv_delete`, `http_request`, `random_bytes`, `now_ms` as DESIGN.md
-//!   types them): `string` arguments are passed as UTF-8 `(ptr, len)`, a
-//!   `string` result comes back as a packed `i64` (0 is null) that the
-//!   guest decodes and frees. Only the imports a program calls are imported.
+//!   types them): `string` arguments are passed as UTF-8 `(ptr, len)` of a
+//!   temporary copy, a `Uint8Array` as its own buffer (so `random_bytes`
+//!   fills it), and a `string`/`Uint8Array` result comes back as a packed
+//!   `i64` (0 is null) that the guest copies and frees. Only the imports a
+//!   program calls are imported. The names `memory`, `echelon_alloc`,
+//!   `echelon_free` and `echelon_last_error` cannot be exported by the
+//!   source.
 //! - `Math`: `sqrt`, `abs`, `floor`, `ceil`, `trunc`, `min`, `max` compile to
 //!   single wasm instructions (`f32` stays `f32`, anything else is `f64`);
 //!   `round`, `sign`, `fround` are AssemblyScript's algorithms in the prelude
@@ -99,10 +104,9 @@
 //!   `SQRT1_2`, and `Math.random()` from a built-in seeded generator (see
 //!   [`codegen`]), so modules need no imports.
 //! - Not supported yet (each reported with its position): arrays, typed
-//!   arrays and objects as export/import parameters or results (so no
-//!   `Uint8Array`/`bytes` at the boundary), nested arrays, inheritance and
-//!   static members, `++`/`--` on fields and elements, assignments to fields
-//!   and elements used as values, `Math.pow`/`exp`/`log`/`hypot`/
+//!   arrays other than `Uint8Array`, and objects as export/import parameters
+//!   or results, nested arrays, inheritance and static members, assignments
+//!   and `++`/`--` on fields and elements used as values, `Math.pow`/`exp`/`log`/`hypot`/
 //!   trigonometry and the rest of `Math` (so `**` on floats), converting
 //!   floats to strings, Unicode case mapping beyond ASCII (`toUpperCase`
 //!   leaves other characters unchanged), string comparison with `<`,

@@ -83,6 +83,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ("export function f(): i32 { return 1 # 2; }", "#", "expected `;`"),
     ("let g: i32 = later;\nconst later = 1;", "later;", "cannot find name `later`"),
     ("export function __seed(): void {}", "__seed", "reserved"),
+    ("export function echelon_alloc(n: i32): i32 { return n; }", "echelon_alloc", "guest ABI"),
     ("export function f(): void { const v = g(); }\nfunction g(): void {}", "g();", "void"),
     ("export function f(): i32 { return 1 ? 2 : f2(); }\nfunction f2(): void {}", "?", "cannot combine"),
     ("export function f(a: i32): i32 {\n  outer: while (true) {\n    outer: for (;;) { break outer; }\n  }\n}", "for (;;)", "already used"),

@@ -149,6 +149,9 @@ struct CheckedFunction {
     warnings: Vec<Diagnostic>,
 }
 
+/// Export names the guest ABI uses.
+const ABI_EXPORTS: &[&str] = &["memory", "echelon_alloc", "echelon_free", "echelon_last_error"];
+
 fn reserved(span: Span) -> Diagnostic {
     err(span, "names starting with `__` are reserved for the compiler")
 }
@@ -219,6 +222,15 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
                     f.span,
                     format!(
                         "exported function `{}` passes an array or an object: the guest ABI carries numbers, bool, string and Uint8Array (bytes)",
+                        f.name
+                    ),
+                ));
+            }
+            Ok(_) if f.exported && ABI_EXPORTS.contains(&f.name.as_str()) => {
+                errors.push(err(
+                    f.span,
+                    format!(
+                        "`{}` is exported by the guest ABI itself: choose another name",
                         f.name
                     ),
                 ));
