@@ -26,7 +26,14 @@
 //! request of the same size class.
 //!
 //! Blocks handed to the host (results, `echelon_alloc`) are *pinned*: the
-//! collector never frees them; `echelon_free` does.
+//! collector never frees them; `echelon_free` does. A host function may
+//! call `echelon_alloc` while the guest waits for it (to return a result),
+//! but must not call another export then: that export's return could
+//! collect objects that only the waiting frames hold. Arrays hold their
+//! elements in a separate buffer block; objects of class `n` carry type id
+//! `16 + n`, and a generated `__visit` marks their reference fields. Marking
+//! uses a queue in a pinned block, not recursion, so long chains of objects
+//! do not exhaust the wasm stack.
 
 use std::sync::OnceLock;
 
