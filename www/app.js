@@ -258,8 +258,46 @@ function setupStream(b) {
 
 // --------------------------------------------------------------- playground
 
+// Examples for the playground; strings cross the boundary as UTF-8 through
+// the module's echelon:abi section, so BrowserRuntime.call takes and returns
+// JavaScript strings.
+const PLAYGROUND_EXAMPLES = {
+  numbers: {
+    args: "[20]",
+    code: `export function fib(n: i32): i32 {
+  let a: i32 = 0;
+  let b: i32 = 1;
+  for (let i: i32 = 0; i < n; i++) {
+    const t: i32 = a + b;
+    a = b;
+    b = t;
+  }
+  return a;
+}`,
+  },
+  strings: {
+    args: '["Ada Lovelace"]',
+    code: `export function greet(name: string): string {
+  const first = name.indexOf(" ") < 0 ? name : name.substring(0, name.indexOf(" "));
+  let vowels = 0;
+  for (let i = 0; i < name.length; i++) {
+    switch (name.charCodeAt(i) | 32) {
+      case 97: case 101: case 105: case 111: case 117:
+        vowels++;
+    }
+  }
+  return \`Hello, \${first.toUpperCase()}! "\${name}" has \${name.length} UTF-16 units and \${vowels} vowels.\`;
+}`,
+  },
+};
+
 function setupPlayground(b) {
   let runtime = null;
+  $("play-example").addEventListener("change", () => {
+    const example = PLAYGROUND_EXAMPLES[$("play-example").value];
+    $("play-code").value = example.code;
+    $("play-args").value = example.args;
+  });
   $("play-compile").addEventListener("click", async () => {
     show("play-compile-info", "compiling on the server…");
     $("play-result").textContent = "";
@@ -296,7 +334,8 @@ function setupPlayground(b) {
       const t0 = performance.now();
       const value = runtime.call(name, args);
       const ms = performance.now() - t0;
-      $("play-result").textContent = `${name}(${args.join(", ")}) = ${value}    (${ms.toFixed(2)} ms)`;
+      const shown = typeof value === "string" ? JSON.stringify(value) : value;
+      $("play-result").textContent = `${name}(${args.map((a) => JSON.stringify(a)).join(", ")}) = ${shown}    (${ms.toFixed(2)} ms)`;
       $("play-result").className = "ok";
     } catch (err) {
       $("play-result").textContent = message(err);

@@ -177,8 +177,34 @@ fn setup() -> Result {
         run(&mut apt(&["update", "-q"]))?;
         run(apt(&["install", "-y", "-q"]).args(&missing))?;
     }
+    assemblyscript()?;
     eprintln!("\nsetup complete in {:.0}s", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// The AssemblyScript compiler the TypeScript subset is checked against
+/// (server/tests/generator/asc_parity.rs), pinned, in a project-local npm
+/// prefix: `target/asc/node_modules/.bin/asc` under the workspace root.
+const ASSEMBLYSCRIPT: &str = "assemblyscript@0.28.20";
+
+fn assemblyscript() -> Result {
+    step("AssemblyScript (asc), for the TypeScript subset's parity tests");
+    let prefix = root().join("target").join("asc");
+    let version = prefix
+        .join("node_modules")
+        .join("assemblyscript")
+        .join("package.json");
+    let pinned = ASSEMBLYSCRIPT.rsplit('@').next().unwrap_or_default();
+    let have = std::fs::read_to_string(&version).unwrap_or_default();
+    if have.contains(&format!("\"version\": \"{pinned}\"")) {
+        eprintln!("    installed: {ASSEMBLYSCRIPT} in {}", prefix.display());
+        return Ok(());
+    }
+    std::fs::create_dir_all(&prefix).map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
+    run(Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&prefix)
+        .arg(ASSEMBLYSCRIPT))
 }
 
 fn test(extra: &[String]) -> Result {

@@ -2,10 +2,15 @@
 //! source -> wasm -> wasmtime -> value.
 
 mod api;
+mod asc_parity;
 mod errors;
 mod examples;
+mod guest;
 mod harness;
+mod integers;
 mod no_panic;
 mod programs;
 mod rust;
+mod scale;
 mod semantics;
+mod strings;

@@ -33,6 +33,56 @@ pub enum Item {
     Function(Function),
     /// `[export] let|const name[: type] = init;`
     Global(VarDecl),
+    /// `@external("module", "name") declare function name(params): ret;`
+    Import(ImportDecl),
+    /// `[export] class Name { fields; constructor(...) {...} methods }`
+    Class(ClassDecl),
+}
+
+/// A class: fields, an optional constructor and methods (no inheritance).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassDecl {
+    /// Its name.
+    pub name: String,
+    /// Where the name is written.
+    pub span: Span,
+    /// Fields in declaration order.
+    pub fields: Vec<FieldDecl>,
+    /// The constructor (its name is `constructor`, it has no result).
+    pub constructor: Option<Function>,
+    /// Methods.
+    pub methods: Vec<Function>,
+}
+
+/// A field `name: T [= init];`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDecl {
+    /// Its name.
+    pub name: String,
+    /// Where the name is written.
+    pub span: Span,
+    /// The declared type, if any.
+    pub ty: Option<TypeName>,
+    /// The initializer, run first by the constructor, if any.
+    pub init: Option<Expr>,
+}
+
+/// A host function the module imports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportDecl {
+    /// The import module (the first argument of `@external`).
+    pub module: String,
+    /// The import name (the second argument of `@external`, else the
+    /// function's name).
+    pub import_name: String,
+    /// The name the source calls it by.
+    pub name: String,
+    /// Where the name is written.
+    pub span: Span,
+    /// The parameters in order.
+    pub params: Vec<Param>,
+    /// The declared result type, if any.
+    pub result: Option<TypeName>,
 }
 
 /// A function declaration.
@@ -147,8 +197,26 @@ pub enum StmtKind {
         /// The labelled statement.
         body: Box<Stmt>,
     },
+    /// `switch (discriminant) { case test: ... default: ... }`
+    Switch {
+        /// The value compared with each case.
+        discriminant: Expr,
+        /// The cases in source order.
+        cases: Vec<SwitchCase>,
+    },
     /// `;`
     Empty,
+}
+
+/// One `case test:` (or `default:` when `test` is `None`) of a `switch`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SwitchCase {
+    /// The value compared, `None` for `default`.
+    pub test: Option<Expr>,
+    /// The statements up to the next case.
+    pub body: Vec<Stmt>,
+    /// Where `case`/`default` is written.
+    pub span: Span,
 }
 
 /// An expression.
@@ -201,6 +269,8 @@ pub enum BinOp {
     And,
     /// `||`
     Or,
+    /// `**`
+    Pow,
 }
 
 /// Prefix operators.
@@ -225,12 +295,22 @@ pub enum ExprKind {
     Float(f64),
     /// `true` or `false`.
     Bool(bool),
+    /// A string literal, as UTF-16 code units.
+    Str(Vec<u16>),
+    /// A template literal: `quasis[0] ${exprs[0]} quasis[1] ...` (one more
+    /// text part than expressions).
+    Template {
+        /// The text parts, as UTF-16 code units.
+        quasis: Vec<Vec<u16>>,
+        /// The substituted expressions.
+        exprs: Vec<Expr>,
+    },
     /// A variable.
     Ident(String),
-    /// `Math.name` (a member of the `Math` namespace), possibly called.
+    /// `object.property` (`Math.PI`, `s.length`), possibly called as a method.
     Member {
-        /// The object (only `Math` is known).
-        object: String,
+        /// The object.
+        object: Box<Expr>,
         /// The property.
         property: String,
     },
@@ -285,6 +365,48 @@ pub enum ExprKind {
         callee: Box<Expr>,
         /// The arguments.
         args: Vec<Expr>,
+    },
+    /// `object[index]`
+    Index {
+        /// The array.
+        object: Box<Expr>,
+        /// The index.
+        index: Box<Expr>,
+    },
+    /// `object[index] = value` or `object[index] op= value`.
+    IndexAssign {
+        /// The compound operator, or `None` for plain `=`.
+        op: Option<BinOp>,
+        /// The array.
+        object: Box<Expr>,
+        /// The index.
+        index: Box<Expr>,
+        /// The value.
+        value: Box<Expr>,
+    },
+    /// `[a, b, c]`
+    ArrayLit(Vec<Expr>),
+    /// `new Name<T>(args)`
+    New {
+        /// The class with its type arguments (`Array<i32>`, `Uint8Array`).
+        class: TypeName,
+        /// The constructor's arguments.
+        args: Vec<Expr>,
+    },
+    /// `this`
+    This,
+    /// `null`
+    Null,
+    /// `object.property = value` or `object.property op= value`.
+    MemberAssign {
+        /// The compound operator, or `None` for plain `=`.
+        op: Option<BinOp>,
+        /// The object.
+        object: Box<Expr>,
+        /// The field.
+        property: String,
+        /// The value.
+        value: Box<Expr>,
     },
     /// `value as type`
     Cast {

@@ -7,9 +7,13 @@
 //! it. Each instance starts from the same state, so runs are reproducible
 //! unless the host seeds them.
 
+use std::collections::HashMap;
+
 use wasm_encoder::{BlockType, Ieee64, Instruction as I};
 
 use super::ir::{Callee, LabelId, TExpr, TExprKind, TFunction, TProgram, TStmt, Type};
+
+mod abi;
 use crate::generator::builder::{ConstValue, FuncId, FuncType, GlobalId, ModuleBuilder, ValueType};
 use crate::generator::error::GeneratorError;
 
@@ -20,13 +24,12 @@ pub const RANDOM_SEED_EXPORT: &str = "__seed";
 pub const RANDOM_DEFAULT_SEED: i64 = 0x2545_F491_4F6C_DD1D;
 
 fn value_type(t: Type) -> Option<ValueType> {
-    match t {
-        Type::I32 | Type::Bool => Some(ValueType::I32),
-        Type::I64 => Some(ValueType::I64),
-        Type::F32 => Some(ValueType::F32),
-        Type::F64 => Some(ValueType::F64),
-        Type::Void => None,
-    }
+    t.val_type().map(|v| match v {
+        wasm_encoder::ValType::I64 => ValueType::I64,
+        wasm_encoder::ValType::F32 => ValueType::F32,
+        wasm_encoder::ValType::F64 => ValueType::F64,
+        _ => ValueType::I32,
+    })
 }
 
 fn func_type(f: &TFunction) -> FuncType {
@@ -55,10 +58,28 @@ enum Frame {
     Continue(LabelId),
 }
 
+/// How calls, literals and built-ins resolve in the module being built.
+struct Links {
+    /// Each program function's id, `None` when it is not emitted.
+    functions: Vec<Option<FuncId>>,
+    /// Prelude functions by name, for [`Callee::Runtime`].
+    runtime: HashMap<String, FuncId>,
+    /// What [`Callee::Import`] `i` calls (the import, or its string wrapper).
+    imports: Vec<Option<FuncId>>,
+    /// The address of each string literal's payload.
+    strings: HashMap<Vec<u16>, u32>,
+    /// The first heap address.
+    heap_base: u32,
+    /// The generated function that marks the globals holding strings.
+    mark_roots: Option<FuncId>,
+    /// The generated function that marks an object's reference fields.
+    visit: Option<FuncId>,
+}
+
 struct Emitter<'a> {
     out: Vec<I<'static>>,
     frames: Vec<Frame>,
-    functions: &'a [FuncId],
+    links: &'a Links,
     /// The generator's state global and the scratch local, when `Math.random` is used.
     random: Option<(GlobalId, u32)>,
 }
@@ -69,13 +90,50 @@ struct Emitter<'a> {
 /// Only if the builder rejects the module, which the checker prevents
 /// (for example duplicate export names are reported as diagnostics first).
 pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
+    let plan = abi::Plan::new(program);
     let mut b = ModuleBuilder::new();
-    let ids: Vec<FuncId> = program
-        .functions
-        .iter()
-        .map(|f| b.declare_function(&f.name, func_type(f)))
-        .collect();
-    for g in &program.globals {
+    let mut links = Links {
+        functions: vec![None; program.functions.len()],
+        runtime: HashMap::new(),
+        imports: vec![None; program.imports.len()],
+        strings: HashMap::new(),
+        heap_base: 0,
+        mark_roots: None,
+        visit: None,
+    };
+    // Imports come first in the function index space.
+    let mut raw_imports = Vec::new();
+    for (i, imp) in program.imports.iter().enumerate() {
+        if plan.imports[i] {
+            let id = b.import_function(&imp.module, &imp.name, abi::import_core_type(imp))?;
+            raw_imports.push((i, id));
+            links.imports[i] = Some(id);
+        }
+    }
+    for (i, f) in program.functions.iter().enumerate() {
+        if plan.functions[i] {
+            let id = b.declare_function(&f.name, func_type(f));
+            links.functions[i] = Some(id);
+            if i >= program.user_functions {
+                links.runtime.insert(f.name.clone(), id);
+            }
+        }
+    }
+    let data = if plan.uses_heap {
+        let layout = abi::layout_strings(program, &plan);
+        links.strings = layout.addresses;
+        links.heap_base = layout.heap_base;
+        let pages = u64::from(layout.heap_base).div_ceil(65_536).max(1);
+        let memory = b.memory(pages, None);
+        b.export_memory("memory", memory)?;
+        Some(layout.bytes)
+    } else {
+        None
+    };
+    for (i, g) in program.globals.iter().enumerate() {
+        if i >= program.user_globals && !plan.uses_heap {
+            break;
+        }
         let id = b.global(&g.name, g.mutable, const_value(&g.init));
         if g.exported {
             b.export_global(&g.name, id)?;
@@ -95,21 +153,81 @@ pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
     } else {
         None
     };
-    for (f, id) in program.functions.iter().zip(&ids) {
-        let (body, locals) = emit_function(f, &ids, random);
-        b.define_function(*id, locals, body)?;
-        b.name_params(*id, f.params.iter().map(|(n, _)| n.clone()).collect())?;
-        if f.exported {
-            b.export_function(&f.name, *id)?;
+    if plan.uses_heap {
+        let mark = links.runtime.get("__mark").copied();
+        let mut body = Vec::new();
+        for (i, g) in program.globals.iter().enumerate().take(program.user_globals) {
+            if let (true, Some(mark)) = (g.ty.is_reference(), mark) {
+                body.push(I::GlobalGet(i as u32));
+                body.push(I::Call(mark.0));
+            }
         }
+        links.mark_roots = Some(b.function("__mark_roots", FuncType::new([], []), Vec::new(), body));
+        let visit = abi::visit_body(program, mark);
+        links.visit = Some(b.function(
+            "__visit",
+            FuncType::new([ValueType::I32, ValueType::I32], []),
+            Vec::new(),
+            visit,
+        ));
+        // String wrappers of the imports.
+        for (i, id) in raw_imports {
+            let imp = &program.imports[i];
+            if abi::import_needs_wrapper(imp) {
+                let (ty, locals, body) = abi::import_wrapper(imp, id, &links)?;
+                links.imports[i] = Some(b.function(&format!("__import_{}", imp.local), ty, locals, body));
+            }
+        }
+    }
+    for (i, f) in program.functions.iter().enumerate() {
+        let Some(id) = links.functions[i] else { continue };
+        let (body, locals) = emit_function(f, &links, random);
+        b.define_function(id, locals, body)?;
+        b.name_params(id, f.params.iter().map(|(n, _)| n.clone()).collect())?;
+        if f.exported && i < program.user_functions {
+            if plan.uses_heap {
+                let (ty, locals, body) = abi::export_wrapper(f, id, &links)?;
+                let w = b.function(&format!("__export_{}", f.name), ty, locals, body);
+                b.name_params(w, abi::lowered_param_names(f))?;
+                b.export_function(&f.name, w)?;
+            } else {
+                b.export_function(&f.name, id)?;
+            }
+        }
+    }
+    if plan.uses_heap {
+        let (alloc, free) = abi::alloc_exports(&links)?;
+        let alloc = b.function(
+            "echelon_alloc",
+            FuncType::new([ValueType::I32], [ValueType::I32]),
+            Vec::new(),
+            alloc,
+        );
+        b.name_params(alloc, vec!["len".to_string()])?;
+        b.export_function("echelon_alloc", alloc)?;
+        let free = b.function(
+            "echelon_free",
+            FuncType::new([ValueType::I32, ValueType::I32], []),
+            Vec::new(),
+            free,
+        );
+        b.name_params(free, vec!["ptr".to_string(), "len".to_string()])?;
+        b.export_function("echelon_free", free)?;
     }
     if let Some(start) = &program.start {
         let id = b.declare_function(&start.name, func_type(start));
-        let (body, locals) = emit_function(start, &ids, random);
+        let (body, locals) = emit_function(start, &links, random);
         b.define_function(id, locals, body)?;
         b.set_start(id);
     }
-    b.finish()
+    let mut wasm = b.finish()?;
+    if let Some(bytes) = data {
+        abi::append_data(&mut wasm, abi::STATIC_BASE, &bytes);
+    }
+    if let Some(text) = abi::abi_section(program) {
+        abi::append_custom(&mut wasm, echelon_shared::abi::SECTION_NAME, text.as_bytes());
+    }
+    Ok(wasm)
 }
 
 /// SplitMix64 (Steele, Lea, Flood 2014): advance the state by the golden
@@ -156,7 +274,7 @@ fn random_body(state: GlobalId, z: u32) -> Vec<I<'static>> {
 /// The body and the extra locals (after the parameters) of `f`.
 fn emit_function(
     f: &TFunction,
-    functions: &[FuncId],
+    links: &Links,
     random: Option<GlobalId>,
 ) -> (Vec<I<'static>>, Vec<ValueType>) {
     let mut locals: Vec<ValueType> = f.locals.iter().filter_map(|t| value_type(*t)).collect();
@@ -168,7 +286,7 @@ fn emit_function(
     let mut e = Emitter {
         out: Vec::new(),
         frames: Vec::new(),
-        functions,
+        links,
         random,
     };
     e.stmts(&f.body);
@@ -279,12 +397,53 @@ impl Emitter<'_> {
                 }
                 self.out.push(I::Return);
             }
+            TStmt::Switch {
+                id,
+                discriminant,
+                tests,
+                default,
+                bodies,
+            } => {
+                self.expr(discriminant);
+                let n = bodies.len();
+                self.open(I::Block(BlockType::Empty), Frame::Break(*id));
+                for _ in 0..n {
+                    self.open(I::Block(BlockType::Empty), Frame::Plain);
+                }
+                // Inside all case blocks: case `i` ends at depth `i`.
+                for (test, case) in tests {
+                    self.expr(test);
+                    self.out.push(I::BrIf(*case as u32));
+                }
+                self.out.push(I::Br(default.unwrap_or(n) as u32));
+                for body in bodies {
+                    self.close();
+                    self.stmts(body);
+                }
+                self.close();
+            }
         }
     }
 
     fn expr(&mut self, e: &TExpr) {
         match &e.kind {
             TExprKind::Const(c) => self.out.push(c.clone()),
+            TExprKind::Str(units) => {
+                let addr = self.links.strings.get(units).copied().unwrap_or(0);
+                self.out.push(I::I32Const(addr as i32));
+            }
+            TExprKind::Seq { effects, value } => {
+                for e in effects {
+                    self.expr(e);
+                }
+                self.expr(value);
+            }
+            TExprKind::Op { instr, args } => {
+                for a in args {
+                    self.expr(a);
+                }
+                self.out.push(instr.clone());
+            }
             TExprKind::Local(i) => self.out.push(I::LocalGet(*i)),
             TExprKind::Global(i) => self.out.push(I::GlobalGet(*i)),
             TExprKind::SetLocal { index, value, tee } => {
@@ -341,12 +500,29 @@ impl Emitter<'_> {
                 for a in args {
                     self.expr(a);
                 }
+                // The checker resolved every callee and the plan emits what
+                // is reached; a missing one would be a compiler bug, which
+                // validation then reports (a call of function u32::MAX).
                 match callee {
                     Callee::User(i) => {
-                        // The checker resolved every callee; a missing one would
-                        // be a compiler bug, which validation then reports.
-                        let id = self.functions.get(*i as usize).map_or(u32::MAX, |f| f.0);
-                        self.out.push(I::Call(id));
+                        let id = self.links.functions.get(*i as usize).copied().flatten();
+                        self.out.push(I::Call(id.map_or(u32::MAX, |f| f.0)));
+                    }
+                    Callee::Runtime("__heap_base") => self.out.push(I::I32Const(self.links.heap_base as i32)),
+                    Callee::Runtime("__mark_roots") => {
+                        self.out
+                            .push(I::Call(self.links.mark_roots.map_or(u32::MAX, |f| f.0)));
+                    }
+                    Callee::Runtime("__visit") => {
+                        self.out.push(I::Call(self.links.visit.map_or(u32::MAX, |f| f.0)));
+                    }
+                    Callee::Runtime(name) => {
+                        let id = self.links.runtime.get(*name).copied();
+                        self.out.push(I::Call(id.map_or(u32::MAX, |f| f.0)));
+                    }
+                    Callee::Import(i) => {
+                        let id = self.links.imports.get(*i as usize).copied().flatten();
+                        self.out.push(I::Call(id.map_or(u32::MAX, |f| f.0)));
                     }
                     Callee::Random => match self.random {
                         Some((state, z)) => self.out.extend(random_body(state, z)),

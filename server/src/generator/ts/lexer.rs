@@ -21,6 +21,14 @@ pub enum Tok {
     Number(NumberLit),
     /// A punctuator such as `+=` or `>>>`.
     Punct(&'static str),
+    /// A string literal (or a template without substitutions), as UTF-16.
+    Str(Vec<u16>),
+    /// The text of a template up to its first `${`.
+    TemplateHead(Vec<u16>),
+    /// The text of a template between a `}` and the next `${`.
+    TemplateMiddle(Vec<u16>),
+    /// The text of a template from its last `}` to the closing backtick.
+    TemplateTail(Vec<u16>),
     /// End of input.
     Eof,
 }
@@ -90,6 +98,8 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, Diagnostic> {
         column: 1,
     };
     let mut out = Vec::new();
+    // For each template whose `${` is open: the depth of `{` inside it.
+    let mut templates: Vec<u32> = Vec::new();
     loop {
         skip_trivia(&mut cur)?;
         let span = cur.span();
@@ -116,11 +126,28 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, Diagnostic> {
                     .is_some_and(|d| d.is_ascii_digit()))
         {
             Tok::Number(number(&mut cur, span)?)
-        } else if c == '"' || c == '\'' || c == '`' {
-            return Err(err(
-                span,
-                "string literals are not supported: the subset has only numbers and booleans",
-            ));
+        } else if c == '"' || c == '\'' {
+            cur.bump();
+            Tok::Str(string_body(&mut cur, c, span)?)
+        } else if c == '`' {
+            cur.bump();
+            let (text, open) = template_part(&mut cur, span)?;
+            if open {
+                templates.push(0);
+                Tok::TemplateHead(text)
+            } else {
+                Tok::Str(text)
+            }
+        } else if c == '}' && templates.last() == Some(&0) {
+            cur.bump();
+            templates.pop();
+            let (text, open) = template_part(&mut cur, span)?;
+            if open {
+                templates.push(0);
+                Tok::TemplateMiddle(text)
+            } else {
+                Tok::TemplateTail(text)
+            }
         } else {
             let rest = &src[cur.offset()..];
             let Some(p) = PUNCTS.iter().find(|p| rest.starts_with(**p)) else {
@@ -128,6 +155,13 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, Diagnostic> {
             };
             for _ in 0..p.len() {
                 cur.bump();
+            }
+            if let Some(depth) = templates.last_mut() {
+                match *p {
+                    "{" => *depth += 1,
+                    "}" => *depth = depth.saturating_sub(1),
+                    _ => {}
+                }
             }
             Tok::Punct(p)
         };
@@ -137,6 +171,103 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, Diagnostic> {
 
 fn err(span: Span, message: impl Into<String>) -> Diagnostic {
     Diagnostic::new(span.line, span.column, message)
+}
+
+/// Reads one escape sequence after its `\\`, appending its code units.
+fn escape(cur: &mut Cursor<'_>, out: &mut Vec<u16>, span: Span) -> Result<(), Diagnostic> {
+    let Some(c) = cur.bump() else {
+        return Err(err(span, "unterminated string literal"));
+    };
+    let hex = |cur: &mut Cursor<'_>, n: usize| -> Result<u32, Diagnostic> {
+        let mut v = 0u32;
+        for _ in 0..n {
+            let d = cur
+                .bump()
+                .and_then(|d| d.to_digit(16))
+                .ok_or_else(|| err(span, "invalid escape sequence: expected hexadecimal digits"))?;
+            v = v * 16 + d;
+        }
+        Ok(v)
+    };
+    let unit = match c {
+        'n' => 0x0A,
+        'r' => 0x0D,
+        't' => 0x09,
+        'b' => 0x08,
+        'f' => 0x0C,
+        'v' => 0x0B,
+        '0' => 0,
+        '\n' => return Ok(()),
+        'x' => hex(cur, 2)?,
+        'u' if cur.peek() == Some('{') => {
+            cur.bump();
+            let mut v = 0u32;
+            let mut digits = 0;
+            while let Some(d) = cur.peek().and_then(|d| d.to_digit(16)) {
+                cur.bump();
+                v = v.saturating_mul(16).saturating_add(d);
+                digits += 1;
+            }
+            if digits == 0 || cur.bump() != Some('}') {
+                return Err(err(span, "invalid escape sequence: expected `\\u{HEX}`"));
+            }
+            let ch = char::from_u32(v)
+                .ok_or_else(|| err(span, "invalid escape sequence: not a Unicode code point"))?;
+            let mut buf = [0u16; 2];
+            out.extend_from_slice(ch.encode_utf16(&mut buf));
+            return Ok(());
+        }
+        'u' => hex(cur, 4)?,
+        other => {
+            let mut buf = [0u16; 2];
+            out.extend_from_slice(other.encode_utf16(&mut buf));
+            return Ok(());
+        }
+    };
+    // `unit` is at most 0xFFFF: two or four hexadecimal digits.
+    out.push(unit as u16);
+    Ok(())
+}
+
+/// The code units of a `'...'` or `"..."` literal after its opening quote.
+fn string_body(cur: &mut Cursor<'_>, quote: char, span: Span) -> Result<Vec<u16>, Diagnostic> {
+    let mut out = Vec::new();
+    loop {
+        match cur.bump() {
+            None | Some('\n') => {
+                return Err(err(
+                    span,
+                    format!("unterminated string literal: add the closing {quote}"),
+                ))
+            }
+            Some(c) if c == quote => return Ok(out),
+            Some('\\') => escape(cur, &mut out, span)?,
+            Some(c) => {
+                let mut buf = [0u16; 2];
+                out.extend_from_slice(c.encode_utf16(&mut buf));
+            }
+        }
+    }
+}
+
+/// The text of a template up to `${` (then `true`) or the closing backtick.
+fn template_part(cur: &mut Cursor<'_>, span: Span) -> Result<(Vec<u16>, bool), Diagnostic> {
+    let mut out = Vec::new();
+    loop {
+        match cur.bump() {
+            None => return Err(err(span, "unterminated template literal: add the closing `")),
+            Some('`') => return Ok((out, false)),
+            Some('$') if cur.peek() == Some('{') => {
+                cur.bump();
+                return Ok((out, true));
+            }
+            Some('\\') => escape(cur, &mut out, span)?,
+            Some(c) => {
+                let mut buf = [0u16; 2];
+                out.extend_from_slice(c.encode_utf16(&mut buf));
+            }
+        }
+    }
 }
 
 fn skip_trivia(cur: &mut Cursor<'_>) -> Result<(), Diagnostic> {
@@ -284,7 +415,7 @@ mod tests {
 
     #[test]
     fn errors_have_positions() {
-        let e = tokenize("let s = \"hi\";").unwrap_err();
+        let e = tokenize("let s = \"hi;").unwrap_err();
         assert_eq!((e.line, e.column), (1, 9));
         let e = tokenize("\n /* never").unwrap_err();
         assert_eq!((e.line, e.column), (2, 2));

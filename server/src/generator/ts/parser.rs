@@ -2,7 +2,10 @@
 //! climbing. Nesting is limited to [`MAX_DEPTH`] so that no input can exhaust
 //! the stack.
 
-use super::ast::{Expr, Function, Item, Param, Program, Span, Stmt, StmtKind, TypeName, VarDecl};
+use super::ast::{
+    ClassDecl, Expr, FieldDecl, Function, ImportDecl, Item, Param, Program, Span, Stmt, StmtKind, SwitchCase,
+    TypeName, VarDecl,
+};
 use super::lexer::{tokenize, NumberLit, Tok, Token};
 use crate::generator::error::Diagnostic;
 
@@ -138,6 +141,10 @@ impl Parser {
             Tok::Number(NumberLit::Int(n)) => format!("number `{n}`"),
             Tok::Number(NumberLit::Float(f)) => format!("number `{f}`"),
             Tok::Punct(p) => format!("`{p}`"),
+            Tok::Str(_) => "a string".to_string(),
+            Tok::TemplateHead(_) | Tok::TemplateMiddle(_) | Tok::TemplateTail(_) => {
+                "a template literal".to_string()
+            }
             Tok::Eof => "end of input".to_string(),
         }
     }
@@ -185,9 +192,20 @@ impl Parser {
     }
 
     fn item(&mut self) -> PResult<Item> {
+        if self.is_punct("@") {
+            return self.import().map(Item::Import);
+        }
+        if self.is_word("declare") {
+            return Err(self.unexpected(
+                "`@external(\"module\", \"name\")` before `declare function` (the import's module and name)",
+            ));
+        }
         let exported = self.eat_word("export");
         if self.is_word("function") {
             return self.function(exported).map(Item::Function);
+        }
+        if self.is_word("class") {
+            return self.class().map(Item::Class);
         }
         if self.is_word("let") || self.is_word("const") || self.is_word("var") {
             let decls = self.var_decls(exported)?;
@@ -205,9 +223,9 @@ impl Parser {
             };
         }
         let what = if exported {
-            "`function`, `let` or `const` after `export`"
+            "`function`, `class`, `let` or `const` after `export`"
         } else {
-            "`function`, `export`, `let` or `const` at module level"
+            "`function`, `class`, `export`, `let` or `const` at module level"
         };
         Err(self.unexpected(what))
     }
@@ -216,19 +234,106 @@ impl Parser {
         if !self.eat_punct(":") {
             return Ok(None);
         }
+        self.type_name().map(Some)
+    }
+
+    /// A type: a name, `T[]`, `Array<T>`, or `T | null` for a reference
+    /// type (references may be null anyway). Array types are written back
+    /// as `T[]`.
+    pub(super) fn type_name(&mut self) -> PResult<TypeName> {
+        self.enter()?;
+        let r = self.type_name_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn type_name_inner(&mut self) -> PResult<TypeName> {
         let span = self.span();
-        match self.peek().clone() {
-            Tok::Ident(name) => {
-                self.advance();
-                Ok(Some(TypeName { name, span }))
+        let Tok::Ident(mut name) = self.peek().clone() else {
+            return Err(self.unexpected("a type such as `i32`, `f64`, `bool` or `string`"));
+        };
+        self.advance();
+        if name == "Array" {
+            if !self.eat_punct("<") {
+                return Err(self.unexpected("`<` after `Array` (write `Array<T>` or `T[]`)"));
             }
-            _ => Err(self.unexpected("a type such as `i32`, `f64` or `bool`")),
+            let inner = self.type_name()?;
+            self.expect_punct(">")?;
+            name = format!("{}[]", inner.name);
+        } else if self.is_punct("<") {
+            return Err(self.unexpected("a type (generic types other than `Array<T>` are not supported)"));
+        }
+        while self.is_punct("[") && self.peek_at(1) == &Tok::Punct("]") {
+            self.advance();
+            self.advance();
+            name.push_str("[]");
+        }
+        if self.is_punct("|") && matches!(self.peek_at(1), Tok::Ident(n) if n == "null") {
+            const VALUES: &[&str] = &[
+                "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "isize", "usize", "f32", "f64",
+                "number", "bool", "boolean",
+            ];
+            if VALUES.contains(&name.as_str()) {
+                return Err(self.unexpected("a type (numbers and bool cannot be null)"));
+            }
+            self.advance();
+            self.advance();
+        }
+        Ok(TypeName { name, span })
+    }
+
+    /// A string literal argument of a decorator.
+    fn string_arg(&mut self, what: &str) -> PResult<String> {
+        match self.peek().clone() {
+            Tok::Str(units) => {
+                self.advance();
+                String::from_utf16(&units).map_err(|_| self.unexpected(what))
+            }
+            _ => Err(self.unexpected(what)),
         }
     }
 
-    fn function(&mut self, exported: bool) -> PResult<Function> {
-        self.advance(); // `function`
+    /// `@external("module", "name") declare function f(params): R;`
+    fn import(&mut self) -> PResult<ImportDecl> {
+        self.advance(); // `@`
+        if !self.eat_word("external") {
+            return Err(self.unexpected("`external` (the only decorator supported is `@external`)"));
+        }
+        self.expect_punct("(")?;
+        let first = self.string_arg("the import's module name as a string")?;
+        let second = if self.eat_punct(",") {
+            Some(self.string_arg("the import's name as a string")?)
+        } else {
+            None
+        };
+        self.expect_punct(")")?;
+        if !self.eat_word("declare") {
+            return Err(self.unexpected("`declare function` after `@external(...)`"));
+        }
+        if !self.eat_word("function") {
+            return Err(self.unexpected("`function` after `declare`"));
+        }
         let (name, span) = self.ident("a function name")?;
+        let params = self.params()?;
+        let result = self.type_annotation()?;
+        self.expect_punct(";")?;
+        // `@external("name")` alone names the import in module `env`, as
+        // AssemblyScript does.
+        let (module, import_name) = match second {
+            Some(n) => (first, n),
+            None => ("env".to_string(), first),
+        };
+        Ok(ImportDecl {
+            module,
+            import_name,
+            name,
+            span,
+            params,
+            result,
+        })
+    }
+
+    fn params(&mut self) -> PResult<Vec<Param>> {
         self.expect_punct("(")?;
         let mut params = Vec::new();
         while !self.is_punct(")") {
@@ -247,6 +352,106 @@ impl Parser {
             }
         }
         self.expect_punct(")")?;
+        Ok(params)
+    }
+
+    /// `class Name { ... }`
+    fn class(&mut self) -> PResult<ClassDecl> {
+        self.advance(); // `class`
+        let (name, span) = self.ident("a class name")?;
+        if self.is_word("extends") || self.is_word("implements") || self.is_punct("<") {
+            return Err(self.unexpected("`{` (inheritance and generic classes are not supported)"));
+        }
+        self.expect_punct("{")?;
+        let mut class = ClassDecl {
+            name,
+            span,
+            fields: Vec::new(),
+            constructor: None,
+            methods: Vec::new(),
+        };
+        while !self.eat_punct("}") {
+            if self.peek() == &Tok::Eof {
+                return Err(self.unexpected("`}` to close the class"));
+            }
+            if [
+                "static",
+                "private",
+                "public",
+                "protected",
+                "readonly",
+                "get",
+                "set",
+            ]
+            .iter()
+            .any(|w| self.is_word(w))
+                && !matches!(self.peek_at(1), Tok::Punct("(" | ":" | "=" | ";"))
+            {
+                return Err(self.unexpected(
+                    "a field, `constructor` or a method (modifiers, accessors and static members are not supported)",
+                ));
+            }
+            let (member, mspan) = self.ident_or_keyword_here("a field, `constructor` or a method")?;
+            if self.is_punct("(") {
+                let f = self.function_rest(false, member.clone(), mspan)?;
+                if member == "constructor" {
+                    if class.constructor.is_some() {
+                        return Err(Diagnostic::new(
+                            mspan.line,
+                            mspan.column,
+                            "a class has one constructor",
+                        ));
+                    }
+                    if f.result.is_some() {
+                        return Err(Diagnostic::new(
+                            mspan.line,
+                            mspan.column,
+                            "a constructor has no result type",
+                        ));
+                    }
+                    class.constructor = Some(f);
+                } else {
+                    class.methods.push(f);
+                }
+                continue;
+            }
+            let ty = self.type_annotation()?;
+            let init = if self.eat_punct("=") {
+                Some(self.assignment()?)
+            } else {
+                None
+            };
+            self.expect_punct(";")?;
+            class.fields.push(FieldDecl {
+                name: member,
+                span: mspan,
+                ty,
+                init,
+            });
+        }
+        Ok(class)
+    }
+
+    fn ident_or_keyword_here(&mut self, what: &str) -> PResult<(String, Span)> {
+        let span = self.span();
+        match self.peek().clone() {
+            Tok::Ident(name) => {
+                self.advance();
+                Ok((name, span))
+            }
+            _ => Err(self.unexpected(what)),
+        }
+    }
+
+    fn function(&mut self, exported: bool) -> PResult<Function> {
+        self.advance(); // `function`
+        let (name, span) = self.ident("a function name")?;
+        self.function_rest(exported, name, span)
+    }
+
+    /// A function from its parameter list on.
+    fn function_rest(&mut self, exported: bool, name: String, span: Span) -> PResult<Function> {
+        let params = self.params()?;
         let result = self.type_annotation()?;
         self.expect_punct("{")?;
         let mut body = Vec::new();
@@ -407,7 +612,8 @@ impl Parser {
             Some("function") => {
                 return Err(self.unexpected("a statement (nested functions are not supported)"))
             }
-            Some(w @ ("class" | "switch" | "try" | "throw" | "import" | "new")) => {
+            Some("switch") => self.switch_stmt()?,
+            Some(w @ ("class" | "try" | "throw" | "import")) => {
                 let msg = format!("`{w}` is not supported in this TypeScript subset");
                 return Err(Diagnostic::new(span.line, span.column, msg));
             }
@@ -472,6 +678,40 @@ impl Parser {
             update,
             body: Box::new(self.stmt()?),
         })
+    }
+
+    fn switch_stmt(&mut self) -> PResult<StmtKind> {
+        self.advance();
+        let discriminant = self.paren_expr()?;
+        self.expect_punct("{")?;
+        let mut cases: Vec<SwitchCase> = Vec::new();
+        while !self.eat_punct("}") {
+            let span = self.span();
+            let test = if self.eat_word("case") {
+                Some(self.expr()?)
+            } else if self.eat_word("default") {
+                if cases.iter().any(|c| c.test.is_none()) {
+                    return Err(Diagnostic::new(
+                        span.line,
+                        span.column,
+                        "a `switch` may have only one `default`",
+                    ));
+                }
+                None
+            } else {
+                return Err(self.unexpected("`case`, `default` or `}` in a `switch`"));
+            };
+            self.expect_punct(":")?;
+            let mut body = Vec::new();
+            while !(self.is_word("case") || self.is_word("default") || self.is_punct("}")) {
+                if self.peek() == &Tok::Eof {
+                    return Err(self.unexpected("`}` to close the `switch`"));
+                }
+                body.push(self.stmt()?);
+            }
+            cases.push(SwitchCase { test, body, span });
+        }
+        Ok(StmtKind::Switch { discriminant, cases })
     }
 
     /// A full expression (the comma operator is not supported).

@@ -65,6 +65,11 @@ fn returns<'a>(stmts: &'a [TStmt], out: &mut Vec<&'a TExpr>) {
                 returns(otherwise, out);
             }
             TStmt::Loop { body, .. } | TStmt::Block { body, .. } => returns(body, out),
+            TStmt::Switch { bodies, .. } => {
+                for b in bodies {
+                    returns(b, out);
+                }
+            }
             _ => {}
         }
     }
@@ -76,6 +81,9 @@ fn max_label(stmts: &[TStmt]) -> Option<LabelId> {
         .filter_map(|s| match s {
             TStmt::If { then, otherwise, .. } => max_label(then).max(max_label(otherwise)),
             TStmt::Loop { id, body, .. } | TStmt::Block { id, body } => Some(*id).max(max_label(body)),
+            TStmt::Switch { id, bodies, .. } => {
+                bodies.iter().map(|b| max_label(b)).fold(Some(*id), Option::max)
+            }
             _ => None,
         })
         .max()
@@ -110,8 +118,8 @@ fn set(index: u32, value: TExpr) -> TStmt {
 impl Rewrite {
     fn combine(&self, acc: Acc, index: u32, value: TExpr) -> TExpr {
         let instr = match (acc, self.result) {
-            (Acc::Add, Type::I64) => I::I64Add,
-            (Acc::Mul, Type::I64) => I::I64Mul,
+            (Acc::Add, t) if t.is_64() => I::I64Add,
+            (Acc::Mul, t) if t.is_64() => I::I64Mul,
             (Acc::Add, _) => I::I32Add,
             (Acc::Mul, _) => I::I32Mul,
         };
@@ -167,6 +175,19 @@ impl Rewrite {
                 TStmt::Block { id, body } => out.push(TStmt::Block {
                     id,
                     body: self.stmts(body, me),
+                }),
+                TStmt::Switch {
+                    id,
+                    discriminant,
+                    tests,
+                    default,
+                    bodies,
+                } => out.push(TStmt::Switch {
+                    id,
+                    discriminant,
+                    tests,
+                    default,
+                    bodies: bodies.into_iter().map(|b| self.stmts(b, me)).collect(),
                 }),
                 other => out.push(other),
             }
@@ -299,8 +320,8 @@ pub fn eliminate(f: &mut TFunction, me: u32) {
     let mut new_body = Vec::new();
     if let Some((a, index)) = acc {
         let identity = match (a, f.result) {
-            (Acc::Add, Type::I64) => I::I64Const(0),
-            (Acc::Mul, Type::I64) => I::I64Const(1),
+            (Acc::Add, t) if t.is_64() => I::I64Const(0),
+            (Acc::Mul, t) if t.is_64() => I::I64Const(1),
             (Acc::Add, _) => I::I32Const(0),
             (Acc::Mul, _) => I::I32Const(1),
         };

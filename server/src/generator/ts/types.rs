@@ -2,12 +2,14 @@
 //! their initializers, inserts implicit conversions and lowers the syntax tree
 //! to the typed [`ir`](super::ir). AssemblyScript's rules are the reference.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use super::ast::{self, Item, Span, Stmt, StmtKind};
-use super::ir::{LabelId, TExprKind, TFunction, TGlobal, TProgram, TStmt, Type};
+use super::ir::{LabelId, TExprKind, TFunction, TGlobal, TImport, TProgram, TStmt, Type};
 use crate::generator::error::Diagnostic;
 
+mod classes;
 mod convert;
 mod expr;
 mod stmt;
@@ -21,19 +23,48 @@ fn err(span: Span, message: impl Into<String>) -> Diagnostic {
     Diagnostic::new(span.line, span.column, message)
 }
 
-/// Resolves a written type name.
-pub(super) fn resolve_type(t: &ast::TypeName) -> CResult<Type> {
+/// Resolves a written type name; `classes` maps class names to numbers.
+pub(super) fn resolve_type(t: &ast::TypeName, classes: &HashMap<String, u32>) -> CResult<Type> {
+    if let Some(c) = classes.get(&t.name) {
+        return Ok(Type::Class(*c));
+    }
+    if let Some(inner) = t.name.strip_suffix("[]") {
+        let elem = ast::TypeName {
+            name: inner.to_string(),
+            span: t.span,
+        };
+        let e = resolve_type(&elem, classes)?;
+        return e.elem().map(Type::Array).ok_or_else(|| {
+            err(
+                t.span,
+                format!(
+                    "arrays of `{}` are not supported: elements are numbers, bool or string",
+                    e.name()
+                ),
+            )
+        });
+    }
+    if let Some(e) = super::ir::Elem::from_typed_array(&t.name) {
+        return Ok(Type::TypedArray(e));
+    }
     Ok(match t.name.as_str() {
-        "i32" => Type::I32,
+        "i8" => Type::I8,
+        "i16" => Type::I16,
+        "i32" | "isize" => Type::I32,
         "i64" => Type::I64,
+        "u8" => Type::U8,
+        "u16" => Type::U16,
+        "u32" | "usize" => Type::U32,
+        "u64" => Type::U64,
         "f32" => Type::F32,
         "f64" | "number" => Type::F64,
         "bool" | "boolean" => Type::Bool,
+        "string" => Type::Str,
         "void" => Type::Void,
         other => {
             return Err(err(
                 t.span,
-                format!("unknown type `{other}`; the subset has i32, i64, f32, f64 (or number), bool (or boolean) and void"),
+                format!("unknown type `{other}`; the subset has i8, i16, i32, i64, u8, u16, u32, u64, isize, usize, f32, f64 (or number), bool (or boolean), string, void, arrays (`T[]`, `Array<T>`) and typed arrays (`Uint8Array`, ...)"),
             ))
         }
     })
@@ -68,18 +99,34 @@ struct LabelFrame {
     name: Option<String>,
     id: LabelId,
     is_loop: bool,
+    /// Whether an unlabelled `break` leaves it (loops and `switch`).
+    breakable: bool,
 }
 
 /// Names visible to the whole program.
 struct ModuleScope {
     functions: HashMap<String, Signature>,
     globals: HashMap<String, GlobalInfo>,
+    imports: HashMap<String, (u32, Signature)>,
+    /// Class numbers by name.
+    classes: HashMap<String, u32>,
+    /// Classes by number.
+    class_info: Vec<classes::ClassInfo>,
+}
+
+impl ModuleScope {
+    fn resolve(&self, t: &ast::TypeName) -> CResult<Type> {
+        resolve_type(t, &self.classes)
+    }
 }
 
 /// State while checking one function body.
 struct FnCtx<'m> {
     module: &'m ModuleScope,
-    globals: HashMap<String, GlobalInfo>,
+    /// The module's globals, or while checking global initializers the ones
+    /// declared so far (borrowed, so that checking a function costs nothing
+    /// per global).
+    globals: Cow<'m, HashMap<String, GlobalInfo>>,
     scopes: Vec<HashMap<String, LocalVar>>,
     locals: Vec<Type>,
     params: usize,
@@ -87,6 +134,9 @@ struct FnCtx<'m> {
     labels: Vec<LabelFrame>,
     next_label: LabelId,
     uses_random: bool,
+    /// Whether this is a function of the runtime prelude, which may use the
+    /// reserved `__` names and the memory built-ins.
+    in_prelude: bool,
     /// Locals whose value is read somewhere.
     reads: HashSet<u32>,
     warnings: Vec<Diagnostic>,
@@ -99,32 +149,95 @@ struct CheckedFunction {
     warnings: Vec<Diagnostic>,
 }
 
-/// Checks a parsed program.
+/// Export names the guest ABI uses.
+const ABI_EXPORTS: &[&str] = &["memory", "echelon_alloc", "echelon_free", "echelon_last_error"];
+
+fn reserved(span: Span) -> Diagnostic {
+    err(span, "names starting with `__` are reserved for the compiler")
+}
+
+/// Checks a parsed program, together with the runtime prelude (whose
+/// functions follow the program's in the result; codegen emits only those
+/// the program reaches).
+///
+/// Every stage is linear in the number of items: names are resolved
+/// through hash maps, and a global initializer sees the globals declared
+/// before it through the same map, filled as they are declared.
 ///
 /// # Errors
 /// Every error found: one per function at most, plus declaration errors.
 pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>> {
+    let prelude = super::prelude::program()?;
     let mut errors = Vec::new();
-    let mut module = ModuleScope {
-        functions: HashMap::new(),
-        globals: HashMap::new(),
-    };
-    let functions: Vec<&ast::Function> = program
+    // Classes first: their names are types everywhere else.
+    let mut class_names = HashMap::new();
+    let mut class_decls = Vec::new();
+    for item in &program.items {
+        let Item::Class(c) = item else { continue };
+        if class_names
+            .insert(c.name.clone(), class_decls.len() as u32)
+            .is_some()
+        {
+            errors.push(err(c.span, format!("duplicate class `{}`", c.name)));
+            continue;
+        }
+        class_decls.push(c);
+    }
+    let mut class_info = Vec::new();
+    for c in &class_decls {
+        match classes::layout(c, &|t| resolve_type(t, &class_names)) {
+            Ok(info) => class_info.push(info),
+            Err(e) => {
+                errors.push(e);
+                return Err(errors);
+            }
+        }
+    }
+    let class_fns: Vec<ast::Function> = class_decls.iter().flat_map(|c| classes::functions(c)).collect();
+    let user_fns = program
         .items
         .iter()
         .filter_map(|i| match i {
-            Item::Function(f) => Some(f),
-            Item::Global(_) => None,
+            Item::Function(f) => Some((f, false)),
+            _ => None,
         })
-        .collect();
-    for (index, f) in functions.iter().enumerate() {
-        match signature(f, index as u32) {
+        .chain(class_fns.iter().map(|f| (f, false)));
+    let prelude_fns = prelude.items.iter().filter_map(|i| match i {
+        Item::Function(f) => Some((f, true)),
+        _ => None,
+    });
+    let functions: Vec<(&ast::Function, bool)> = user_fns.chain(prelude_fns).collect();
+    let user_functions = functions.iter().filter(|(_, p)| !p).count() as u32;
+    let mut module = ModuleScope {
+        functions: HashMap::with_capacity(functions.len()),
+        globals: HashMap::new(),
+        imports: HashMap::new(),
+        classes: class_names,
+        class_info,
+    };
+    for (index, (f, in_prelude)) in functions.iter().enumerate() {
+        match signature(f, index as u32, &module) {
+            Ok(sig) if f.exported && sig.params.iter().chain([&sig.result]).any(|t| crosses_badly(*t)) => {
+                errors.push(err(
+                    f.span,
+                    format!(
+                        "exported function `{}` passes an array or an object: the guest ABI carries numbers, bool, string and Uint8Array (bytes)",
+                        f.name
+                    ),
+                ));
+            }
+            Ok(_) if f.exported && ABI_EXPORTS.contains(&f.name.as_str()) => {
+                errors.push(err(
+                    f.span,
+                    format!(
+                        "`{}` is exported by the guest ABI itself: choose another name",
+                        f.name
+                    ),
+                ));
+            }
             Ok(sig) => {
-                if f.name.starts_with("__") {
-                    errors.push(err(
-                        f.span,
-                        "names starting with `__` are reserved for the compiler",
-                    ));
+                if f.name.starts_with("__") && !in_prelude {
+                    errors.push(reserved(f.span));
                 } else if module.functions.insert(f.name.clone(), sig).is_some() {
                     errors.push(err(f.span, format!("duplicate function `{}`", f.name)));
                 }
@@ -132,37 +245,65 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
             Err(e) => errors.push(e),
         }
     }
+    let mut imports = Vec::new();
+    for item in &program.items {
+        let Item::Import(d) = item else { continue };
+        match import(d, imports.len() as u32, &module) {
+            Ok((sig, t)) => {
+                if d.name.starts_with("__") {
+                    errors.push(reserved(d.span));
+                } else if module.functions.contains_key(&d.name)
+                    || module.imports.insert(d.name.clone(), (sig.index, sig)).is_some()
+                {
+                    errors.push(err(d.span, format!("duplicate function `{}`", d.name)));
+                } else {
+                    imports.push(t);
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
 
-    // Globals, in order: an initializer sees only the globals declared before it.
+    // Globals, in order: an initializer sees only the globals declared
+    // before it (the map is filled as they are declared).
     let mut globals = Vec::new();
     let mut start = FnCtx::new(&module, 0, Type::Void);
+    start.globals = Cow::Owned(HashMap::new());
     let mut start_body = Vec::new();
-    let mut declared: Vec<(String, GlobalInfo)> = Vec::new();
-    for item in &program.items {
+    let mut user_globals = 0;
+    let all_globals = program
+        .items
+        .iter()
+        .map(|i| (i, false))
+        .chain(prelude.items.iter().map(|i| (i, true)));
+    for (item, in_prelude) in all_globals {
         let Item::Global(decl) = item else { continue };
-        match global(&mut start, decl, globals.len() as u32, &declared) {
+        start.in_prelude = in_prelude;
+        if decl.name.starts_with("__") && !in_prelude {
+            errors.push(reserved(decl.span));
+            continue;
+        }
+        if module.functions.contains_key(&decl.name)
+            || module.imports.contains_key(&decl.name)
+            || start.globals.contains_key(&decl.name)
+        {
+            errors.push(err(
+                decl.span,
+                format!("duplicate declaration of `{}`", decl.name),
+            ));
+            continue;
+        }
+        match global(&mut start, decl, globals.len() as u32) {
             Ok((g, init)) => {
                 let info = GlobalInfo {
                     index: globals.len() as u32,
                     ty: g.ty,
                     constant: decl.constant,
                 };
-                if module.functions.contains_key(&decl.name) || declared.iter().any(|(n, _)| n == &decl.name)
-                {
-                    errors.push(err(
-                        decl.span,
-                        format!("duplicate declaration of `{}`", decl.name),
-                    ));
-                    continue;
+                start.globals.to_mut().insert(decl.name.clone(), info);
+                if !in_prelude {
+                    user_globals += 1;
                 }
-                if decl.name.starts_with("__") {
-                    errors.push(err(
-                        decl.span,
-                        "names starting with `__` are reserved for the compiler",
-                    ));
-                    continue;
-                }
-                declared.push((decl.name.clone(), info));
                 start_body.extend(init);
                 globals.push(g);
             }
@@ -172,22 +313,30 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
             }
         }
     }
-    let start_locals = start.locals.clone();
+    let start_locals = std::mem::take(&mut start.locals);
     let mut uses_random = start.uses_random;
-    module.globals = declared.into_iter().collect();
+    let declared = std::mem::take(&mut start.globals).into_owned();
+    drop(start);
+    module.globals = declared;
 
     let mut checked = Vec::new();
     let mut warnings = Vec::new();
-    for f in &functions {
+    for (f, in_prelude) in &functions {
         let Some(sig) = module.functions.get(&f.name) else {
             continue;
         };
-        match function(&module, f, sig) {
+        match function(&module, f, sig, *in_prelude) {
             Ok(c) => {
                 uses_random |= c.uses_random;
-                warnings.extend(c.warnings);
+                if !in_prelude {
+                    warnings.extend(c.warnings);
+                }
                 checked.push(c.function);
             }
+            Err(e) if *in_prelude => errors.push(Diagnostic::unlocated(format!(
+                "internal: the runtime prelude does not check: {}:{}: {}",
+                e.line, e.column, e.message
+            ))),
             Err(e) => errors.push(e),
         }
     }
@@ -208,8 +357,68 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
         globals,
         start,
         uses_random,
+        user_globals,
+        user_functions: user_functions as usize,
+        imports,
+        classes: module.class_info.iter().map(classes::ClassInfo::layout).collect(),
         warnings,
     })
+}
+
+/// Whether a value of `t` cannot cross the host boundary.
+fn crosses_badly(t: Type) -> bool {
+    // `Uint8Array` crosses as bytes.
+    matches!(t, Type::Array(_) | Type::Class(_))
+        || matches!(t, Type::TypedArray(e) if e != super::ir::Elem::U8)
+}
+
+/// The types an import may take and return: numbers, `bool` and `string`.
+fn import(d: &ast::ImportDecl, index: u32, module: &ModuleScope) -> CResult<(Signature, TImport)> {
+    let mut params = Vec::new();
+    for p in &d.params {
+        let Some(t) = &p.ty else {
+            return Err(err(
+                p.span,
+                format!("parameter `{}` needs a type annotation", p.name),
+            ));
+        };
+        let ty = module.resolve(t)?;
+        if ty == Type::Void || crosses_badly(ty) {
+            return Err(err(
+                t.span,
+                format!(
+                    "an import parameter cannot be `{}`: use numbers, bool or string",
+                    ty.name()
+                ),
+            ));
+        }
+        params.push(ty);
+    }
+    let result = match &d.result {
+        Some(t) => module.resolve(t)?,
+        None => Type::Void,
+    };
+    if crosses_badly(result) {
+        return Err(err(
+            d.span,
+            "an import cannot return an array or an object: use numbers, bool, string or Uint8Array",
+        ));
+    }
+    let t = TImport {
+        module: d.module.clone(),
+        name: d.import_name.clone(),
+        local: d.name.clone(),
+        params: params.clone(),
+        result,
+    };
+    Ok((
+        Signature {
+            index,
+            params,
+            result,
+        },
+        t,
+    ))
 }
 
 /// Where `name` is read or written inside `e`, if anywhere: a declaration's
@@ -232,6 +441,15 @@ fn mention(e: &ast::Expr, name: &str) -> Option<Span> {
         } => mention(cond, name)
             .or_else(|| mention(then, name))
             .or_else(|| mention(otherwise, name)),
+        K::Member { object, .. } => mention(object, name),
+        K::Index { object, index } => mention(object, name).or_else(|| mention(index, name)),
+        K::IndexAssign {
+            object, index, value, ..
+        } => mention(object, name)
+            .or_else(|| mention(index, name))
+            .or_else(|| mention(value, name)),
+        K::ArrayLit(items) | K::New { args: items, .. } => items.iter().find_map(|a| mention(a, name)),
+        K::Template { exprs, .. } => exprs.iter().find_map(|a| mention(a, name)),
         K::Call { callee, args } => {
             mention(callee, name).or_else(|| args.iter().find_map(|a| mention(a, name)))
         }
@@ -253,11 +471,12 @@ fn contains_value_return(stmts: &[Stmt]) -> bool {
         | StmtKind::DoWhile { body, .. }
         | StmtKind::For { body, .. }
         | StmtKind::Labeled { body, .. } => contains_value_return(std::slice::from_ref(body)),
+        StmtKind::Switch { cases, .. } => cases.iter().any(|c| contains_value_return(&c.body)),
         _ => false,
     })
 }
 
-fn signature(f: &ast::Function, index: u32) -> CResult<Signature> {
+fn signature(f: &ast::Function, index: u32, module: &ModuleScope) -> CResult<Signature> {
     let mut params = Vec::new();
     for p in &f.params {
         let Some(t) = &p.ty else {
@@ -269,14 +488,14 @@ fn signature(f: &ast::Function, index: u32) -> CResult<Signature> {
                 ),
             ));
         };
-        let ty = resolve_type(t)?;
+        let ty = module.resolve(t)?;
         if ty == Type::Void {
             return Err(err(t.span, "a parameter cannot be `void`"));
         }
         params.push(ty);
     }
     let result = match &f.result {
-        Some(t) => resolve_type(t)?,
+        Some(t) => module.resolve(t)?,
         None if contains_value_return(&f.body) => {
             return Err(err(
                 f.span,
@@ -295,14 +514,7 @@ fn signature(f: &ast::Function, index: u32) -> CResult<Signature> {
     })
 }
 
-fn global(
-    ctx: &mut FnCtx<'_>,
-    decl: &ast::VarDecl,
-    index: u32,
-    visible: &[(String, GlobalInfo)],
-) -> CResult<(TGlobal, Option<TStmt>)> {
-    // An initializer sees only the globals declared before it.
-    ctx.globals = visible.iter().cloned().collect();
+fn global(ctx: &mut FnCtx<'_>, decl: &ast::VarDecl, index: u32) -> CResult<(TGlobal, Option<TStmt>)> {
     let (ty, init) = ctx.typed_initializer(decl)?;
     let zero_init = zero(ty).ok_or_else(|| err(decl.span, "a variable cannot be `void`"))?;
     let (init, stmt) = match init {
@@ -333,8 +545,14 @@ fn global(
     Ok((g, stmt))
 }
 
-fn function(module: &ModuleScope, f: &ast::Function, sig: &Signature) -> CResult<CheckedFunction> {
+fn function(
+    module: &ModuleScope,
+    f: &ast::Function,
+    sig: &Signature,
+    in_prelude: bool,
+) -> CResult<CheckedFunction> {
     let mut ctx = FnCtx::new(module, sig.params.len(), sig.result);
+    ctx.in_prelude = in_prelude;
     for (p, ty) in f.params.iter().zip(&sig.params) {
         ctx.declare(&p.name, p.span, *ty, false)?;
     }
@@ -376,7 +594,7 @@ impl<'m> FnCtx<'m> {
     fn new(module: &'m ModuleScope, params: usize, result: Type) -> Self {
         Self {
             module,
-            globals: module.globals.clone(),
+            globals: Cow::Borrowed(&module.globals),
             scopes: vec![HashMap::new()],
             // Parameters become locals 0.. when `function` declares them.
             params,
@@ -385,17 +603,15 @@ impl<'m> FnCtx<'m> {
             labels: Vec::new(),
             next_label: 0,
             uses_random: false,
+            in_prelude: false,
             reads: HashSet::new(),
             warnings: Vec::new(),
         }
     }
 
     fn declare(&mut self, name: &str, span: Span, ty: Type, constant: bool) -> CResult<u32> {
-        if name.starts_with("__") {
-            return Err(err(
-                span,
-                "names starting with `__` are reserved for the compiler",
-            ));
+        if name.starts_with("__") && !self.in_prelude {
+            return Err(reserved(span));
         }
         let index = self.locals.len() as u32;
         // `scopes` always holds the function's own scope.
@@ -447,7 +663,7 @@ impl<'m> FnCtx<'m> {
 
     /// The type and checked initializer of a declaration.
     fn typed_initializer(&mut self, d: &ast::VarDecl) -> CResult<(Type, Option<super::ir::TExpr>)> {
-        let declared = d.ty.as_ref().map(resolve_type).transpose()?;
+        let declared = d.ty.as_ref().map(|t| self.module.resolve(t)).transpose()?;
         if declared == Some(Type::Void) {
             return Err(err(d.span, "a variable cannot be `void`"));
         }

@@ -3,7 +3,7 @@
 
 use super::{PResult, Parser, RESERVED};
 use crate::generator::error::Diagnostic;
-use crate::generator::ts::ast::{BinOp, Expr, ExprKind, TypeName, UnaryOp};
+use crate::generator::ts::ast::{BinOp, Expr, ExprKind, UnaryOp};
 use crate::generator::ts::lexer::{NumberLit, Tok};
 
 /// Binary operators with their precedence (higher binds tighter).
@@ -29,6 +29,7 @@ fn binary_op(tok: &Tok) -> Option<(BinOp, u8)> {
         "*" => (BinOp::Mul, 10),
         "/" => (BinOp::Div, 10),
         "%" => (BinOp::Rem, 10),
+        "**" => (BinOp::Pow, 11),
         _ => return None,
     })
 }
@@ -50,11 +51,63 @@ fn compound_op(p: &str) -> Option<Option<BinOp>> {
         "<<=" => Some(BinOp::Shl),
         ">>=" => Some(BinOp::Shr),
         ">>>=" => Some(BinOp::ShrU),
+        "**=" => Some(BinOp::Pow),
         _ => return None,
     })
 }
 
+/// `target++` and friends: a variable's update, or for a field or an element
+/// the compound assignment `target += 1` (a statement: its value cannot be
+/// used).
+fn update(
+    target: Expr,
+    increment: bool,
+    prefix: bool,
+    span: crate::generator::ts::ast::Span,
+) -> Result<Expr, ()> {
+    let op = Some(if increment { BinOp::Add } else { BinOp::Sub });
+    let one = || {
+        Box::new(Expr {
+            kind: ExprKind::Int(1),
+            span,
+        })
+    };
+    let kind = match target.kind {
+        ExprKind::Ident(target) => ExprKind::Update {
+            increment,
+            prefix,
+            target,
+        },
+        ExprKind::Member { object, property } => ExprKind::MemberAssign {
+            op,
+            object,
+            property,
+            value: one(),
+        },
+        ExprKind::Index { object, index } => ExprKind::IndexAssign {
+            op,
+            object,
+            index,
+            value: one(),
+        },
+        _ => return Err(()),
+    };
+    Ok(Expr { kind, span })
+}
+
 impl Parser {
+    /// A property name: any identifier, keywords included (`s.length`).
+    fn ident_or_keyword(&mut self, what: &str) -> PResult<(String, crate::generator::ts::ast::Span)> {
+        let span = self.span();
+        match self.peek().clone() {
+            Tok::Ident(name) => {
+                self.advance();
+                Ok((name, span))
+            }
+            _ => Err(self.unexpected(what)),
+        }
+    }
+
     pub(super) fn assignment(&mut self) -> PResult<Expr> {
         self.enter()?;
         let r = self.assignment_inner();
@@ -67,19 +120,48 @@ impl Parser {
         let Tok::Punct(p) = self.peek().clone() else {
             return Ok(lhs);
         };
-        if ["**=", "&&=", "||=", "??="].contains(&p) {
+        if ["&&=", "||=", "??="].contains(&p) {
             return Err(self.unexpected(&format!("an operator (`{p}` is not supported)")));
         }
         let Some(op) = compound_op(p) else {
             return Ok(lhs);
         };
         let op_span = self.span();
-        let ExprKind::Ident(target) = lhs.kind else {
-            return Err(Diagnostic::new(
-                lhs.span.line,
-                lhs.span.column,
-                "invalid assignment target: only a variable can be assigned",
-            ));
+        let target = match lhs.kind {
+            ExprKind::Ident(target) => target,
+            ExprKind::Member { object, property } => {
+                self.advance();
+                let value = self.assignment()?;
+                return Ok(Expr {
+                    kind: ExprKind::MemberAssign {
+                        op,
+                        object,
+                        property,
+                        value: Box::new(value),
+                    },
+                    span: op_span,
+                });
+            }
+            ExprKind::Index { object, index } => {
+                self.advance();
+                let value = self.assignment()?;
+                return Ok(Expr {
+                    kind: ExprKind::IndexAssign {
+                        op,
+                        object,
+                        index,
+                        value: Box::new(value),
+                    },
+                    span: op_span,
+                });
+            }
+            _ => {
+                return Err(Diagnostic::new(
+                    lhs.span.line,
+                    lhs.span.column,
+                    "invalid assignment target: only a variable or an array element can be assigned",
+                ))
+            }
         };
         self.advance();
         let value = self.assignment()?;
@@ -130,22 +212,15 @@ impl Parser {
             if self.is_word("as") && AS_PRECEDENCE >= min {
                 let span = self.span();
                 self.advance();
-                let tspan = self.span();
-                let Tok::Ident(name) = self.peek().clone() else {
-                    return Err(self.unexpected("a type after `as`"));
-                };
-                self.advance();
+                let ty = self.type_name()?;
                 lhs = Expr {
                     kind: ExprKind::Cast {
                         value: Box::new(lhs),
-                        ty: TypeName { name, span: tspan },
+                        ty,
                     },
                     span,
                 };
                 continue;
-            }
-            if self.is_punct("**") {
-                return Err(self.unexpected("an operator (`**` is not supported)"));
             }
             let Some((op, prec)) = binary_op(self.peek()) else {
                 return Ok(lhs);
@@ -155,7 +230,8 @@ impl Parser {
             }
             let span = self.span();
             self.advance();
-            let rhs = self.binary(prec + 1);
+            // `**` is right-associative: `a ** b ** c` is `a ** (b ** c)`.
+            let rhs = self.binary(if op == BinOp::Pow { prec } else { prec + 1 });
             lhs = Expr {
                 kind: ExprKind::Binary {
                     op,
@@ -192,14 +268,13 @@ impl Parser {
         if self.is_punct("++") || self.is_punct("--") {
             let increment = self.is_punct("++");
             self.advance();
-            let (target, _) = self.ident("a variable after `++`/`--`")?;
-            return Ok(Expr {
-                kind: ExprKind::Update {
-                    increment,
-                    prefix: true,
-                    target,
-                },
-                span,
+            let target = self.postfix()?;
+            return update(target, increment, true, span).map_err(|_| {
+                Diagnostic::new(
+                    span.line,
+                    span.column,
+                    "`++`/`--` apply to a variable, a field or an element",
+                )
             });
         }
         self.postfix()
@@ -236,20 +311,39 @@ impl Parser {
                 };
             } else if self.is_punct("++") || self.is_punct("--") {
                 let increment = self.is_punct("++");
-                let ExprKind::Ident(target) = e.kind else {
-                    return Err(self.unexpected("`;` (`++`/`--` apply only to a variable)"));
+                let span = e.span;
+                e = match update(e, increment, false, span) {
+                    Ok(u) => u,
+                    Err(()) => {
+                        return Err(
+                            self.unexpected("`;` (`++`/`--` apply to a variable, a field or an element)")
+                        )
+                    }
                 };
                 self.advance();
+            } else if self.is_punct(".") {
+                self.advance();
+                let (property, _) = self.ident_or_keyword("a property name after `.`")?;
+                let span = e.span;
                 e = Expr {
-                    kind: ExprKind::Update {
-                        increment,
-                        prefix: false,
-                        target,
+                    kind: ExprKind::Member {
+                        object: Box::new(e),
+                        property,
                     },
-                    span: e.span,
+                    span,
                 };
             } else if self.is_punct("[") {
-                return Err(self.unexpected("an operator (arrays and indexing are not supported)"));
+                self.advance();
+                let index = self.expr()?;
+                self.expect_punct("]")?;
+                let span = e.span;
+                e = Expr {
+                    kind: ExprKind::Index {
+                        object: Box::new(e),
+                        index: Box::new(index),
+                    },
+                    span,
+                };
             } else {
                 return Ok(e);
             }
@@ -262,15 +356,67 @@ impl Parser {
             Tok::Number(NumberLit::Int(n)) => ExprKind::Int(n),
             Tok::Number(NumberLit::Float(f)) => ExprKind::Float(f),
             Tok::Ident(w) if w == "true" || w == "false" => ExprKind::Bool(w == "true"),
+            Tok::Str(units) => ExprKind::Str(units),
+            Tok::Punct("[") => {
+                self.advance();
+                let mut items = Vec::new();
+                while !self.is_punct("]") {
+                    items.push(self.assignment()?);
+                    if !self.eat_punct(",") {
+                        break;
+                    }
+                }
+                self.expect_punct("]")?;
+                return Ok(Expr {
+                    kind: ExprKind::ArrayLit(items),
+                    span,
+                });
+            }
+            Tok::Ident(w) if w == "this" => ExprKind::This,
+            Tok::Ident(w) if w == "null" => ExprKind::Null,
+            Tok::Ident(w) if w == "new" => {
+                self.advance();
+                let class = self.type_name()?;
+                self.expect_punct("(")?;
+                let mut args = Vec::new();
+                while !self.is_punct(")") {
+                    args.push(self.assignment()?);
+                    if !self.eat_punct(",") {
+                        break;
+                    }
+                }
+                self.expect_punct(")")?;
+                return Ok(Expr {
+                    kind: ExprKind::New { class, args },
+                    span,
+                });
+            }
+            Tok::TemplateHead(head) => {
+                self.advance();
+                let mut quasis = vec![head];
+                let mut exprs = Vec::new();
+                loop {
+                    exprs.push(self.expr()?);
+                    match self.peek().clone() {
+                        Tok::TemplateMiddle(text) => {
+                            self.advance();
+                            quasis.push(text);
+                        }
+                        Tok::TemplateTail(text) => {
+                            self.advance();
+                            quasis.push(text);
+                            break;
+                        }
+                        _ => return Err(self.unexpected("`}` to close `${` in the template")),
+                    }
+                }
+                return Ok(Expr {
+                    kind: ExprKind::Template { quasis, exprs },
+                    span,
+                });
+            }
             Tok::Ident(w) if !RESERVED.contains(&w.as_str()) => {
                 self.advance();
-                if self.eat_punct(".") {
-                    let (property, _) = self.ident("a property name after `.`")?;
-                    return Ok(Expr {
-                        kind: ExprKind::Member { object: w, property },
-                        span,
-                    });
-                }
                 return Ok(Expr {
                     kind: ExprKind::Ident(w),
                     span,

@@ -3,8 +3,10 @@
 
 use wasm_encoder::{Ieee32, Ieee64, Instruction as I};
 
-use super::convert::{bool_as_i32, cast, coerce, condition, constant, float_literal, int_literal};
-use super::{err, resolve_type, CResult, FnCtx};
+use super::convert::{
+    bool_as_i32, cast, coerce, condition, constant, float_literal, int_literal, wrap_small,
+};
+use super::{err, CResult, FnCtx};
 use crate::generator::ts::ast::{BinOp, Expr, ExprKind, Span, UnaryOp};
 use crate::generator::ts::ir::{Callee, TExpr, TExprKind, Type};
 
@@ -62,71 +64,114 @@ fn op_name(op: BinOp) -> &'static str {
         BinOp::Ge => ">=",
         BinOp::And => "&&",
         BinOp::Or => "||",
+        BinOp::Pow => "**",
     }
 }
 
 /// The wasm instruction for `op` on operands of `ty` (after conversion to a
 /// common type), or `None` when the operator does not apply to the type.
+/// Unsigned types divide, compare and shift right without sign.
 fn instruction(op: BinOp, ty: Type) -> Option<I<'static>> {
     use BinOp::*;
-    use Type::*;
+    if ty == Type::Bool {
+        return Some(match op {
+            BitAnd => I::I32And,
+            BitOr => I::I32Or,
+            BitXor => I::I32Xor,
+            Eq => I::I32Eq,
+            Ne => I::I32Ne,
+            _ => return None,
+        });
+    }
+    let s = ty.is_signed();
+    if ty.is_integer() && !ty.is_64() {
+        return Some(match op {
+            Add => I::I32Add,
+            Sub => I::I32Sub,
+            Mul => I::I32Mul,
+            Div if s => I::I32DivS,
+            Div => I::I32DivU,
+            Rem if s => I::I32RemS,
+            Rem => I::I32RemU,
+            BitAnd => I::I32And,
+            BitOr => I::I32Or,
+            BitXor => I::I32Xor,
+            Shl => I::I32Shl,
+            Shr if s => I::I32ShrS,
+            Shr | ShrU => I::I32ShrU,
+            Eq => I::I32Eq,
+            Ne => I::I32Ne,
+            Lt if s => I::I32LtS,
+            Lt => I::I32LtU,
+            Le if s => I::I32LeS,
+            Le => I::I32LeU,
+            Gt if s => I::I32GtS,
+            Gt => I::I32GtU,
+            Ge if s => I::I32GeS,
+            Ge => I::I32GeU,
+            _ => return None,
+        });
+    }
+    if ty.is_64() {
+        return Some(match op {
+            Add => I::I64Add,
+            Sub => I::I64Sub,
+            Mul => I::I64Mul,
+            Div if s => I::I64DivS,
+            Div => I::I64DivU,
+            Rem if s => I::I64RemS,
+            Rem => I::I64RemU,
+            BitAnd => I::I64And,
+            BitOr => I::I64Or,
+            BitXor => I::I64Xor,
+            Shl => I::I64Shl,
+            Shr if s => I::I64ShrS,
+            Shr | ShrU => I::I64ShrU,
+            Eq => I::I64Eq,
+            Ne => I::I64Ne,
+            Lt if s => I::I64LtS,
+            Lt => I::I64LtU,
+            Le if s => I::I64LeS,
+            Le => I::I64LeU,
+            Gt if s => I::I64GtS,
+            Gt => I::I64GtU,
+            Ge if s => I::I64GeS,
+            Ge => I::I64GeU,
+            _ => return None,
+        });
+    }
     Some(match (op, ty) {
-        (Add, I32) => I::I32Add,
-        (Sub, I32) => I::I32Sub,
-        (Mul, I32) => I::I32Mul,
-        (Div, I32) => I::I32DivS,
-        (Rem, I32) => I::I32RemS,
-        (BitAnd, I32 | Bool) => I::I32And,
-        (BitOr, I32 | Bool) => I::I32Or,
-        (BitXor, I32 | Bool) => I::I32Xor,
-        (Shl, I32) => I::I32Shl,
-        (Shr, I32) => I::I32ShrS,
-        (ShrU, I32) => I::I32ShrU,
-        (Eq, I32 | Bool) => I::I32Eq,
-        (Ne, I32 | Bool) => I::I32Ne,
-        (Lt, I32) => I::I32LtS,
-        (Le, I32) => I::I32LeS,
-        (Gt, I32) => I::I32GtS,
-        (Ge, I32) => I::I32GeS,
-        (Add, I64) => I::I64Add,
-        (Sub, I64) => I::I64Sub,
-        (Mul, I64) => I::I64Mul,
-        (Div, I64) => I::I64DivS,
-        (Rem, I64) => I::I64RemS,
-        (BitAnd, I64) => I::I64And,
-        (BitOr, I64) => I::I64Or,
-        (BitXor, I64) => I::I64Xor,
-        (Shl, I64) => I::I64Shl,
-        (Shr, I64) => I::I64ShrS,
-        (ShrU, I64) => I::I64ShrU,
-        (Eq, I64) => I::I64Eq,
-        (Ne, I64) => I::I64Ne,
-        (Lt, I64) => I::I64LtS,
-        (Le, I64) => I::I64LeS,
-        (Gt, I64) => I::I64GtS,
-        (Ge, I64) => I::I64GeS,
-        (Add, F32) => I::F32Add,
-        (Sub, F32) => I::F32Sub,
-        (Mul, F32) => I::F32Mul,
-        (Div, F32) => I::F32Div,
-        (Eq, F32) => I::F32Eq,
-        (Ne, F32) => I::F32Ne,
-        (Lt, F32) => I::F32Lt,
-        (Le, F32) => I::F32Le,
-        (Gt, F32) => I::F32Gt,
-        (Ge, F32) => I::F32Ge,
-        (Add, F64) => I::F64Add,
-        (Sub, F64) => I::F64Sub,
-        (Mul, F64) => I::F64Mul,
-        (Div, F64) => I::F64Div,
-        (Eq, F64) => I::F64Eq,
-        (Ne, F64) => I::F64Ne,
-        (Lt, F64) => I::F64Lt,
-        (Le, F64) => I::F64Le,
-        (Gt, F64) => I::F64Gt,
-        (Ge, F64) => I::F64Ge,
+        (Add, Type::F32) => I::F32Add,
+        (Sub, Type::F32) => I::F32Sub,
+        (Mul, Type::F32) => I::F32Mul,
+        (Div, Type::F32) => I::F32Div,
+        (Eq, Type::F32) => I::F32Eq,
+        (Ne, Type::F32) => I::F32Ne,
+        (Lt, Type::F32) => I::F32Lt,
+        (Le, Type::F32) => I::F32Le,
+        (Gt, Type::F32) => I::F32Gt,
+        (Ge, Type::F32) => I::F32Ge,
+        (Add, Type::F64) => I::F64Add,
+        (Sub, Type::F64) => I::F64Sub,
+        (Mul, Type::F64) => I::F64Mul,
+        (Div, Type::F64) => I::F64Div,
+        (Eq, Type::F64) => I::F64Eq,
+        (Ne, Type::F64) => I::F64Ne,
+        (Lt, Type::F64) => I::F64Lt,
+        (Le, Type::F64) => I::F64Le,
+        (Gt, Type::F64) => I::F64Gt,
+        (Ge, Type::F64) => I::F64Ge,
         _ => return None,
     })
+}
+
+/// Whether `op` on a small integer type can leave its range, so that the
+/// result must be wrapped.
+fn may_overflow_small(op: BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Shl | BinOp::ShrU
+    )
 }
 
 fn is_comparison(op: BinOp) -> bool {
@@ -139,7 +184,7 @@ fn is_comparison(op: BinOp) -> bool {
 /// The constant 1 of `ty`, for `++`/`--`.
 fn one(ty: Type) -> TExpr {
     match ty {
-        Type::I64 => constant(I::I64Const(1), ty),
+        Type::I64 | Type::U64 => constant(I::I64Const(1), ty),
         Type::F32 => constant(I::F32Const(Ieee32::from(1.0f32)), ty),
         Type::F64 => constant(I::F64Const(Ieee64::from(1.0f64)), ty),
         _ => constant(I::I32Const(1), ty),
@@ -166,6 +211,8 @@ impl FnCtx<'_> {
                 Ok(float_literal(*f, hint))
             }
             ExprKind::Bool(b) => Ok(constant(I::I32Const(i32::from(*b)), Type::Bool)),
+            ExprKind::Str(units) => Ok(string_literal(units.clone())),
+            ExprKind::Template { quasis, exprs } => self.template(quasis, exprs),
             ExprKind::Ident(name) => {
                 let v = self.read(name, e.span)?;
                 if let TExprKind::Local(index) = v.kind {
@@ -173,7 +220,13 @@ impl FnCtx<'_> {
                 }
                 Ok(v)
             }
-            ExprKind::Member { object, property } => self.member(object, property, e.span),
+            ExprKind::Member { object, property } => match math_object(object) {
+                Some(()) if !self.shadows_math() => self.member("Math", property, e.span),
+                _ => {
+                    let o = self.expr(object, None)?;
+                    self.property(o, property, e.span)
+                }
+            },
             ExprKind::Unary { op, operand } => self.unary(*op, operand, hint, e.span),
             ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, hint, e.span),
             ExprKind::Assign {
@@ -208,8 +261,27 @@ impl FnCtx<'_> {
                 })
             }
             ExprKind::Call { callee, args } => self.call(callee, args, e.span),
+            ExprKind::Index { object, index } => self.index(object, index),
+            ExprKind::This => self.this(e.span),
+            ExprKind::Null => match hint {
+                Some(t) if t.is_reference() => Ok(constant(I::I32Const(0), t)),
+                _ => Err(err(
+                    e.span,
+                    "`null` needs a reference type from its context, e.g. `let s: string | null = null`",
+                )),
+            },
+            ExprKind::MemberAssign { .. } => Err(err(
+                e.span,
+                "a field assignment cannot be used as a value: make it a statement",
+            )),
+            ExprKind::IndexAssign { .. } => Err(err(
+                e.span,
+                "an element assignment cannot be used as a value: make it a statement",
+            )),
+            ExprKind::ArrayLit(items) => self.array_literal(items, hint, e.span),
+            ExprKind::New { class, args } => self.new_object(class, args, e.span),
             ExprKind::Cast { value, ty } => {
-                let to = resolve_type(ty)?;
+                let to = self.module.resolve(ty)?;
                 let v = self.expr(value, Some(to))?;
                 cast(v, to, e.span)
             }
@@ -229,6 +301,18 @@ impl FnCtx<'_> {
             ExprKind::Update {
                 increment, target, ..
             } => self.update(*increment, true, target, e.span, false),
+            ExprKind::IndexAssign {
+                op,
+                object,
+                index,
+                value,
+            } => self.index_assign(*op, object, index, value, e.span),
+            ExprKind::MemberAssign {
+                op,
+                object,
+                property,
+                value,
+            } => self.member_assign(*op, object, property, value, e.span),
             _ => self.expr(e, None),
         }
     }
@@ -294,6 +378,9 @@ impl FnCtx<'_> {
     }
 
     fn read(&self, name: &str, span: Span) -> CResult<TExpr> {
+        if name.starts_with("__") && !self.in_prelude {
+            return Err(err(span, format!("cannot find name `{name}`")));
+        }
         if let Some(l) = self.lookup_local(name) {
             return Ok(TExpr {
                 kind: TExprKind::Local(l.index),
@@ -359,7 +446,7 @@ impl FnCtx<'_> {
         want_value: bool,
     ) -> CResult<TExpr> {
         let (place, ty) = self.place(target, span)?;
-        if !(ty.is_integer() || ty.is_float()) {
+        if !ty.is_number() {
             return Err(err(
                 span,
                 format!(
@@ -371,7 +458,7 @@ impl FnCtx<'_> {
         let op = if increment { BinOp::Add } else { BinOp::Sub };
         let current = self.read(target, span)?;
         let instr = instruction(op, ty).ok_or_else(|| err(span, "internal: no add instruction"))?;
-        let new = binary(instr, current.clone(), one(ty), ty);
+        let new = wrap_small(binary(instr, current.clone(), one(ty), ty), ty);
         if want_value {
             if let Place::Local(index) = &place {
                 let index = *index;
@@ -410,14 +497,23 @@ impl FnCtx<'_> {
                     (UnaryOp::Plus, _) => Ok(v),
                     (UnaryOp::Neg, Type::F32) => Ok(unary(I::F32Neg, v, ty)),
                     (UnaryOp::Neg, Type::F64) => Ok(unary(I::F64Neg, v, ty)),
-                    (UnaryOp::Neg, Type::I32) => Ok(binary(I::I32Sub, constant(I::I32Const(0), ty), v, ty)),
-                    (UnaryOp::Neg, _) => Ok(binary(I::I64Sub, constant(I::I64Const(0), ty), v, ty)),
-                    (_, Type::I32) => Ok(binary(I::I32Xor, v, constant(I::I32Const(-1), ty), ty)),
-                    (_, Type::I64) => Ok(binary(I::I64Xor, v, constant(I::I64Const(-1), ty), ty)),
+                    (UnaryOp::Neg, t) if t.is_64() => {
+                        Ok(binary(I::I64Sub, constant(I::I64Const(0), ty), v, ty))
+                    }
+                    (UnaryOp::Neg, t) if t.is_integer() => Ok(wrap_small(
+                        binary(I::I32Sub, constant(I::I32Const(0), ty), v, ty),
+                        ty,
+                    )),
+                    (_, t) if t.is_64() => Ok(binary(I::I64Xor, v, constant(I::I64Const(-1), ty), ty)),
+                    (_, t) if t.is_integer() => Ok(wrap_small(
+                        binary(I::I32Xor, v, constant(I::I32Const(-1), ty), ty),
+                        ty,
+                    )),
                     _ => Err(err(
                         span,
                         format!(
-                            "`~` needs an integer operand, not `{}`: cast with `as i32`",
+                            "`{}` needs a numeric operand, not `{}`",
+                            if op == UnaryOp::Neg { "-" } else { "~" },
                             ty.name()
                         ),
                     )),
@@ -454,7 +550,14 @@ impl FnCtx<'_> {
     }
 
     /// Applies a binary operator to two checked operands.
-    fn combine(&self, op: BinOp, l: TExpr, r: TExpr, span: Span, rhs_span: Span) -> CResult<TExpr> {
+    pub(super) fn combine(
+        &self,
+        op: BinOp,
+        l: TExpr,
+        r: TExpr,
+        span: Span,
+        rhs_span: Span,
+    ) -> CResult<TExpr> {
         let name = op_name(op);
         if l.ty == Type::Void || r.ty == Type::Void {
             return Err(err(
@@ -471,14 +574,25 @@ impl FnCtx<'_> {
                     format!("operator `{name}` needs integer operands: cast with `as i32`"),
                 ));
             }
-            let r = match (l.ty, r.ty) {
-                (Type::I64, Type::I32) => unary(I::I64ExtendI32U, r, Type::I64),
-                (Type::I32, Type::I64) => unary(I::I32WrapI64, r, Type::I32),
-                _ => r,
+            let r = match (l.ty.is_64(), r.ty.is_64()) {
+                (true, false) => unary(I::I64ExtendI32U, r, l.ty),
+                (false, true) => unary(I::I32WrapI64, r, l.ty),
+                _ => TExpr { ty: l.ty, ..r },
             };
             let ty = l.ty;
             let instr = instruction(op, ty).ok_or_else(|| err(span, "internal: no shift instruction"))?;
-            return Ok(binary(instr, l, r, ty));
+            let out = binary(instr, l, r, ty);
+            return Ok(if may_overflow_small(op) {
+                wrap_small(out, ty)
+            } else {
+                out
+            });
+        }
+        if l.ty == Type::Str || r.ty == Type::Str {
+            return self.string_operator(op, l, r, span);
+        }
+        if op == BinOp::Pow {
+            return self.power(l, r, span, rhs_span);
         }
         let both_bool = l.ty == Type::Bool && r.ty == Type::Bool;
         let keeps_bool = matches!(
@@ -504,13 +618,38 @@ impl FnCtx<'_> {
                 format!("operator `{name}` cannot be applied to `{}`; {hint}", ty.name()),
             ));
         };
-        let result = if is_comparison(op) { Type::Bool } else { ty };
-        Ok(binary(instr, l, r, result))
+        if is_comparison(op) {
+            return Ok(binary(instr, l, r, Type::Bool));
+        }
+        let out = binary(instr, l, r, ty);
+        Ok(if may_overflow_small(op) {
+            wrap_small(out, ty)
+        } else {
+            out
+        })
     }
 
     fn call(&mut self, callee: &Expr, args: &[Expr], span: Span) -> CResult<TExpr> {
         match &callee.kind {
             ExprKind::Ident(name) => {
+                if self.in_prelude && name.starts_with("__") {
+                    if let Some(b) = self.builtin(name, args, span)? {
+                        return Ok(b);
+                    }
+                }
+                if let Some((index, sig)) = self.module.imports.get(name).cloned() {
+                    let targs = self.arguments(name, args, &sig.params, span)?;
+                    return Ok(TExpr {
+                        kind: TExprKind::Call {
+                            callee: Callee::Import(index),
+                            args: targs,
+                        },
+                        ty: sig.result,
+                    });
+                }
+                if name.starts_with("__") && !self.in_prelude {
+                    return Err(err(callee.span, format!("cannot find function `{name}`")));
+                }
                 if self.lookup_local(name).is_some() || self.globals.contains_key(name) {
                     return Err(err(
                         callee.span,
@@ -523,21 +662,7 @@ impl FnCtx<'_> {
                     .get(name)
                     .cloned()
                     .ok_or_else(|| err(callee.span, format!("cannot find function `{name}`")))?;
-                if args.len() != sig.params.len() {
-                    return Err(err(
-                        span,
-                        format!(
-                            "function `{name}` expects {} argument(s), but {} were given",
-                            sig.params.len(),
-                            args.len()
-                        ),
-                    ));
-                }
-                let mut targs = Vec::new();
-                for (a, ty) in args.iter().zip(&sig.params) {
-                    let t = self.expr(a, Some(*ty))?;
-                    targs.push(coerce(t, *ty, a.span)?);
-                }
+                let targs = self.arguments(name, args, &sig.params, span)?;
                 Ok(TExpr {
                     kind: TExprKind::Call {
                         callee: Callee::User(sig.index),
@@ -546,15 +671,93 @@ impl FnCtx<'_> {
                     ty: sig.result,
                 })
             }
-            ExprKind::Member { object, property } if object == "Math" => {
-                self.math_call(property, args, callee.span, span)
-            }
+            ExprKind::Member { object, property } => match math_object(object) {
+                Some(()) if !self.shadows_math() => self.math_call(property, args, callee.span, span),
+                _ => {
+                    let o = self.expr(object, None)?;
+                    self.method(o, property, args, callee.span, span)
+                }
+            },
             _ => Err(err(
                 callee.span,
-                "only named functions and `Math` functions can be called",
+                "only named functions, `Math` functions and methods can be called",
             )),
         }
     }
 }
 
+/// Checks call arguments against parameter types.
+impl FnCtx<'_> {
+    fn arguments(&mut self, name: &str, args: &[Expr], params: &[Type], span: Span) -> CResult<Vec<TExpr>> {
+        if args.len() != params.len() {
+            return Err(err(
+                span,
+                format!(
+                    "function `{name}` expects {} argument(s), but {} were given",
+                    params.len(),
+                    args.len()
+                ),
+            ));
+        }
+        let mut targs = Vec::new();
+        for (a, ty) in args.iter().zip(params) {
+            let t = self.expr(a, Some(*ty))?;
+            targs.push(coerce(t, *ty, a.span)?);
+        }
+        Ok(targs)
+    }
+
+    /// Whether a variable named `Math` hides the namespace.
+    fn shadows_math(&self) -> bool {
+        self.lookup_local("Math").is_some() || self.globals.contains_key("Math")
+    }
+
+    /// `base ** exponent`: integer power for integers (AssemblyScript's
+    /// `ipow32`/`ipow64`, wrapping), `Math.pow` for floats.
+    fn power(&self, l: TExpr, r: TExpr, span: Span, rhs_span: Span) -> CResult<TExpr> {
+        let l = bool_as_i32(l);
+        let r = bool_as_i32(r);
+        let ty = self.common_type(l.ty, r.ty, span, "**")?;
+        let l = coerce(l, ty, span)?;
+        let r = coerce(r, ty, rhs_span)?;
+        if ty.is_float() {
+            return Err(err(
+                span,
+                "`**` on floats needs `Math.pow`, which this subset does not have yet: use integers or a loop",
+            ));
+        }
+        let name = if ty.is_64() { "__ipow64" } else { "__ipow32" };
+        let call = runtime_call(name, vec![l, r], ty);
+        Ok(wrap_small(call, ty))
+    }
+}
+
+/// A call of a runtime prelude function.
+pub(super) fn runtime_call(name: &'static str, args: Vec<TExpr>, ty: Type) -> TExpr {
+    TExpr {
+        kind: TExprKind::Call {
+            callee: Callee::Runtime(name),
+            args,
+        },
+        ty,
+    }
+}
+
+/// A string literal.
+pub(super) fn string_literal(units: Vec<u16>) -> TExpr {
+    TExpr {
+        kind: TExprKind::Str(units),
+        ty: Type::Str,
+    }
+}
+
+/// `Some` when `e` is the name `Math`.
+fn math_object(e: &Expr) -> Option<()> {
+    matches!(&e.kind, ExprKind::Ident(n) if n == "Math").then_some(())
+}
+
+mod arrays;
+mod builtins;
 mod math;
+mod objects;
+mod strings;

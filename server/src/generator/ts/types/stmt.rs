@@ -3,7 +3,7 @@
 
 use super::convert::{coerce, condition, constant, zero};
 use super::{err, CResult, FnCtx, LabelFrame};
-use crate::generator::ts::ast::{Span, Stmt, StmtKind};
+use crate::generator::ts::ast::{BinOp, Expr, Span, Stmt, StmtKind, SwitchCase};
 use crate::generator::ts::ir::{LabelId, TExpr, TExprKind, TStmt, Type};
 
 /// Whether control can never fall off the end of `stmts`.
@@ -19,6 +19,15 @@ pub(super) fn terminates(stmts: &[TStmt]) -> bool {
             body,
             ..
         } => always_true(pre_test.as_ref()) && always_true(post_test.as_ref()) && !breaks_to(*id, body),
+        // Each case falls through to the next, so with a `default` every
+        // path ends in the last body.
+        TStmt::Switch {
+            id, default, bodies, ..
+        } => {
+            default.is_some()
+                && bodies.last().is_some_and(|b| terminates(b))
+                && !bodies.iter().any(|b| breaks_to(*id, b))
+        }
         _ => false,
     })
 }
@@ -35,6 +44,7 @@ fn breaks_to(id: LabelId, stmts: &[TStmt]) -> bool {
         TStmt::Break(b) => *b == id,
         TStmt::If { then, otherwise, .. } => breaks_to(id, then) || breaks_to(id, otherwise),
         TStmt::Block { body, .. } | TStmt::Loop { body, .. } => breaks_to(id, body),
+        TStmt::Switch { bodies, .. } => bodies.iter().any(|b| breaks_to(id, b)),
         _ => false,
     })
 }
@@ -57,6 +67,16 @@ impl FnCtx<'_> {
     }
 
     fn new_label(&mut self, name: Option<String>, is_loop: bool, span: Span) -> CResult<LabelId> {
+        self.new_frame(name, is_loop, is_loop, span)
+    }
+
+    fn new_frame(
+        &mut self,
+        name: Option<String>,
+        is_loop: bool,
+        breakable: bool,
+        span: Span,
+    ) -> CResult<LabelId> {
         if let Some(n) = &name {
             if self.labels.iter().any(|l| l.name.as_deref() == Some(n)) {
                 return Err(err(
@@ -67,7 +87,12 @@ impl FnCtx<'_> {
         }
         let id = self.next_label;
         self.next_label += 1;
-        self.labels.push(LabelFrame { name, id, is_loop });
+        self.labels.push(LabelFrame {
+            name,
+            id,
+            is_loop,
+            breakable,
+        });
         Ok(id)
     }
 
@@ -78,8 +103,15 @@ impl FnCtx<'_> {
                 .labels
                 .iter()
                 .rev()
-                .find(|l| l.is_loop)
-                .ok_or_else(|| err(span, format!("`{word}` must be inside a loop")))?,
+                .find(|l| if is_continue { l.is_loop } else { l.breakable })
+                .ok_or_else(|| {
+                    let place = if is_continue {
+                        "a loop"
+                    } else {
+                        "a loop or `switch`"
+                    };
+                    err(span, format!("`{word}` must be inside {place}"))
+                })?,
             Some(n) => self
                 .labels
                 .iter()
@@ -93,6 +125,83 @@ impl FnCtx<'_> {
         Ok(frame.id)
     }
 
+    /// `switch`: the discriminant goes to a fresh local; each `case` test
+    /// compares it with `===` semantics (strings by content).
+    fn switch(
+        &mut self,
+        discriminant: &Expr,
+        cases: &[SwitchCase],
+        label: Option<String>,
+        span: Span,
+        out: &mut Vec<TStmt>,
+    ) -> CResult<()> {
+        let d = self.expr(discriminant, None)?;
+        if d.ty == Type::Void {
+            return Err(err(
+                discriminant.span,
+                "a `switch` needs a value, but this is `void`",
+            ));
+        }
+        let ty = d.ty;
+        let local = self.locals.len() as u32;
+        self.locals.push(ty);
+        self.reads.insert(local);
+        let set = TExpr {
+            kind: TExprKind::SetLocal {
+                index: local,
+                value: Box::new(d),
+                tee: false,
+            },
+            ty: Type::Void,
+        };
+        let mut tests = Vec::new();
+        let mut default = None;
+        for (i, c) in cases.iter().enumerate() {
+            match &c.test {
+                None => default = Some(i),
+                Some(t) => {
+                    let value = self.expr(t, Some(ty))?;
+                    let current = TExpr {
+                        kind: TExprKind::Local(local),
+                        ty,
+                    };
+                    let eq = self.compare_eq(current, value, t.span)?;
+                    tests.push((eq, i));
+                }
+            }
+        }
+        let id = self.new_frame(label, false, true, span)?;
+        let mut bodies = Vec::new();
+        let mut result = Ok(());
+        self.scopes.push(std::collections::HashMap::new());
+        for c in cases {
+            match self.stmts(&c.body) {
+                Ok(b) => bodies.push(b),
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        if let Some(scope) = self.scopes.pop() {
+            self.warn_unread(scope);
+        }
+        self.labels.pop();
+        result?;
+        out.push(TStmt::Switch {
+            id,
+            discriminant: Box::new(set),
+            tests,
+            default,
+            bodies,
+        });
+        Ok(())
+    }
+
+    fn compare_eq(&mut self, a: TExpr, b: TExpr, span: Span) -> CResult<TExpr> {
+        self.combine(BinOp::Eq, a, b, span, span)
+    }
+
     fn stmt(&mut self, s: &Stmt, out: &mut Vec<TStmt>) -> CResult<()> {
         self.stmt_labeled(s, None, out)
     }
@@ -102,6 +211,9 @@ impl FnCtx<'_> {
             s.kind,
             StmtKind::While { .. } | StmtKind::DoWhile { .. } | StmtKind::For { .. }
         );
+        if let StmtKind::Switch { discriminant, cases } = &s.kind {
+            return self.switch(discriminant, cases, label, s.span, out);
+        }
         if label.is_some() && !is_loop {
             let id = self.new_label(label, false, s.span)?;
             let body = self.sub_stmt(s);
@@ -237,6 +349,8 @@ impl FnCtx<'_> {
                 out.push(TStmt::Return(v));
             }
             StmtKind::Labeled { label: l, body } => self.stmt_labeled(body, Some(l.clone()), out)?,
+            // Handled above, before labels of non-loops.
+            StmtKind::Switch { .. } => {}
             StmtKind::Empty => {}
         }
         Ok(())

@@ -9,7 +9,7 @@ use crate::generator::ts::ir::{Callee, TExpr, TExprKind, Type};
 use crate::generator::ts::types::convert::{coerce, constant};
 use crate::generator::ts::types::{err, CResult, FnCtx};
 
-const SUPPORTED: &str = "Math.abs, ceil, floor, max, min, random, sqrt, trunc and the constants Math.PI, E, LN2, LN10, LOG2E, LOG10E, SQRT2, SQRT1_2";
+const SUPPORTED: &str = "Math.abs, ceil, floor, fround, max, min, random, round, sign, sqrt, trunc and the constants Math.PI, E, LN2, LN10, LOG2E, LOG10E, SQRT2, SQRT1_2";
 
 /// The f32 and f64 instructions of a one-argument `Math` function.
 fn unary_instr(name: &str) -> Option<(I<'static>, I<'static>)> {
@@ -46,7 +46,9 @@ impl FnCtx<'_> {
             "LOG10E" => std::f64::consts::LOG10_E,
             "SQRT2" => std::f64::consts::SQRT_2,
             "SQRT1_2" => std::f64::consts::FRAC_1_SQRT_2,
-            _ if unary_instr(property).is_some() || ["min", "max", "random"].contains(&property) => {
+            _ if unary_instr(property).is_some()
+                || ["min", "max", "random", "round", "sign", "fround"].contains(&property) =>
+            {
                 return Err(err(
                     span,
                     format!("`Math.{property}` is a function; call it as `Math.{property}(...)`"),
@@ -100,6 +102,17 @@ impl FnCtx<'_> {
             return Ok(unary(instr, a, ty));
         }
         match name {
+            "round" | "sign" | "fround" => {
+                arity(1)?;
+                let a = self.expr(&args[0], Some(Type::F64))?;
+                let a = coerce(a, Type::F64, args[0].span)?;
+                let f = match name {
+                    "round" => "__math_round",
+                    "sign" => "__math_sign",
+                    _ => "__math_fround",
+                };
+                Ok(super::runtime_call(f, vec![a], Type::F64))
+            }
             "min" | "max" => {
                 arity(2)?;
                 // A literal argument takes the other's type, so `Math.max(x, 1)`

@@ -1,0 +1,71 @@
+//! The runtime prelude: the allocator, the collector and the string
+//! functions, written in the subset itself (`prelude/runtime.ts`) and
+//! compiled with every program. Codegen emits only the prelude functions a
+//! program reaches, so a program without strings gets none of it.
+//!
+//! # Memory and collection
+//!
+//! A program that uses strings gets one exported `memory`. Addresses 0..16
+//! stay zero (a null string reads as length 0), 16..144 hold the heads of
+//! 32 free lists (one per power-of-two block size), then come the static
+//! string literals, then the heap. Each block is `[size: u32][info: u32]`
+//! followed by its payload; `info` holds the flags *allocated*, *marked*
+//! and *pinned* and a type id. Allocation pops the free list of the
+//! request's size class, else bumps the heap top (growing memory); blocks
+//! are zeroed.
+//!
+//! Collection is a precise, non-moving mark-sweep that runs only when an
+//! exported function returns to the host: then no wasm frame is live, so
+//! the roots are exactly the globals that hold strings (marked by a
+//! function codegen generates). It runs when the bytes allocated since the
+//! last collection reach a threshold: the live size after the last
+//! collection, at least 256 KiB. So a long-running plugin whose calls
+//! allocate keeps its memory flat, while one call may allocate as much as
+//! it needs (memory only shrinks back to the free lists, it is never
+//! returned). Free blocks are not coalesced: a block is reused only for a
+//! request of the same size class.
+//!
+//! Blocks handed to the host (results, `echelon_alloc`) are *pinned*: the
+//! collector never frees them; `echelon_free` does. A host function may
+//! call `echelon_alloc` while the guest waits for it (to return a result),
+//! but must not call another export then: that export's return could
+//! collect objects that only the waiting frames hold. Arrays hold their
+//! elements in a separate buffer block; objects of class `n` carry type id
+//! `16 + n`, and a generated `__visit` marks their reference fields. Marking
+//! uses a queue in a pinned block, not recursion, so long chains of objects
+//! do not exhaust the wasm stack.
+
+use std::sync::OnceLock;
+
+use super::ast::Program;
+use super::parser::parse_program;
+use crate::generator::error::Diagnostic;
+
+/// The prelude's source.
+pub const SOURCE: &str = include_str!("prelude/runtime.ts");
+
+/// The parsed prelude (parsed once per process).
+///
+/// # Errors
+/// Only if the prelude itself does not parse, which its unit test rules out.
+pub fn program() -> Result<&'static Program, Vec<Diagnostic>> {
+    static PARSED: OnceLock<Result<Program, Diagnostic>> = OnceLock::new();
+    match PARSED.get_or_init(|| parse_program(SOURCE)) {
+        Ok(p) => Ok(p),
+        Err(e) => Err(vec![Diagnostic::unlocated(format!(
+            "internal: the runtime prelude does not parse: {}:{}: {}",
+            e.line, e.column, e.message
+        ))]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_prelude_parses_and_checks() {
+        let p = super::program().expect("the prelude parses");
+        assert!(!p.items.is_empty());
+        let empty = crate::generator::ts::ast::Program::default();
+        crate::generator::ts::types::check_program(&empty).expect("the prelude checks");
+    }
+}

@@ -1,0 +1,207 @@
+//! Classes: the table of classes (field layouts, methods), and the
+//! functions each class becomes. A method `m` of class `C` is the function
+//! `C#m(this: C, ...)`; the constructor is `C#constructor(this: C, ...): C`,
+//! which runs the field initializers, then the constructor's body, and
+//! returns `this` (`new C(...)` allocates the zeroed instance and calls it).
+
+use std::collections::HashMap;
+
+use super::{err, CResult};
+use crate::generator::ts::ast::{
+    self, ClassDecl, Expr, ExprKind, Function, Param, Span, Stmt, StmtKind, TypeName,
+};
+use crate::generator::ts::ir::{TClass, Type};
+
+/// One field of a class.
+#[derive(Debug, Clone)]
+pub(super) struct FieldInfo {
+    pub ty: Type,
+    pub offset: u32,
+}
+
+/// What the checker knows of a class.
+#[derive(Debug, Clone)]
+pub(super) struct ClassInfo {
+    pub name: String,
+    pub fields: HashMap<String, FieldInfo>,
+    pub size: u32,
+    pub references: Vec<u32>,
+}
+
+impl ClassInfo {
+    pub fn layout(&self) -> TClass {
+        TClass {
+            name: self.name.clone(),
+            size: self.size,
+            references: self.references.clone(),
+        }
+    }
+}
+
+/// The name of the function a method becomes.
+pub(super) fn method_name(class: &str, method: &str) -> String {
+    format!("{class}#{method}")
+}
+
+/// The type of a field: as declared, else from a literal initializer.
+fn field_type(f: &ast::FieldDecl, resolve: &dyn Fn(&TypeName) -> CResult<Type>) -> CResult<Type> {
+    if let Some(t) = &f.ty {
+        let ty = resolve(t)?;
+        if ty == Type::Void {
+            return Err(err(t.span, "a field cannot be `void`"));
+        }
+        return Ok(ty);
+    }
+    match f.init.as_ref().map(|e| &e.kind) {
+        Some(ExprKind::Int(_)) => Ok(Type::I32),
+        Some(ExprKind::Float(_)) => Ok(Type::F64),
+        Some(ExprKind::Bool(_)) => Ok(Type::Bool),
+        Some(ExprKind::Str(_) | ExprKind::Template { .. }) => Ok(Type::Str),
+        _ => Err(err(
+            f.span,
+            format!(
+                "field `{}` needs a type annotation, e.g. `{}: i32`",
+                f.name, f.name
+            ),
+        )),
+    }
+}
+
+/// Lays out a class's fields: in order, each aligned to its size.
+pub(super) fn layout(c: &ClassDecl, resolve: &dyn Fn(&TypeName) -> CResult<Type>) -> CResult<ClassInfo> {
+    let mut fields = HashMap::new();
+    let mut offset = 0u32;
+    let mut references = Vec::new();
+    for f in &c.fields {
+        let ty = field_type(f, resolve)?;
+        let size = match ty {
+            Type::I8 | Type::U8 | Type::Bool => 1,
+            Type::I16 | Type::U16 => 2,
+            Type::I64 | Type::U64 | Type::F64 => 8,
+            _ => 4,
+        };
+        offset = offset.div_ceil(size) * size;
+        if fields.insert(f.name.clone(), FieldInfo { ty, offset }).is_some() {
+            return Err(err(f.span, format!("duplicate field `{}`", f.name)));
+        }
+        if ty.is_reference() {
+            references.push(offset);
+        }
+        offset += size;
+    }
+    Ok(ClassInfo {
+        name: c.name.clone(),
+        fields,
+        size: offset,
+        references,
+    })
+}
+
+fn this_param(c: &ClassDecl, span: Span) -> Param {
+    Param {
+        name: "this".to_string(),
+        span,
+        ty: Some(TypeName {
+            name: c.name.clone(),
+            span,
+        }),
+    }
+}
+
+/// `return;` in a constructor returns `this`.
+fn return_this(stmts: &mut [Stmt]) {
+    for s in stmts {
+        match &mut s.kind {
+            StmtKind::Return(v @ None) => {
+                *v = Some(Expr {
+                    kind: ExprKind::This,
+                    span: s.span,
+                })
+            }
+            StmtKind::Block(b) => return_this(b),
+            StmtKind::If { then, otherwise, .. } => {
+                return_this(std::slice::from_mut(then));
+                if let Some(o) = otherwise {
+                    return_this(std::slice::from_mut(o));
+                }
+            }
+            StmtKind::While { body, .. }
+            | StmtKind::DoWhile { body, .. }
+            | StmtKind::For { body, .. }
+            | StmtKind::Labeled { body, .. } => return_this(std::slice::from_mut(body)),
+            StmtKind::Switch { cases, .. } => {
+                for c in cases {
+                    return_this(&mut c.body);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The functions a class becomes: its constructor (always, running the
+/// field initializers) and its methods.
+pub(super) fn functions(c: &ClassDecl) -> Vec<Function> {
+    let mut out = Vec::new();
+    let (params, mut body, span, end) = match &c.constructor {
+        Some(k) => (k.params.clone(), k.body.clone(), k.span, k.end),
+        None => (Vec::new(), Vec::new(), c.span, c.span),
+    };
+    return_this(&mut body);
+    let mut full = Vec::new();
+    for f in &c.fields {
+        if let Some(init) = &f.init {
+            full.push(Stmt {
+                kind: StmtKind::Expr(Expr {
+                    kind: ExprKind::MemberAssign {
+                        op: None,
+                        object: Box::new(Expr {
+                            kind: ExprKind::This,
+                            span: f.span,
+                        }),
+                        property: f.name.clone(),
+                        value: Box::new(init.clone()),
+                    },
+                    span: f.span,
+                }),
+                span: f.span,
+            });
+        }
+    }
+    full.extend(body);
+    full.push(Stmt {
+        kind: StmtKind::Return(Some(Expr {
+            kind: ExprKind::This,
+            span: end,
+        })),
+        span: end,
+    });
+    let mut all_params = vec![this_param(c, span)];
+    all_params.extend(params);
+    out.push(Function {
+        exported: false,
+        name: method_name(&c.name, "constructor"),
+        span,
+        params: all_params,
+        result: Some(TypeName {
+            name: c.name.clone(),
+            span,
+        }),
+        body: full,
+        end,
+    });
+    for m in &c.methods {
+        let mut params = vec![this_param(c, m.span)];
+        params.extend(m.params.iter().cloned());
+        out.push(Function {
+            exported: false,
+            name: method_name(&c.name, &m.name),
+            span: m.span,
+            params,
+            result: m.result.clone(),
+            body: m.body.clone(),
+            end: m.end,
+        });
+    }
+    out
+}
