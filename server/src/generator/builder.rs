@@ -163,6 +163,8 @@ pub struct ModuleBuilder {
     globals: Vec<(String, GlobalType, ConstExpr)>,
     memories: Vec<MemoryType>,
     exports: Vec<(String, ExportKind, u32)>,
+    /// The export names so far (duplicates are found in O(1)).
+    export_names: std::collections::HashSet<String>,
     start: Option<u32>,
 }
 
@@ -290,7 +292,7 @@ impl ModuleBuilder {
     }
 
     fn export(&mut self, name: &str, kind: ExportKind, index: u32) -> Result<(), GeneratorError> {
-        if self.exports.iter().any(|(n, _, _)| n == name) {
+        if !self.export_names.insert(name.to_string()) {
             return Err(GeneratorError::Builder(format!("duplicate export name `{name}`")));
         }
         self.exports.push((name.to_string(), kind, index));
