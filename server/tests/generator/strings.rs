@@ -219,8 +219,8 @@ async fn the_server_runtime_calls_a_string_export_by_its_abi_section() {
             ExecOptions::default(),
         )
         .await
-        .into_result()
-        .expect("greet runs");
+        .expect("greet runs")
+        .value;
     assert_eq!(r, vec![Value::String("Hello, Échelon 😀!".into())]);
     let n = rt
         .execute::<Vec<Value>>(
@@ -230,8 +230,8 @@ async fn the_server_runtime_calls_a_string_export_by_its_abi_section() {
             ExecOptions::default(),
         )
         .await
-        .into_result()
-        .expect("len runs");
+        .expect("len runs")
+        .value;
     assert_eq!(n, vec![Value::I32(2)]);
 }
 
