@@ -67,6 +67,21 @@ async fn list(State(s): State<AppState>) -> Json<Vec<ModuleSummary>> {
     )
 }
 
+/// `info` as clients see it: a module loaded from a file shows the file's
+/// name, not the host's path to it.
+fn public(mut info: ModuleInfo) -> ModuleInfo {
+    for scheme in ["file:", "native:"] {
+        if let Some(path) = info.source.strip_prefix(scheme) {
+            let name = std::path::Path::new(path)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            info.source = format!("{scheme}{name}");
+        }
+    }
+    info
+}
+
 /// A module's info with its manifest and key-value usage.
 #[derive(Debug, Serialize)]
 pub struct ModuleDetail {
@@ -85,7 +100,11 @@ async fn info(State(s): State<AppState>, Path(id): Path<String>) -> Result<Json<
         .ok_or_else(|| ApiError::not_found(format!("module `{id}` not found")))?;
     let manifest = s.store.get(&id).and_then(|m| m.manifest);
     let kv = s.wasm.kv().ok().and_then(|kv| kv.usage(&id).ok());
-    Ok(Json(ModuleDetail { info, manifest, kv }))
+    Ok(Json(ModuleDetail {
+        info: public(info),
+        manifest,
+        kv,
+    }))
 }
 
 /// Ids of the built-in modules, which uploads cannot take.

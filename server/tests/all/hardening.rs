@@ -395,3 +395,29 @@ async fn generate_refuses_an_oversized_source() {
     assert!(message.contains("65536"), "{message}");
     s.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn module_info_does_not_show_host_paths() {
+    let data = tempfile::tempdir().unwrap();
+    let s = start(config(data.path())).await;
+    let c = reqwest::Client::new();
+    for id in ["shared", "stream"] {
+        let body: serde_json::Value = c
+            .get(s.url(&format!("/api/modules/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let source = body["source"].as_str().expect("source");
+        assert!(
+            source.starts_with("file:") && !source.contains('/'),
+            "{id}: {source}"
+        );
+        let text = body.to_string();
+        let dir = data.path().to_string_lossy();
+        assert!(!text.contains(dir.as_ref()), "{id}: {text}");
+    }
+    s.shutdown().await;
+}
