@@ -201,7 +201,7 @@ mod over_http {
     use echelon::http::AppConfig;
     use serde_json::json;
 
-    use crate::http::{config, start, wait_for, wasm};
+    use crate::http::{config, start, upload_form, wait_for, wasm};
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn health_answers_while_every_slot_spins() {
@@ -220,9 +220,10 @@ mod over_http {
         })
         .await;
         let c = reqwest::Client::new();
-        let form = reqwest::multipart::Form::new()
-            .part("module", reqwest::multipart::Part::bytes(wasm("wat/hostile.wat")))
-            .text("manifest", json!({"limits": {"timeout_ms": 30_000}}).to_string());
+        let form = upload_form(
+            wasm("wat/hostile.wat"),
+            &json!({"limits": {"timeout_ms": 30_000}}),
+        );
         let r = c
             .post(s.url("/api/modules?id=spin"))
             .multipart(form)

@@ -71,6 +71,16 @@ pub(crate) async fn start(config: AppConfig) -> Server {
     start_app(Application::new(config).await.expect("application starts")).await
 }
 
+/// A plugin upload: the module and its manifest, as multipart.
+pub(crate) fn upload_form(module: Vec<u8>, manifest: &Json) -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new()
+        .part(
+            "module",
+            reqwest::multipart::Part::bytes(module).file_name("plugin.wasm"),
+        )
+        .text("manifest", manifest.to_string())
+}
+
 pub(crate) fn wasm(wat: &str) -> Vec<u8> {
     wat::parse_file(example(wat)).unwrap()
 }

@@ -629,16 +629,7 @@ mod over_http {
 
     use serde_json::{json, Value as Json};
 
-    use crate::http::{config, error_of, start, wasm};
-
-    fn upload_form(module: Vec<u8>, manifest: &Json) -> reqwest::multipart::Form {
-        reqwest::multipart::Form::new()
-            .part(
-                "module",
-                reqwest::multipart::Part::bytes(module).file_name("plugin.wasm"),
-            )
-            .text("manifest", manifest.to_string())
-    }
+    use crate::http::{config, error_of, start, upload_form, wasm};
 
     async fn call(c: &reqwest::Client, url: String, args: Json) -> Json {
         c.post(url)
@@ -920,7 +911,7 @@ mod shutdown {
     use echelon::http::AppConfig;
     use serde_json::json;
 
-    use crate::http::{config, start, wait_for, wasm};
+    use crate::http::{config, start, upload_form, wait_for, wasm};
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn shutdown_interrupts_calls_after_the_grace_period() {
@@ -938,12 +929,10 @@ mod shutdown {
         })
         .await;
         let c = reqwest::Client::new();
-        let form = reqwest::multipart::Form::new()
-            .part("module", reqwest::multipart::Part::bytes(wasm("wat/hostile.wat")))
-            .text(
-                "manifest",
-                json!({"limits": {"timeout_ms": 3_600_000}}).to_string(),
-            );
+        let form = upload_form(
+            wasm("wat/hostile.wat"),
+            &json!({"limits": {"timeout_ms": 3_600_000}}),
+        );
         let r = c
             .post(s.url("/api/modules?id=spin"))
             .multipart(form)
