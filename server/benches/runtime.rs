@@ -182,6 +182,15 @@ fn fresh_instance(c: &mut Criterion) {
             assert_eq!(r.value, 8);
         })
     });
+    let unsandboxed = ExecOptions::default().with_instance(InstanceMode::Fresh);
+    g.bench_function("echelon_unsandboxed", |b| {
+        b.iter(|| {
+            let r = tokio
+                .block_on(rt.execute::<i32>("math", "add", args![5, 3], unsandboxed.clone()))
+                .expect("call");
+            assert_eq!(r.value, 8);
+        })
+    });
     g.bench_function("raw", |b| {
         b.iter(|| {
             let limits = wasmtime::StoreLimitsBuilder::new().memory_size(16 << 20).build();
