@@ -24,6 +24,22 @@ pub fn workspace_root() -> &'static Path {
         .expect("tests/ lives directly under the workspace root")
 }
 
+/// The AssemblyScript compiler (`asc`) that `cargo xtask setup` installs
+/// under `target/asc`, or `$ECHELON_ASC`; panics with how to get it (the
+/// TypeScript parity tests and bench compare against it).
+pub fn asc() -> PathBuf {
+    if let Some(p) = std::env::var_os("ECHELON_ASC") {
+        return PathBuf::from(p);
+    }
+    let p = workspace_root().join("target/asc/node_modules/.bin/asc");
+    assert!(
+        p.exists(),
+        "AssemblyScript is not installed at {}: run `cargo xtask setup` (it runs `npm install --prefix target/asc assemblyscript@0.28.20`), or set ECHELON_ASC",
+        p.display()
+    );
+    p
+}
+
 /// Builds the shared crate's guest module (wasm-release profile) into
 /// `target/guest/` and returns the `.wasm` path. Cargo runs once per test
 /// process; it is a no-op when nothing changed. `ECHELON_GUEST_WASM`

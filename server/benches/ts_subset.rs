@@ -16,7 +16,6 @@
 //! profile). asc comes from `cargo xtask setup` (target/asc) or
 //! `ECHELON_ASC`.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -24,19 +23,6 @@ use echelon::generator::{Generator, GeneratorOptions, OptimizationLevel};
 use wasmtime::{Engine, Func, Instance, Linker, Module, Store, TypedFunc, Val};
 
 const KERNELS: &str = include_str!("../../examples/ts/bench/strings_arrays.ts");
-
-fn asc() -> PathBuf {
-    if let Some(p) = std::env::var_os("ECHELON_ASC") {
-        return PathBuf::from(p);
-    }
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/asc/node_modules/.bin/asc");
-    assert!(
-        p.exists(),
-        "asc is missing at {}: run `cargo xtask setup`",
-        p.display()
-    );
-    p
-}
 
 fn echelon(src: &str, level: Option<OptimizationLevel>) -> Vec<u8> {
     let options = match level {
@@ -53,7 +39,7 @@ fn assemblyscript(src: &str) -> Vec<u8> {
     let input = dir.path().join("kernels.ts");
     let output = dir.path().join("kernels.wasm");
     std::fs::write(&input, src).expect("write source");
-    let out = Command::new(asc())
+    let out = Command::new(echelon_tests::asc())
         .arg(&input)
         .arg("-o")
         .arg(&output)

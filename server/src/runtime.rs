@@ -418,6 +418,12 @@ impl WasmRuntime {
         Ok(())
     }
 
+    /// Whether any loaded module has the bytes of `sha256` (without building
+    /// every module's info as [`Self::list_modules`] does).
+    pub fn has_module_bytes(&self, sha256: &str) -> bool {
+        self.inner.modules.read().values().any(|m| m.sha256 == sha256)
+    }
+
     /// Whether a module is loaded under `id` (cheaper than
     /// [`Self::get_module`], which builds the whole info).
     pub fn has_module(&self, id: &str) -> bool {

@@ -276,7 +276,7 @@ async fn upload(
         s.wasm.destroy_sandbox(&plugin_sandbox_id(&info.id));
         // A refused module leaves nothing behind in the caches (unless
         // another loaded module has the same bytes).
-        if !s.wasm.list_modules().iter().any(|m| m.sha256 == info.sha256) {
+        if !s.wasm.has_module_bytes(&info.sha256) {
             s.wasm.loader().invalidate_cache(Some(&info.sha256));
         }
         return Err(e.into());

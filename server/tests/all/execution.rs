@@ -201,7 +201,7 @@ mod over_http {
     use echelon::http::AppConfig;
     use serde_json::json;
 
-    use crate::http::{config, start, upload_form, wait_for, wasm};
+    use crate::http::{config, start, upload_plugin, wait_for, wasm};
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn health_answers_while_every_slot_spins() {
@@ -220,17 +220,14 @@ mod over_http {
         })
         .await;
         let c = reqwest::Client::new();
-        let form = upload_form(
+        upload_plugin(
+            &c,
+            &s,
+            "spin",
             wasm("wat/hostile.wat"),
             &json!({"limits": {"timeout_ms": 30_000}}),
-        );
-        let r = c
-            .post(s.url("/api/modules?id=spin"))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 201);
+        )
+        .await;
         // Calls over HTTP get fresh instances: they run in parallel, one
         // slot each (twice as many as the async runtime has workers).
         let spinners: Vec<_> = (0..SLOTS)

@@ -81,6 +81,24 @@ pub(crate) fn upload_form(module: Vec<u8>, manifest: &Json) -> reqwest::multipar
         .text("manifest", manifest.to_string())
 }
 
+/// Uploads `module` as plugin `id` under `manifest` and checks it was
+/// accepted (201).
+pub(crate) async fn upload_plugin(
+    c: &reqwest::Client,
+    s: &Server,
+    id: &str,
+    module: Vec<u8>,
+    manifest: &Json,
+) {
+    let r = c
+        .post(s.url(&format!("/api/modules?id={id}")))
+        .multipart(upload_form(module, manifest))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201, "upload of `{id}`");
+}
+
 pub(crate) fn wasm(wat: &str) -> Vec<u8> {
     wat::parse_file(example(wat)).unwrap()
 }

@@ -911,7 +911,7 @@ mod shutdown {
     use echelon::http::AppConfig;
     use serde_json::json;
 
-    use crate::http::{config, start, upload_form, wait_for, wasm};
+    use crate::http::{config, start, upload_plugin, wait_for, wasm};
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn shutdown_interrupts_calls_after_the_grace_period() {
@@ -929,17 +929,14 @@ mod shutdown {
         })
         .await;
         let c = reqwest::Client::new();
-        let form = upload_form(
+        upload_plugin(
+            &c,
+            &s,
+            "spin",
             wasm("wat/hostile.wat"),
             &json!({"limits": {"timeout_ms": 3_600_000}}),
-        );
-        let r = c
-            .post(s.url("/api/modules?id=spin"))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 201);
+        )
+        .await;
         let url = s.url("/api/modules/spin/call/spin");
         let call = tokio::spawn(async move {
             c.post(url)

@@ -14,22 +14,8 @@ use wasmtime::{Engine, Linker, Module, Store, Val};
 
 use crate::harness::{compile, show};
 
-/// The `asc` binary, or a failure that says how to get it.
-fn asc() -> PathBuf {
-    if let Some(p) = std::env::var_os("ECHELON_ASC") {
-        return PathBuf::from(p);
-    }
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/asc/node_modules/.bin/asc");
-    assert!(
-        p.exists(),
-        "AssemblyScript is not installed at {}: run `cargo xtask setup` (it runs `npm install --prefix target/asc assemblyscript@0.28.20`), or set ECHELON_ASC",
-        p.display()
-    );
-    p
-}
-
 fn asc_compile(source: &Path, out: &Path) -> Vec<u8> {
-    let status = Command::new(asc())
+    let status = Command::new(echelon_tests::asc())
         .arg(source)
         .arg("-o")
         .arg(out)
