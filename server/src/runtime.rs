@@ -58,7 +58,7 @@ pub use kv::{KvBatch, KvStore, KvUsage};
 pub use limits::{LimitExceeded, MemoryStats, PAGE_SIZE};
 pub use loader::{engine_features, validate, WasmSource};
 pub use metrics::{Metrics, MetricsSnapshot, MAX_MODULE_SERIES, OTHER_MODULES};
-pub use module::{ExportInfo, ImportInfo, MemoryInfo, ModuleInfo};
+pub use module::{ExportInfo, ImportInfo, MemoryInfo, ModuleInfo, ModuleSummary};
 pub use net::HostPattern;
 pub use store::StoreState;
 pub use typed::TypedFunction;
@@ -435,7 +435,34 @@ impl WasmRuntime {
         self.inner.modules.read().get(id).map(|m| m.info())
     }
 
-    /// Every loaded module's info, sorted by id.
+    /// Module `id`'s info with at most `limit` of its exports and imports,
+    /// from `offset` on (the counts are whole): the cost of the answer is
+    /// bounded by `limit`, whatever the module exports.
+    pub fn get_module_page(&self, id: &str, offset: usize, limit: usize) -> Option<ModuleInfo> {
+        self.inner.modules.read().get(id).map(|m| m.info_page(offset, limit))
+    }
+
+    /// Every loaded module in brief, sorted by id: counts, and the
+    /// signatures of at most `max_exports` exports each.
+    pub fn module_summaries(&self, max_exports: usize) -> Vec<ModuleSummary> {
+        let mut v: Vec<ModuleSummary> = self
+            .inner
+            .modules
+            .read()
+            .values()
+            .map(|m| m.summary(max_exports))
+            .collect();
+        v.sort_by(|a, b| a.id.cmp(&b.id));
+        v
+    }
+
+    /// How many modules are loaded.
+    pub fn module_count(&self) -> usize {
+        self.inner.modules.read().len()
+    }
+
+    /// Every loaded module's info, sorted by id. Each carries every export
+    /// and import: [`WasmRuntime::module_summaries`] is the cheap listing.
     pub fn list_modules(&self) -> Vec<ModuleInfo> {
         let mut v: Vec<ModuleInfo> = self.inner.modules.read().values().map(|m| m.info()).collect();
         v.sort_by(|a, b| a.id.cmp(&b.id));

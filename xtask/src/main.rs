@@ -6,6 +6,7 @@
 //! cargo xtask test-browser   only the browser tests, against their local server
 //! cargo xtask serve    run the main job
 //! cargo xtask setup    only install what is missing
+//! cargo xtask fuzz [SECONDS]   every cargo-fuzz target for SECONDS each
 //! ```
 //!
 //! `setup` is idempotent and fast on a second run: each tool is checked
@@ -21,6 +22,9 @@ const TARGETS: &[&str] = &["wasm32-unknown-unknown", "wasm32-wasip1"];
 /// wasm-pack version installed when none is on PATH.
 const WASM_PACK_VERSION: &str = "0.13.1";
 
+/// cargo-fuzz version installed by `cargo xtask fuzz` when none is on PATH.
+const CARGO_FUZZ_VERSION: &str = "0.13.1";
+
 /// Where the browser test server listens (`ECHELON_TEST_SERVER` overrides;
 /// the browser tests default to the same address).
 const TEST_SERVER_ADDR: &str = "127.0.0.1:38917";
@@ -34,6 +38,7 @@ fn main() -> ExitCode {
         Some("test") => setup().and_then(|()| test(&args[1..])),
         Some("test-browser") => setup().and_then(|()| browser_tests()),
         Some("serve") => serve(&args[1..]),
+        Some("fuzz") => fuzz(args.get(1).map(String::as_str)),
         Some("load") => match args.get(1).map(String::as_str) {
             Some("--dev") => load_dev(),
             flag => load_release(flag == Some("--no-build")),
@@ -48,7 +53,8 @@ fn main() -> ExitCode {
                  load    bounded load test of echelon serve with wrk (release build;\n          \
                  --no-build: measure the release binary already built;\n          \
                  --dev: the dev-profile binary, where the server and wasmtime are optimized)\n  \
-                 setup   only install what is missing"
+                 setup   only install what is missing\n  \
+                 fuzz [SECONDS]  run every cargo-fuzz target (fuzz/) for SECONDS each (default 300)"
             );
             return ExitCode::from(2);
         }
@@ -379,6 +385,35 @@ fn serve(extra: &[String]) -> Result {
         "target/www-pkg",
     ])
     .args(extra))
+}
+
+/// Runs every cargo-fuzz target of `fuzz/` for `seconds` each (libFuzzer,
+/// AddressSanitizer). cargo-fuzz needs nightly-only compiler flags; on the
+/// stable toolchain, the only one here, `RUSTC_BOOTSTRAP=1` admits them.
+/// Not part of `cargo xtask test`: a run builds wasmtime a third time,
+/// instrumented.
+fn fuzz(seconds: Option<&str>) -> Result {
+    let seconds: u64 = seconds
+        .unwrap_or("300")
+        .parse()
+        .map_err(|_| "usage: cargo xtask fuzz [SECONDS]".to_string())?;
+    if output("cargo", &["fuzz", "--version"]).is_none() {
+        step(&format!("cargo install cargo-fuzz {CARGO_FUZZ_VERSION}"));
+        run(cargo().args(["install", "cargo-fuzz", "--version", CARGO_FUZZ_VERSION]))?;
+    }
+    let dir = root().join("fuzz");
+    let targets = output("cargo", &["fuzz", "list", "--fuzz-dir", &dir.to_string_lossy()])
+        .ok_or("`cargo fuzz list` failed")?;
+    for target in targets.lines().map(str::trim).filter(|t| !t.is_empty()) {
+        step(&format!("cargo fuzz run {target} for {seconds} s"));
+        run(cargo()
+            .current_dir(root())
+            .env("RUSTC_BOOTSTRAP", "1")
+            .args(["fuzz", "run", "--fuzz-dir", "fuzz", target, "--"])
+            .arg(format!("-max_total_time={seconds}"))
+            .arg("-print_final_stats=1"))?;
+    }
+    Ok(())
 }
 
 /// `apt-get ARGS` (through sudo when not root), non-interactive.

@@ -16,8 +16,8 @@ use super::app::{AppConfig, AppState, PLUGIN_SANDBOX};
 use super::error::ApiError;
 use crate::manifest::PluginManifest;
 use crate::runtime::{
-    ExecOptions, InstanceMode, InstantiateOptions, KvUsage, LogLine, ModuleInfo, Value, WasmRuntime,
-    WasmSource,
+    ExecOptions, InstanceMode, InstantiateOptions, KvUsage, LogLine, ModuleInfo, ModuleSummary, Value,
+    WasmRuntime, WasmSource,
 };
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -31,40 +31,18 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/generate", post(generate))
 }
 
-/// A module as the API lists it.
-#[derive(Debug, Serialize)]
-pub struct ModuleSummary {
-    id: String,
-    size: u64,
-    sha256: String,
-    exports: Vec<String>,
-    export_count: usize,
-    execution_count: u64,
-    sandbox: Option<String>,
-}
+/// Export signatures a module shows in `GET /api/modules` (its
+/// `export_count` is whole; `GET /api/modules/{id}` pages through the rest).
+pub const LISTED_EXPORTS: usize = 32;
 
-impl From<ModuleInfo> for ModuleSummary {
-    fn from(m: ModuleInfo) -> Self {
-        Self {
-            export_count: m.exports.len(),
-            exports: m.exports.into_iter().map(|e| e.signature).collect(),
-            id: m.id,
-            size: m.size,
-            sha256: m.sha256,
-            execution_count: m.execution_count,
-            sandbox: m.sandbox,
-        }
-    }
-}
+/// Exports and imports `GET /api/modules/{id}` shows when no `limit` is
+/// given.
+pub const DETAIL_PAGE: usize = 1000;
+/// The largest `limit` of `GET /api/modules/{id}`.
+pub const DETAIL_PAGE_MAX: usize = 10_000;
 
 async fn list(State(s): State<AppState>) -> Json<Vec<ModuleSummary>> {
-    Json(
-        s.wasm
-            .list_modules()
-            .into_iter()
-            .map(ModuleSummary::from)
-            .collect(),
-    )
+    Json(s.wasm.module_summaries(LISTED_EXPORTS))
 }
 
 /// `info` as clients see it: a module loaded from a file shows the file's
@@ -93,10 +71,29 @@ pub struct ModuleDetail {
     kv: Option<KvUsage>,
 }
 
-async fn info(State(s): State<AppState>, Path(id): Path<String>) -> Result<Json<ModuleDetail>, ApiError> {
+/// `?offset=&limit=` of `GET /api/modules/{id}`: which exports and imports
+/// to show.
+#[derive(Debug, Deserialize)]
+struct Page {
+    #[serde(default)]
+    offset: usize,
+    limit: Option<usize>,
+}
+
+async fn info(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(page): Query<Page>,
+) -> Result<Json<ModuleDetail>, ApiError> {
+    let limit = page.limit.unwrap_or(DETAIL_PAGE);
+    if limit > DETAIL_PAGE_MAX {
+        return Err(ApiError::bad_request(format!(
+            "limit {limit} is larger than {DETAIL_PAGE_MAX}; page through the exports with offset"
+        )));
+    }
     let info = s
         .wasm
-        .get_module(&id)
+        .get_module_page(&id, page.offset, limit)
         .ok_or_else(|| ApiError::not_found(format!("module `{id}` not found")))?;
     let manifest = s.store.get(&id).and_then(|m| m.manifest);
     let kv = s.wasm.kv().ok().and_then(|kv| kv.usage(&id).ok());
@@ -282,7 +279,9 @@ async fn upload(
         return Err(e.into());
     }
     s.store.put(&info.id, &info.sha256, &bytes, manifest.clone())?;
-    let info = s.wasm.get_module(&info.id).unwrap_or(info);
+    // The first page of exports and imports, as `GET /api/modules/{id}`
+    // answers: the answer stays small whatever the module exports.
+    let info = public(s.wasm.get_module_page(&info.id, 0, DETAIL_PAGE).unwrap_or(info));
     let kv = s.wasm.kv().ok().and_then(|kv| kv.usage(&info.id).ok());
     Ok((StatusCode::CREATED, Json(ModuleDetail { info, manifest, kv })))
 }
@@ -336,7 +335,8 @@ async fn put_manifest(
     s.store.set_manifest(&id, manifest.clone())?;
     let info = s
         .wasm
-        .get_module(&id)
+        .get_module_page(&id, 0, DETAIL_PAGE)
+        .map(public)
         .ok_or_else(|| ApiError::not_found(format!("module `{id}` not found")))?;
     let kv = s.wasm.kv().ok().and_then(|kv| kv.usage(&id).ok());
     Ok(Json(ModuleDetail { info, manifest, kv }))
@@ -537,7 +537,7 @@ async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
          # TYPE echelon_modules_loaded gauge\nechelon_modules_loaded {}\n",
         mem.global.allocated,
         mem.global.peak_usage,
-        s.wasm.list_modules().len()
+        s.wasm.module_count()
     ));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }

@@ -1,6 +1,7 @@
 //! [`Application`]: the runtime and the HTTP API in one value, with axum
 //! style route helpers and a graceful `serve`.
 
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -176,6 +177,10 @@ impl Application {
         }
         if let Some(path) = &config.stream_module {
             wasm.load_module_as(STREAM_MODULE, WasmSource::file(path)).await?;
+            // Ready before the first message: a message never waits, slot
+            // in hand, for the instance to be made.
+            wasm.instantiate(STREAM_MODULE, crate::runtime::InstantiateOptions::default())
+                .await?;
         }
         let store = Arc::new(ModuleStore::open(&config.data_dir)?);
         for (id, stored) in store.entries() {
@@ -334,19 +339,30 @@ impl Application {
         // On the signal, axum stops accepting and drains requests; a request
         // waiting on a call drains only when the call ends, so after the
         // grace period the runtime's calls are interrupted (they answer with
-        // a `stopped` error). The timer holds only the interrupt handle.
+        // a `stopped` error). A connection that still does not finish (a
+        // client that does not read its response, a body that never ends)
+        // is not waited for beyond a second grace period (at most 1 s).
+        // The timer holds only the interrupt handle.
         let grace = self.state.config.shutdown_grace;
         let interrupt = self.wasm.interrupt_handle();
         let (drained_tx, drained_rx) = tokio::sync::oneshot::channel::<()>();
         let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
+        let (force_tx, force_rx) = tokio::sync::oneshot::channel::<()>();
         let timer = tokio::spawn(async move {
             if signalled_rx.await.is_err() {
                 return;
             }
+            let mut drained_rx = drained_rx;
             tokio::select! {
                 _ = tokio::time::sleep(grace) => {
                     tracing::warn!(grace_ms = grace.as_millis() as u64, "requests still running after the grace period; interrupting their calls");
                     interrupt.interrupt();
+                }
+                _ = &mut drained_rx => return,
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(grace.min(FORCED_CLOSE_AFTER)) => {
+                    let _ = force_tx.send(());
                 }
                 _ = drained_rx => {}
             }
@@ -356,12 +372,19 @@ impl Application {
             tracing::info!(grace_ms = grace.as_millis() as u64, "shutting down");
             let _ = signalled_tx.send(());
         };
-        let served = axum::serve(
+        let serve = axum::serve(
             listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(signal)
-        .await;
+        .into_future();
+        let served = tokio::select! {
+            r = serve => r,
+            Ok(()) = force_rx => {
+                tracing::warn!("connections still open after the grace period (a client not reading its answer?); no longer waiting for them");
+                Ok(())
+            }
+        };
         let _ = drained_tx.send(());
         let _ = timer.await;
         served.map_err(|e| crate::Error::Engine(format!("server error: {e}")))?;
@@ -373,6 +396,10 @@ impl Application {
         Ok(())
     }
 }
+
+/// How long, after the grace period interrupted the calls, shutdown still
+/// waits for open connections (or the grace period, if shorter).
+const FORCED_CLOSE_AFTER: Duration = Duration::from_secs(1);
 
 /// SIGINT or SIGTERM.
 pub async fn shutdown_signal() {

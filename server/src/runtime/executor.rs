@@ -248,6 +248,12 @@ struct Call {
     execution_id: u64,
 }
 
+/// The module's persistent instance, locked before the call takes an
+/// execution slot (`InstanceMode::Persistent` only): calls waiting for a
+/// busy instance wait without a slot, so one module's queue cannot hold the
+/// slots other modules' calls need.
+type PersistentGuard = tokio::sync::OwnedMutexGuard<Option<LiveInstance>>;
+
 impl<T> ExecutionResult<T> {
     /// The value, or the error.
     pub fn into_result(self) -> Result<T> {
@@ -329,7 +335,7 @@ impl WasmRuntime {
                 Ok(call) => call,
                 Err(e) => return ExecutionResult::failed(e, execution_id),
             };
-            let (permit, queued) = match self.admit().await {
+            let (permit, persistent, queued) = match self.admit(&call).await {
                 Ok(p) => p,
                 Err(e) => return ExecutionResult::failed(e, execution_id),
             };
@@ -348,7 +354,7 @@ impl WasmRuntime {
                 .pool
                 .run(async move {
                     let mut call = call;
-                    let outcome = rt.invoke(&mut call).await;
+                    let outcome = rt.invoke(&mut call, persistent).await;
                     (call, outcome, slot)
                 })
                 .await;
@@ -431,9 +437,15 @@ impl WasmRuntime {
         })
     }
 
-    /// Stage 2: waits for an execution slot (FIFO).
-    async fn admit(&self) -> Result<(OwnedSemaphorePermit, Duration)> {
+    /// Stage 2: waits for the module's persistent instance when the call
+    /// needs it, then for an execution slot (FIFO). The slot is taken last:
+    /// a call never holds one while it waits for an instance.
+    async fn admit(&self, call: &Call) -> Result<(OwnedSemaphorePermit, Option<PersistentGuard>, Duration)> {
         let queued_at = Instant::now();
+        let persistent = match call.mode {
+            InstanceMode::Persistent => Some(call.module.instance.clone().lock_owned().await),
+            _ => None,
+        };
         let permit = match self.inner.semaphore.clone().try_acquire_owned() {
             Ok(p) => p,
             Err(_) => {
@@ -443,7 +455,7 @@ impl WasmRuntime {
                 p.map_err(|_| Error::Stopped)?
             }
         };
-        Ok((permit, queued_at.elapsed()))
+        Ok((permit, persistent, queued_at.elapsed()))
     }
 
     /// Counts the call as started and announces it.
@@ -463,8 +475,9 @@ impl WasmRuntime {
     }
 
     /// Stage 3, on a guest thread: takes an instance as the call's mode
-    /// asks and runs the export in it.
-    async fn invoke(&self, call: &mut Call) -> CallOutcome {
+    /// asks (the persistent one comes locked from `admit`) and runs the
+    /// export in it.
+    async fn invoke(&self, call: &mut Call, persistent: Option<PersistentGuard>) -> CallOutcome {
         let m = call.module.clone();
         let Some(shape) = m.funcs.get(&call.func) else {
             return CallOutcome::failed(Error::not_found("export", &call.func));
@@ -498,7 +511,10 @@ impl WasmRuntime {
                 outcome
             }
             InstanceMode::Persistent => {
-                let mut guard = m.instance.lock().await;
+                let mut guard = match persistent {
+                    Some(guard) => guard,
+                    None => m.instance.clone().lock_owned().await,
+                };
                 // The persistent instance serves the call only if it runs
                 // under the requested sandbox; otherwise the call gets a
                 // fresh one.

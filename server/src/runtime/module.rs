@@ -74,10 +74,15 @@ pub struct ModuleInfo {
     pub execution_count: u64,
     /// When it was last called.
     pub last_executed: Option<SystemTime>,
-    /// Exports.
+    /// Exports (a page of them when the info came from
+    /// [`WasmRuntime::get_module_page`](crate::WasmRuntime::get_module_page)).
     pub exports: Vec<ExportInfo>,
-    /// Imports.
+    /// How many exports the module has.
+    pub export_count: usize,
+    /// Imports (paged like `exports`).
     pub imports: Vec<ImportInfo>,
+    /// How many imports the module has.
+    pub import_count: usize,
     /// The first memory, if any.
     pub memory: Option<MemoryInfo>,
     /// Whether an `echelon:abi` section describes its functions.
@@ -122,7 +127,9 @@ pub(crate) struct LoadedModule {
     pub last_executed: Mutex<Option<SystemTime>>,
     pub memory: Arc<MemoryCounters>,
     /// The persistent instance used by `execute` (created on demand).
-    pub instance: tokio::sync::Mutex<Option<LiveInstance>>,
+    /// Shared so that a call can hold its lock while it waits for an
+    /// execution slot and on the guest thread (`lock_owned`).
+    pub instance: Arc<tokio::sync::Mutex<Option<LiveInstance>>>,
     /// Idle instances for `InstanceMode::Pooled` calls.
     pub pool: Mutex<Vec<LiveInstance>>,
     /// Linked, ready-to-instantiate form, keyed by the host-function
@@ -277,7 +284,7 @@ impl LoadedModule {
             executions: AtomicU64::new(0),
             last_executed: Mutex::new(None),
             memory: Arc::new(MemoryCounters::default()),
-            instance: tokio::sync::Mutex::new(None),
+            instance: Arc::new(tokio::sync::Mutex::new(None)),
             pool: Mutex::new(Vec::new()),
             pre: Mutex::new(None),
             sandbox: Mutex::new(None),
@@ -285,7 +292,17 @@ impl LoadedModule {
         })
     }
 
+    /// Everything known about the module, every export and import.
     pub fn info(&self) -> ModuleInfo {
+        self.info_page(0, usize::MAX)
+    }
+
+    /// The module's info with at most `limit` exports and imports, from
+    /// `offset` on: its cost is bounded by `limit`, not by the module.
+    pub fn info_page(&self, offset: usize, limit: usize) -> ModuleInfo {
+        fn page<T: Clone>(all: &[T], offset: usize, limit: usize) -> Vec<T> {
+            all.iter().skip(offset).take(limit).cloned().collect()
+        }
         ModuleInfo {
             id: self.id.clone(),
             size: self.size,
@@ -294,14 +311,57 @@ impl LoadedModule {
             loaded_at: self.loaded_at,
             execution_count: self.executions.load(Ordering::Relaxed),
             last_executed: *self.last_executed.lock(),
-            exports: self.exports.clone(),
-            imports: self.imports.clone(),
+            exports: page(&self.exports, offset, limit),
+            export_count: self.exports.len(),
+            imports: page(&self.imports, offset, limit),
+            import_count: self.imports.len(),
             memory: self.memory_decl,
             has_abi: self.has_abi,
             instantiated: self.instance.try_lock().map(|i| i.is_some()).unwrap_or(true),
             sandbox: self.sandbox.lock().clone(),
         }
     }
+
+    /// The module as a listing shows it: counts, and the signatures of at
+    /// most `max_exports` exports.
+    pub fn summary(&self, max_exports: usize) -> ModuleSummary {
+        ModuleSummary {
+            id: self.id.clone(),
+            size: self.size,
+            sha256: self.sha256.clone(),
+            exports: self.exports.iter().take(max_exports).map(|e| e.signature.clone()).collect(),
+            export_count: self.exports.len(),
+            import_count: self.imports.len(),
+            execution_count: self.executions.load(Ordering::Relaxed),
+            has_abi: self.has_abi,
+            sandbox: self.sandbox.lock().clone(),
+        }
+    }
+}
+
+/// A loaded module in a listing ([`WasmRuntime::module_summaries`](crate::WasmRuntime::module_summaries)):
+/// what [`ModuleInfo`] holds, less the full export and import lists, so
+/// that listing stays cheap whatever the modules export.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModuleSummary {
+    /// Module id.
+    pub id: String,
+    /// Size of the module bytes.
+    pub size: u64,
+    /// sha256 of the module bytes, hex.
+    pub sha256: String,
+    /// Signatures of the first exports (`name(params) -> results`).
+    pub exports: Vec<String>,
+    /// How many exports the module has (`exports` may show fewer).
+    pub export_count: usize,
+    /// How many imports the module has.
+    pub import_count: usize,
+    /// Calls made.
+    pub execution_count: u64,
+    /// Whether an `echelon:abi` section describes its functions.
+    pub has_abi: bool,
+    /// The sandbox its persistent instance runs under.
+    pub sandbox: Option<String>,
 }
 
 fn memory_info(m: &wasmtime::MemoryType, imported: bool) -> MemoryInfo {

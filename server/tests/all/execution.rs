@@ -256,3 +256,64 @@ mod over_http {
         }
     }
 }
+
+/// A module whose `hold` blocks in a host function until the test lets it go.
+const HOLDER: &str = r#"(module
+  (import "env" "block" (func $block))
+  (func (export "hold") call $block)
+  (func (export "noop")))"#;
+
+/// Calls queued behind a busy persistent instance wait for it without an
+/// execution slot: another module's call still finds one.
+#[tokio::test]
+async fn calls_waiting_for_a_busy_instance_hold_no_slot() {
+    let (rt, _d) = runtime_with(RuntimeConfig::default().max_concurrent_executions(2));
+    let (entered_tx, entered_rx) = tokio::sync::oneshot::channel::<()>();
+    let entered_tx = Mutex::new(Some(entered_tx));
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let release_rx = Mutex::new(release_rx);
+    rt.register_host_function(HostFunction::sync("env", "block", [], [], move |_, _| {
+        if let Some(tx) = entered_tx.lock().take() {
+            let _ = tx.send(());
+        }
+        release_rx
+            .lock()
+            .recv()
+            .map_err(|e| e.to_string())?;
+        Ok(vec![])
+    }));
+    rt.load_module_as("holder", WasmSource::bytes(HOLDER)).await.unwrap();
+    rt.load_module_as("add", WasmSource::bytes(ADD)).await.unwrap();
+    let call = |func: &'static str| {
+        let rt = rt.clone();
+        tokio::spawn(async move {
+            rt.execute::<()>("holder", func, vec![], ExecOptions::default())
+                .await
+                .map(|_| ())
+        })
+    };
+    let a = call("hold");
+    entered_rx.await.unwrap();
+    // Two more calls of the same persistent instance, polled (this is a
+    // current-thread runtime: yielding lets every spawned task run up to
+    // its first wait) before the unrelated call below.
+    let b = call("noop");
+    let c = call("noop");
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(
+        rt.metrics().snapshot().in_flight,
+        1,
+        "only the blocked call holds a slot"
+    );
+    let sum = rt
+        .execute::<i32>("add", "add", echelon::args![2, 3], ExecOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(sum.value, 5);
+    release_tx.send(()).unwrap();
+    for call in [a, b, c] {
+        call.await.unwrap().unwrap();
+    }
+}

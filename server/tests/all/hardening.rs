@@ -421,3 +421,141 @@ async fn module_info_does_not_show_host_paths() {
     }
     s.shutdown().await;
 }
+
+/// A module with `n` exports, every one the same function (`f0`, `f1`, ...).
+fn many_exports(n: u32) -> Vec<u8> {
+    use wasm_encoder::{CodeSection, ExportKind, ExportSection, Function, FunctionSection, Instruction, TypeSection};
+    let mut types = TypeSection::new();
+    types.ty().function([], [wasm_encoder::ValType::I32]);
+    let mut funcs = FunctionSection::new();
+    funcs.function(0);
+    let mut exports = ExportSection::new();
+    for i in 0..n {
+        exports.export(&format!("f{i}"), ExportKind::Func, 0);
+    }
+    let mut code = CodeSection::new();
+    let mut body = Function::new([]);
+    body.instruction(&Instruction::I32Const(7));
+    body.instruction(&Instruction::End);
+    code.function(&body);
+    let mut module = wasm_encoder::Module::new();
+    module.section(&types).section(&funcs).section(&exports).section(&code);
+    module.finish()
+}
+
+/// Listing, module info and metrics stay small with the most exports the
+/// validator allows (100,000); a million exports is refused at validation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listings_stay_cheap_with_a_hundred_thousand_exports() {
+    let data = tempfile::tempdir().unwrap();
+    let s = start(config(data.path())).await;
+    let c = reqwest::Client::new();
+    let r = c
+        .post(s.url("/api/modules?id=many"))
+        .body(many_exports(100_000))
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let uploaded: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(status, 201, "{uploaded}");
+    // The upload answers with the first page of exports, like module info.
+    assert_eq!(uploaded["exports"].as_array().unwrap().len(), 1000);
+
+    let body = c.get(s.url("/api/modules")).send().await.unwrap().text().await.unwrap();
+    assert!(body.len() < 16 * 1024, "the listing is {} bytes", body.len());
+    let list: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let many = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "many")
+        .expect("the module is listed");
+    assert_eq!(many["export_count"], 100_000);
+    assert_eq!(many["exports"].as_array().unwrap().len(), 32);
+
+    let info: serde_json::Value = c.get(s.url("/api/modules/many")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(info["export_count"], 100_000);
+    assert_eq!(info["exports"].as_array().unwrap().len(), 1000);
+    let tail: serde_json::Value = c
+        .get(s.url("/api/modules/many?offset=99990&limit=100"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = tail["exports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 10);
+    assert_eq!(names.last(), Some(&"f99999"));
+    let (kind, message) = error_of(
+        c.get(s.url("/api/modules/many?limit=20000")).send().await.unwrap(),
+        400,
+    )
+    .await;
+    assert_eq!(kind, "bad_request");
+    assert!(message.contains("offset"), "{message}");
+
+    let metrics = c.get(s.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("echelon_modules_loaded"), "{metrics}");
+    assert!(metrics.len() < 64 * 1024, "/metrics is {} bytes", metrics.len());
+
+    // A million exports: refused by validation, before compiling.
+    let (kind, message) = error_of(
+        c.post(s.url("/api/modules?id=million"))
+            .body(many_exports(1_000_000))
+            .send()
+            .await
+            .unwrap(),
+        400,
+    )
+    .await;
+    assert_eq!(kind, "validation", "{message}");
+    assert!(!s.wasm.has_module("million"));
+    s.shutdown().await;
+}
+
+/// The `/stream` module's instance is made at start: no message waits,
+/// slot in hand, for it to be instantiated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stream_instance_is_ready_before_the_first_message() {
+    let data = tempfile::tempdir().unwrap();
+    let s = start(config(data.path())).await;
+    let info = s.wasm.get_module("stream").expect("the stream module is loaded");
+    assert!(info.instantiated, "the stream module has no instance yet");
+    s.shutdown().await;
+}
+
+/// A client that sends half a request body and stalls does not hold the
+/// server's shutdown beyond its grace period.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_does_not_wait_for_a_stalled_client() {
+    use tokio::io::AsyncWriteExt;
+    let data = tempfile::tempdir().unwrap();
+    let s = start(AppConfig {
+        shutdown_grace: Duration::from_millis(200),
+        ..config(data.path())
+    })
+    .await;
+    let addr = s.url("").trim_start_matches("http://").to_string();
+    let mut stalled = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    stalled
+        .write_all(b"POST /api/modules?id=slow HTTP/1.1\r\nhost: x\r\ncontent-length: 100000\r\n\r\n\0asm")
+        .await
+        .unwrap();
+    // A request on a second connection, answered: the server is serving
+    // (and has, in practice, accepted the stalled connection first).
+    let c = reqwest::Client::new();
+    assert!(c.get(s.url("/healthz")).send().await.unwrap().status().is_success());
+    // Bounded: grace (200 ms) + at most 1 s for connections. The outer
+    // limit only turns a hang into a failure.
+    tokio::time::timeout(Duration::from_secs(60), s.shutdown())
+        .await
+        .expect("shutdown waited for a client that never finishes its request");
+    drop(stalled);
+}
