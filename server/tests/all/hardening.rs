@@ -216,7 +216,7 @@ async fn stream_connections_messages_and_rates_are_bounded() {
     drop(ws);
     // The connection's slot is free again.
     let mut again = None;
-    for _ in 0..500 {
+    for _ in 0..6000 {
         if let Ok((ws, _)) = tokio_tungstenite::connect_async(&url).await {
             again = Some(ws);
             break;

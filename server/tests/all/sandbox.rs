@@ -59,11 +59,12 @@ async fn infinite_loop_hits_the_time_limit() {
             ExecOptions::default().with_sandbox(&sb.id),
         )
         .await;
-    assert_eq!(r.error.unwrap().kind(), "timeout");
-    assert!(
-        r.duration < Duration::from_secs(3),
-        "the sandbox's limit, not the 5 s default, applied"
-    );
+    // The sandbox's limit, not the 5 s default, applied (the error names
+    // the limit; how soon it fires is measured, not asserted).
+    match r.error.unwrap() {
+        echelon::Error::Timeout { timeout, .. } => assert_eq!(timeout, Duration::from_millis(150)),
+        e => panic!("expected a timeout, got {e:?}"),
+    }
     let info = rt.get_sandbox(&sb.id).unwrap();
     assert_eq!(info.violations.len(), 1);
     assert_eq!(info.violations[0].kind, ViolationKind::Time);
