@@ -204,8 +204,13 @@ async fn main() {
         .expect("hostile.wat parses");
     let mut rows = Vec::new();
 
-    rows.push(measure(s, "idle", || async { ("nothing for 2 s".to_string(), BTreeMap::new()) }).await);
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    rows.push(
+        measure(s, "idle", || async {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            ("nothing for 2 s".to_string(), BTreeMap::new())
+        })
+        .await,
+    );
 
     rows.push(
         measure(s, "spinning plugins", || async {
@@ -278,7 +283,7 @@ async fn main() {
     );
 
     rows.push(
-        measure(s, "/stream", || async {
+        measure(s, "/stream flood", || async {
             let url = s.url("/stream").replace("http://", "ws://");
             let mut answered = BTreeMap::new();
             let mut sockets = Vec::new();
@@ -297,19 +302,16 @@ async fn main() {
                 .map(|mut ws| {
                     tokio::spawn(async move {
                         let mut replies = BTreeMap::<String, u64>::new();
-                        for i in 0..50 {
+                        for i in 0..400 {
                             if ws.send(Message::Text(format!("message {i}").into())).await.is_err() {
                                 break;
                             }
                         }
-                        if ws.send(Message::Binary(vec![0; 2 << 20].into())).await.is_err() {
-                            *replies.entry("oversized: send refused".into()).or_default() += 1;
-                        }
+                        let _ = ws.send(Message::Close(None)).await;
                         while let Some(Ok(m)) = ws.next().await {
                             let key = match m {
                                 Message::Text(t) if t.contains("rate_limited") => "rate_limited",
                                 Message::Text(_) | Message::Binary(_) => "transformed",
-                                Message::Close(_) => "closed",
                                 _ => continue,
                             };
                             *replies.entry(key.into()).or_default() += 1;
@@ -324,9 +326,31 @@ async fn main() {
                 }
             }
             (
-                "260 connections, each 50 messages at once then one of 2 MiB".into(),
+                "260 connections, each 400 messages at once (200/s allowed)".into(),
                 answered,
             )
+        })
+        .await,
+    );
+
+    rows.push(
+        measure(s, "/stream oversized", || async {
+            let url = s.url("/stream").replace("http://", "ws://");
+            let mut answered = BTreeMap::<String, u64>::new();
+            for _ in 0..16 {
+                let Ok((mut ws, _)) = tokio_tungstenite::connect_async(&url).await else {
+                    *answered.entry("connect error".into()).or_default() += 1;
+                    continue;
+                };
+                let sent = ws.send(Message::Binary(vec![0; 2 << 20].into())).await.is_ok();
+                let key = match ws.next().await {
+                    None | Some(Err(_)) | Some(Ok(Message::Close(_))) => "closed",
+                    Some(Ok(_)) => "answered",
+                };
+                let key = if sent { key.to_string() } else { format!("{key} (send cut short)") };
+                *answered.entry(key).or_default() += 1;
+            }
+            ("16 connections, each one message of 2 MiB (1 MiB allowed)".into(), answered)
         })
         .await,
     );

@@ -559,3 +559,26 @@ async fn shutdown_does_not_wait_for_a_stalled_client() {
         .expect("shutdown waited for a client that never finishes its request");
     drop(stalled);
 }
+
+/// An upload whose instance would exceed its memory budget is the
+/// client's fault: 400 `memory`, not a server error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_over_its_memory_budget_is_a_400() {
+    let data = tempfile::tempdir().unwrap();
+    let s = start(config(data.path())).await;
+    let tables: String = (0..100).map(|_| "(table 1000000 funcref)").collect();
+    let module = wat::parse_str(format!("(module {tables})")).unwrap();
+    let (kind, message) = error_of(
+        reqwest::Client::new()
+            .post(s.url("/api/modules?id=tables"))
+            .body(module)
+            .send()
+            .await
+            .unwrap(),
+        400,
+    )
+    .await;
+    assert_eq!(kind, "memory", "{message}");
+    assert!(!s.wasm.has_module("tables"));
+    s.shutdown().await;
+}
