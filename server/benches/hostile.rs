@@ -37,7 +37,10 @@ impl Server {
             .args(["serve", "--addr", &addr, "--data"])
             .arg(data.path().join("data"))
             .arg("--stream-module")
-            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/wat/transform.wat"))
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../examples/wat/transform.wat"
+            ))
             .args(["--max-timeout", "2000", "--shutdown-grace", "100"])
             .env("RUST_LOG", "error")
             .stdout(Stdio::null())
@@ -45,7 +48,10 @@ impl Server {
             .expect("echelon serve starts");
         let deadline = Instant::now() + Duration::from_secs(30);
         while std::net::TcpStream::connect(&addr).is_err() {
-            assert!(Instant::now() < deadline, "echelon serve did not listen within 30 s");
+            assert!(
+                Instant::now() < deadline,
+                "echelon serve did not listen within 30 s"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
         Self {
@@ -160,9 +166,7 @@ fn count(answered: &mut BTreeMap<String, u64>, r: Result<reqwest::Response, reqw
     *answered.entry(key).or_default() += 1;
 }
 
-async fn all(
-    requests: impl IntoIterator<Item = reqwest::RequestBuilder>,
-) -> BTreeMap<String, u64> {
+async fn all(requests: impl IntoIterator<Item = reqwest::RequestBuilder>) -> BTreeMap<String, u64> {
     let handles: Vec<_> = requests.into_iter().map(|r| tokio::spawn(r.send())).collect();
     let mut answered = BTreeMap::new();
     for h in handles {
@@ -171,7 +175,13 @@ async fn all(
     answered
 }
 
-fn upload(c: &reqwest::Client, s: &Server, id: &str, wasm: Vec<u8>, manifest: serde_json::Value) -> reqwest::RequestBuilder {
+fn upload(
+    c: &reqwest::Client,
+    s: &Server,
+    id: &str,
+    wasm: Vec<u8>,
+    manifest: serde_json::Value,
+) -> reqwest::RequestBuilder {
     let form = reqwest::multipart::Form::new()
         .part("module", reqwest::multipart::Part::bytes(wasm))
         .text("manifest", manifest.to_string());
@@ -200,8 +210,11 @@ async fn main() {
         .timeout(Duration::from_secs(60))
         .build()
         .expect("client");
-    let hostile = wat::parse_file(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/wat/hostile.wat"))
-        .expect("hostile.wat parses");
+    let hostile = wat::parse_file(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/wat/hostile.wat"
+    ))
+    .expect("hostile.wat parses");
     let mut rows = Vec::new();
 
     rows.push(
@@ -214,10 +227,16 @@ async fn main() {
 
     rows.push(
         measure(s, "spinning plugins", || async {
-            let r = upload(&c, s, "spin", hostile.clone(), json!({"limits": {"timeout_ms": 1000}}))
-                .send()
-                .await
-                .expect("upload");
+            let r = upload(
+                &c,
+                s,
+                "spin",
+                hostile.clone(),
+                json!({"limits": {"timeout_ms": 1000}}),
+            )
+            .send()
+            .await
+            .expect("upload");
             assert_eq!(r.status().as_u16(), 201);
             let calls = (0..150).map(|_| c.post(s.url("/api/modules/spin/call/spin")).json(&json!({})));
             (
@@ -243,12 +262,21 @@ async fn main() {
                 upload(&c, s, "mems", mems, json!({"limits": {"memory_bytes": 16 << 20}})),
             ])
             .await;
-            let r = upload(&c, s, "grow", hostile.clone(), json!({"limits": {"memory_bytes": 16 << 20}}))
-                .send()
-                .await
-                .expect("upload");
+            let r = upload(
+                &c,
+                s,
+                "grow",
+                hostile.clone(),
+                json!({"limits": {"memory_bytes": 16 << 20}}),
+            )
+            .send()
+            .await
+            .expect("upload");
             assert_eq!(r.status().as_u16(), 201);
-            let grows = (0..100).map(|_| c.post(s.url("/api/modules/grow/call/grow_forever")).json(&json!({})));
+            let grows = (0..100).map(|_| {
+                c.post(s.url("/api/modules/grow/call/grow_forever"))
+                    .json(&json!({}))
+            });
             for (k, v) in all(grows).await {
                 *answered.entry(k).or_default() += v;
             }
@@ -272,8 +300,14 @@ async fn main() {
             globals.push_str("export function f(): i32 { return g1; }\n");
             let big = "x".repeat(2 << 20);
             let requests = (0..8)
-                .map(|_| c.post(s.url("/api/generate")).json(&json!({"type": "typescript", "code": globals})))
-                .chain((0..8).map(|_| c.post(s.url("/api/generate")).json(&json!({"type": "typescript", "code": big}))));
+                .map(|_| {
+                    c.post(s.url("/api/generate"))
+                        .json(&json!({"type": "typescript", "code": globals}))
+                })
+                .chain((0..8).map(|_| {
+                    c.post(s.url("/api/generate"))
+                        .json(&json!({"type": "typescript", "code": big}))
+                }));
             (
                 format!("8 sources of 1 MiB ({i} globals) and 8 of 2 MiB, at once"),
                 all(requests).await,
@@ -291,7 +325,9 @@ async fn main() {
                 match tokio_tungstenite::connect_async(&url).await {
                     Ok((ws, _)) => sockets.push(ws),
                     Err(tokio_tungstenite::tungstenite::Error::Http(r)) => {
-                        *answered.entry(format!("connect {}", r.status().as_u16())).or_default() += 1;
+                        *answered
+                            .entry(format!("connect {}", r.status().as_u16()))
+                            .or_default() += 1;
                     }
                     Err(_) => *answered.entry("connect error".into()).or_default() += 1,
                 }
@@ -303,7 +339,11 @@ async fn main() {
                     tokio::spawn(async move {
                         let mut replies = BTreeMap::<String, u64>::new();
                         for i in 0..400 {
-                            if ws.send(Message::Text(format!("message {i}").into())).await.is_err() {
+                            if ws
+                                .send(Message::Text(format!("message {i}").into()))
+                                .await
+                                .is_err()
+                            {
                                 break;
                             }
                         }
@@ -347,10 +387,17 @@ async fn main() {
                     None | Some(Err(_)) | Some(Ok(Message::Close(_))) => "closed",
                     Some(Ok(_)) => "answered",
                 };
-                let key = if sent { key.to_string() } else { format!("{key} (send cut short)") };
+                let key = if sent {
+                    key.to_string()
+                } else {
+                    format!("{key} (send cut short)")
+                };
                 *answered.entry(key).or_default() += 1;
             }
-            ("16 connections, each one message of 2 MiB (1 MiB allowed)".into(), answered)
+            (
+                "16 connections, each one message of 2 MiB (1 MiB allowed)".into(),
+                answered,
+            )
         })
         .await,
     );
@@ -386,7 +433,9 @@ async fn main() {
     rows.push(
         measure(s, "uploads", || async {
             let requests = (0..64).map(|i| {
-                let module = wat(&format!("(module (func (export \"f\") (result i32) i32.const {i}))"));
+                let module = wat(&format!(
+                    "(module (func (export \"f\") (result i32) i32.const {i}))"
+                ));
                 c.post(s.url(&format!("/api/modules?id=u{}", i % 8))).body(module)
             });
             (

@@ -439,7 +439,11 @@ impl WasmRuntime {
     /// from `offset` on (the counts are whole): the cost of the answer is
     /// bounded by `limit`, whatever the module exports.
     pub fn get_module_page(&self, id: &str, offset: usize, limit: usize) -> Option<ModuleInfo> {
-        self.inner.modules.read().get(id).map(|m| m.info_page(offset, limit))
+        self.inner
+            .modules
+            .read()
+            .get(id)
+            .map(|m| m.info_page(offset, limit))
     }
 
     /// Every loaded module in brief, sorted by id: counts, and the

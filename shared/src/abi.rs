@@ -31,6 +31,8 @@
 //! Parameter names are optional; a missing `-> type` means no result. This
 //! module parses and prints that format; it has no platform code, so the
 //! server runtime, the HTTP API and the .d.ts generator all share it.
+//! [`host`] holds the host side's checks (allocations, packed results,
+//! lengths, text), which the server runtime and `BrowserRuntime` share.
 //!
 //! ```
 //! use echelon_shared::abi::{parse_section, AbiType};
@@ -41,6 +43,8 @@
 
 use std::fmt;
 use std::str::FromStr;
+
+pub mod host;
 
 use crate::{Error, Result};
 

@@ -1,7 +1,7 @@
 //! JavaScript values to and from guest-ABI values (the server runtime's
 //! rules, in JavaScript types).
 
-use echelon_shared::abi::{self, AbiType};
+use echelon_shared::abi::{host, AbiType};
 use js_sys::{Array, ArrayBuffer, Function, Uint8Array, WebAssembly, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -155,12 +155,11 @@ pub(super) fn lift(ty: AbiType, result: JsValue, guest: Option<&Guest>) -> Resul
             let bytes = guest.take(packed).map_err(|e| crate::net::describe(&e))?;
             match ty {
                 AbiType::Bytes => Ok(Uint8Array::from(bytes.as_slice()).into()),
-                AbiType::String => String::from_utf8(bytes)
+                AbiType::String => host::result_text(ty, bytes)
                     .map(JsValue::from)
-                    .map_err(|_| "the module returned a string that is not UTF-8".into()),
+                    .map_err(|e| e.to_string()),
                 _ => {
-                    let text = String::from_utf8(bytes)
-                        .map_err(|_| "the module returned JSON that is not UTF-8".to_string())?;
+                    let text = host::result_text(ty, bytes).map_err(|e| e.to_string())?;
                     JSON::parse(&text).map_err(|e| {
                         format!("the module returned invalid JSON: {}", crate::net::describe(&e))
                     })
@@ -185,20 +184,15 @@ impl Guest {
         if bytes.is_empty() {
             return Ok((0, 0));
         }
-        let len = u32::try_from(bytes.len())
-            .ok()
-            .filter(|&l| l <= i32::MAX as u32)
-            .ok_or_else(|| js_error("argument is larger than 2 GiB"))?;
+        let len = host::argument_len(bytes.len()).map_err(|e| js_error(e.to_string()))?;
         let ptr = self
             .alloc
             .call1(&JsValue::UNDEFINED, &JsValue::from(len as i32))?
             .as_f64()
             .ok_or_else(|| js_error("echelon_alloc returned a non-number"))? as i32 as u32;
-        if ptr == 0 {
-            return Err(js_error(format!("echelon_alloc could not allocate {len} bytes")));
-        }
-        // The view is taken after the allocation: a memory.grow detaches the
-        // previous buffer.
+        // The buffer is read after the allocation: a memory.grow detaches
+        // the previous one.
+        host::check_allocation(ptr, len, self.memory_size()).map_err(|e| js_error(e.to_string()))?;
         let view = self.view(ptr, len)?;
         view.copy_from(bytes);
         Ok((ptr, len))
@@ -207,10 +201,11 @@ impl Guest {
     /// Copies the packed `(ptr, len)` result out of guest memory and frees
     /// it. A zero length is an empty result.
     pub(super) fn take(&self, packed: i64) -> Result<Vec<u8>, JsValue> {
-        let (ptr, len) = abi::unpack(packed);
-        if len == 0 {
+        let Some((ptr, len)) =
+            host::result_range(packed, self.memory_size()).map_err(|e| js_error(e.to_string()))?
+        else {
             return Ok(Vec::new());
-        }
+        };
         let bytes = self.view(ptr, len)?.to_vec();
         self.free(ptr, len)?;
         Ok(bytes)
@@ -238,16 +233,17 @@ impl Guest {
         (!bytes.is_empty()).then(|| String::from_utf8_lossy(&bytes).into_owned())
     }
 
+    /// The guest memory's size in bytes, now.
+    fn memory_size(&self) -> u64 {
+        let buffer: ArrayBuffer = self.memory.buffer().unchecked_into();
+        u64::from(buffer.byte_length())
+    }
+
     /// A view of `len` bytes at `ptr`, bounds-checked against the memory.
     fn view(&self, ptr: u32, len: u32) -> Result<Uint8Array, JsValue> {
         let buffer: ArrayBuffer = self.memory.buffer().unchecked_into();
-        let size = buffer.byte_length();
-        let end = u64::from(ptr) + u64::from(len);
-        if end > u64::from(size) {
-            return Err(js_error(format!(
-                "guest range {ptr}..{end} is outside its {size}-byte memory"
-            )));
-        }
+        host::check_range("a guest range", ptr, len, u64::from(buffer.byte_length()))
+            .map_err(|e| js_error(e.to_string()))?;
         Ok(Uint8Array::new_with_byte_offset_and_length(&buffer, ptr, len))
     }
 }

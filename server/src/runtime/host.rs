@@ -6,6 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use echelon_shared::abi::host as host_abi;
 use echelon_shared::abi::{pack, AbiType};
 use wasmtime::{Caller, Extern, FuncType, Val, ValType};
 
@@ -174,7 +175,7 @@ impl HostCaller<'_, '_> {
         &self.caller.data().module_id
     }
 
-    fn memory(&mut self) -> Result<wasmtime::Memory, String> {
+    pub(crate) fn memory(&mut self) -> Result<wasmtime::Memory, String> {
         match self.caller.get_export("memory") {
             Some(Extern::Memory(m)) => Ok(m),
             _ => Err("the calling module exports no `memory`".into()),
@@ -186,19 +187,11 @@ impl HostCaller<'_, '_> {
         let mem = self.memory()?;
         // Check the range before allocating: a hostile (ptr, len) must not
         // make the host allocate gigabytes.
-        if u64::from(ptr) + u64::from(len) > mem.data_size(&*self.caller) as u64 {
-            return Err(format!(
-                "bytes {ptr}..{} are outside the caller's memory",
-                u64::from(ptr) + u64::from(len)
-            ));
-        }
+        host_abi::check_range("an argument", ptr, len, mem.data_size(&*self.caller) as u64)
+            .map_err(|e| e.to_string())?;
         let mut buf = vec![0; len as usize];
-        mem.read(&mut *self.caller, ptr as usize, &mut buf).map_err(|_| {
-            format!(
-                "bytes {ptr}..{} are outside the caller's memory",
-                u64::from(ptr) + u64::from(len)
-            )
-        })?;
+        mem.read(&mut *self.caller, ptr as usize, &mut buf)
+            .map_err(|e| format!("reading an argument: {e}"))?;
         Ok(buf)
     }
 
@@ -232,13 +225,12 @@ impl HostCaller<'_, '_> {
             .ok_or("the calling module exports no `echelon_alloc`; it cannot receive bytes")?
             .typed::<i32, i32>(&*self.caller)
             .map_err(|e| format!("`echelon_alloc` has the wrong type: {e}"))?;
-        let len = i32::try_from(bytes.len()).map_err(|_| "result too large for guest memory")?;
+        let len = host_abi::argument_len(bytes.len()).map_err(|e| e.to_string())? as i32;
         let ptr = alloc
             .call(&mut *self.caller, len)
             .map_err(|e| format!("echelon_alloc trapped: {e}"))?;
-        if ptr == 0 {
-            return Err(format!("the guest could not allocate {len} bytes"));
-        }
+        let size = self.memory()?.data_size(&*self.caller) as u64;
+        host_abi::check_allocation(ptr as u32, len as u32, size).map_err(|e| e.to_string())?;
         self.write_memory(ptr as u32, bytes)?;
         Ok(pack(ptr as u32, len as u32))
     }

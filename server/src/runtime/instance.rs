@@ -4,7 +4,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
-use echelon_shared::abi::{unpack, AbiType};
+use echelon_shared::abi::host as host_abi;
+use echelon_shared::abi::AbiType;
 use wasmtime::{
     Engine, ExternRef, ExternType, Func, Instance, Linker, Memory, SharedMemory, Store, Trap, TypedFunc, Val,
 };
@@ -581,8 +582,8 @@ impl LiveInstance {
                 "the module does not implement the guest ABI (memory, echelon_alloc, echelon_free), so it cannot take bytes or strings",
             ))
         })?;
-        let len = i32::try_from(bytes.len())
-            .map_err(|_| RawFailure::Error(Error::type_error(name, "argument larger than 2 GiB")))?;
+        let len = host_abi::argument_len(bytes.len())
+            .map_err(|e| RawFailure::Error(Error::type_error(name, e.to_string())))? as i32;
         let ptr = if len == 0 {
             0
         } else {
@@ -591,20 +592,20 @@ impl LiveInstance {
                 .await
                 .map_err(RawFailure::Trap)?
         };
-        if ptr == 0 && len > 0 {
-            return Err(RawFailure::Error(Error::Memory {
-                module: self.store.data().module_id.to_string(),
-                message: format!("the guest could not allocate {len} bytes for an argument"),
-            }));
-        }
+        let size = abi.memory.data_size(&self.store) as u64;
+        host_abi::check_allocation(ptr as u32, len as u32, size).map_err(|e| {
+            RawFailure::Error(match e {
+                host_abi::HostAbiError::AllocFailed { .. } => Error::Memory {
+                    module: self.store.data().module_id.to_string(),
+                    message: e.to_string(),
+                },
+                _ => Error::Engine(e.to_string()),
+            })
+        })?;
         if len > 0 {
             abi.memory
                 .write(&mut self.store, ptr as usize, bytes)
-                .map_err(|_| {
-                    RawFailure::Error(Error::Engine(
-                        "echelon_alloc returned memory outside the guest's memory".into(),
-                    ))
-                })?;
+                .map_err(|e| RawFailure::Error(Error::Engine(format!("writing an argument: {e}"))))?;
             owned.push((ptr, len));
         }
         raw.extend([Val::I32(ptr), Val::I32(len)]);
@@ -644,48 +645,36 @@ impl LiveInstance {
         let packed = v
             .i64()
             .ok_or_else(|| RawFailure::Error(Error::type_error(name, "packed result must be i64")))?;
-        let (ptr, len) = unpack(packed);
-        let bytes = if len == 0 {
-            Vec::new()
-        } else {
-            let abi = self.abi.as_ref().ok_or_else(|| {
-                RawFailure::Error(Error::type_error(
-                    name,
-                    "the module does not implement the guest ABI",
-                ))
-            })?;
-            // Check the range before allocating: a hostile packed result
-            // must not make the host allocate up to 4 GiB.
-            if u64::from(ptr) + u64::from(len) > abi.memory.data_size(&self.store) as u64 {
+        let range = match (&self.abi, echelon_shared::abi::unpack(packed)) {
+            (_, (_, 0)) => None,
+            (None, _) => {
                 return Err(RawFailure::Error(Error::type_error(
                     name,
-                    format!(
-                        "packed result points at bytes {ptr}..{} outside the guest's memory",
-                        u64::from(ptr) + u64::from(len)
-                    ),
-                )));
+                    "the module does not implement the guest ABI",
+                )))
             }
-            let mut buf = vec![0; len as usize];
-            abi.memory
-                .read(&self.store, ptr as usize, &mut buf)
-                .map_err(|_| {
-                    RawFailure::Error(Error::type_error(
-                        name,
-                        format!(
-                            "packed result points at bytes {ptr}..{} outside the guest's memory",
-                            u64::from(ptr) + u64::from(len)
-                        ),
-                    ))
-                })?;
-            let free = abi.free.clone();
-            let _ = call_guest(&mut self.store, &free, self.uses_async, (ptr as i32, len as i32)).await;
-            buf
+            // Checked before allocating: a hostile packed result must not
+            // make the host allocate up to 4 GiB.
+            (Some(abi), _) => host_abi::result_range(packed, abi.memory.data_size(&self.store) as u64)
+                .map_err(|e| RawFailure::Error(Error::type_error(name, e.to_string())))?,
+        };
+        let bytes = match (range, &self.abi) {
+            (Some((ptr, len)), Some(abi)) => {
+                let mut buf = vec![0; len as usize];
+                abi.memory
+                    .read(&self.store, ptr as usize, &mut buf)
+                    .map_err(|e| RawFailure::Error(Error::type_error(name, e.to_string())))?;
+                let free = abi.free.clone();
+                let _ = call_guest(&mut self.store, &free, self.uses_async, (ptr as i32, len as i32)).await;
+                buf
+            }
+            _ => Vec::new(),
         };
         Ok(match indirect {
             AbiType::Bytes => Value::Bytes(bytes),
             AbiType::String => Value::String(
-                String::from_utf8(bytes)
-                    .map_err(|_| RawFailure::Error(Error::type_error(name, "string result is not UTF-8")))?,
+                host_abi::result_text(AbiType::String, bytes)
+                    .map_err(|e| RawFailure::Error(Error::type_error(name, e.to_string())))?,
             ),
             _ => Value::Json(serde_json::from_slice(&bytes).map_err(|e| {
                 RawFailure::Error(Error::type_error(
@@ -839,13 +828,11 @@ impl LiveInstance {
         if packed == 0 {
             return None;
         }
-        let (ptr, len) = unpack(packed);
-        if u64::from(ptr) + u64::from(len) > memory.data_size(&self.store) as u64 {
-            return Some(format!(
-                "(the guest's error message at bytes {ptr}..{} is outside its memory)",
-                u64::from(ptr) + u64::from(len)
-            ));
-        }
+        let (ptr, len) = match host_abi::result_range(packed, memory.data_size(&self.store) as u64) {
+            Ok(Some(range)) => range,
+            Ok(None) => return None,
+            Err(e) => return Some(format!("(the guest's error message is unreadable: {e})")),
+        };
         let mut buf = vec![0; len as usize];
         memory.read(&self.store, ptr as usize, &mut buf).ok()?;
         let _ = call_guest(&mut self.store, &free, self.uses_async, (ptr as i32, len as i32)).await;

@@ -329,7 +329,12 @@ impl LoadedModule {
             id: self.id.clone(),
             size: self.size,
             sha256: self.sha256.clone(),
-            exports: self.exports.iter().take(max_exports).map(|e| e.signature.clone()).collect(),
+            exports: self
+                .exports
+                .iter()
+                .take(max_exports)
+                .map(|e| e.signature.clone())
+                .collect(),
             export_count: self.exports.len(),
             import_count: self.imports.len(),
             execution_count: self.executions.load(Ordering::Relaxed),

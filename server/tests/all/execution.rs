@@ -276,13 +276,12 @@ async fn calls_waiting_for_a_busy_instance_hold_no_slot() {
         if let Some(tx) = entered_tx.lock().take() {
             let _ = tx.send(());
         }
-        release_rx
-            .lock()
-            .recv()
-            .map_err(|e| e.to_string())?;
+        release_rx.lock().recv().map_err(|e| e.to_string())?;
         Ok(vec![])
     }));
-    rt.load_module_as("holder", WasmSource::bytes(HOLDER)).await.unwrap();
+    rt.load_module_as("holder", WasmSource::bytes(HOLDER))
+        .await
+        .unwrap();
     rt.load_module_as("add", WasmSource::bytes(ADD)).await.unwrap();
     let call = |func: &'static str| {
         let rt = rt.clone();

@@ -424,7 +424,9 @@ async fn module_info_does_not_show_host_paths() {
 
 /// A module with `n` exports, every one the same function (`f0`, `f1`, ...).
 fn many_exports(n: u32) -> Vec<u8> {
-    use wasm_encoder::{CodeSection, ExportKind, ExportSection, Function, FunctionSection, Instruction, TypeSection};
+    use wasm_encoder::{
+        CodeSection, ExportKind, ExportSection, Function, FunctionSection, Instruction, TypeSection,
+    };
     let mut types = TypeSection::new();
     types.ty().function([], [wasm_encoder::ValType::I32]);
     let mut funcs = FunctionSection::new();
@@ -439,7 +441,11 @@ fn many_exports(n: u32) -> Vec<u8> {
     body.instruction(&Instruction::End);
     code.function(&body);
     let mut module = wasm_encoder::Module::new();
-    module.section(&types).section(&funcs).section(&exports).section(&code);
+    module
+        .section(&types)
+        .section(&funcs)
+        .section(&exports)
+        .section(&code);
     module.finish()
 }
 
@@ -462,7 +468,14 @@ async fn listings_stay_cheap_with_a_hundred_thousand_exports() {
     // The upload answers with the first page of exports, like module info.
     assert_eq!(uploaded["exports"].as_array().unwrap().len(), 1000);
 
-    let body = c.get(s.url("/api/modules")).send().await.unwrap().text().await.unwrap();
+    let body = c
+        .get(s.url("/api/modules"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(body.len() < 16 * 1024, "the listing is {} bytes", body.len());
     let list: serde_json::Value = serde_json::from_str(&body).unwrap();
     let many = list
@@ -474,7 +487,14 @@ async fn listings_stay_cheap_with_a_hundred_thousand_exports() {
     assert_eq!(many["export_count"], 100_000);
     assert_eq!(many["exports"].as_array().unwrap().len(), 32);
 
-    let info: serde_json::Value = c.get(s.url("/api/modules/many")).send().await.unwrap().json().await.unwrap();
+    let info: serde_json::Value = c
+        .get(s.url("/api/modules/many"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(info["export_count"], 100_000);
     assert_eq!(info["exports"].as_array().unwrap().len(), 1000);
     let tail: serde_json::Value = c
@@ -494,14 +514,24 @@ async fn listings_stay_cheap_with_a_hundred_thousand_exports() {
     assert_eq!(names.len(), 10);
     assert_eq!(names.last(), Some(&"f99999"));
     let (kind, message) = error_of(
-        c.get(s.url("/api/modules/many?limit=20000")).send().await.unwrap(),
+        c.get(s.url("/api/modules/many?limit=20000"))
+            .send()
+            .await
+            .unwrap(),
         400,
     )
     .await;
     assert_eq!(kind, "bad_request");
     assert!(message.contains("offset"), "{message}");
 
-    let metrics = c.get(s.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let metrics = c
+        .get(s.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(metrics.contains("echelon_modules_loaded"), "{metrics}");
     assert!(metrics.len() < 64 * 1024, "/metrics is {} bytes", metrics.len());
 
@@ -551,7 +581,13 @@ async fn shutdown_does_not_wait_for_a_stalled_client() {
     // A request on a second connection, answered: the server is serving
     // (and has, in practice, accepted the stalled connection first).
     let c = reqwest::Client::new();
-    assert!(c.get(s.url("/healthz")).send().await.unwrap().status().is_success());
+    assert!(c
+        .get(s.url("/healthz"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .is_success());
     // Bounded: grace (200 ms) + at most 1 s for connections. The outer
     // limit only turns a hang into a failure.
     tokio::time::timeout(Duration::from_secs(60), s.shutdown())

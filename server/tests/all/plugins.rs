@@ -591,7 +591,7 @@ async fn hostile_pointers_are_refused_before_allocating() {
         .await
         .error
         .unwrap();
-    assert!(e.to_string().contains("outside the caller's memory"), "{e}");
+    assert!(e.to_string().contains("outside the guest's memory"), "{e}");
     let e = rt
         .execute_report::<i32>("hostile", "neg", vec![], opts.clone())
         .await
@@ -603,7 +603,7 @@ async fn hostile_pointers_are_refused_before_allocating() {
         .await
         .error
         .unwrap();
-    assert!(e.to_string().contains("outside the caller's memory"), "{e}");
+    assert!(e.to_string().contains("outside the guest's memory"), "{e}");
     // A packed result pointing past memory is refused before the host
     // allocates for it.
     let liar = r#"(module
