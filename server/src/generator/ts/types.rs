@@ -112,6 +112,8 @@ struct ModuleScope {
     classes: HashMap<String, u32>,
     /// Classes by number.
     class_info: Vec<classes::ClassInfo>,
+    /// The prelude's static data blobs by name (`const __T = __data_u64([...])`).
+    data: HashMap<String, u32>,
 }
 
 impl ModuleScope {
@@ -214,6 +216,7 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
         imports: HashMap::new(),
         classes: class_names,
         class_info,
+        data: HashMap::new(),
     };
     for (index, (f, in_prelude)) in functions.iter().enumerate() {
         match signature(f, index as u32, &module) {
@@ -264,6 +267,23 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
         }
     }
 
+    // The prelude's static tables are data, not globals.
+    let mut data = Vec::new();
+    for item in &prelude.items {
+        let Item::Global(decl) = item else { continue };
+        match static_data(decl) {
+            Some(Ok(bytes)) => {
+                module.data.insert(decl.name.clone(), data.len() as u32);
+                data.push(bytes);
+            }
+            Some(Err(e)) => errors.push(Diagnostic::unlocated(format!(
+                "internal: the runtime prelude does not check: {}:{}: {}",
+                e.line, e.column, e.message
+            ))),
+            None => {}
+        }
+    }
+
     // Globals, in order: an initializer sees only the globals declared
     // before it (the map is filled as they are declared).
     let mut globals = Vec::new();
@@ -278,6 +298,9 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
         .chain(prelude.items.iter().map(|i| (i, true)));
     for (item, in_prelude) in all_globals {
         let Item::Global(decl) = item else { continue };
+        if in_prelude && module.data.contains_key(&decl.name) {
+            continue;
+        }
         start.in_prelude = in_prelude;
         if decl.name.starts_with("__") && !in_prelude {
             errors.push(reserved(decl.span));
@@ -361,8 +384,35 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
         user_functions: user_functions as usize,
         imports,
         classes: module.class_info.iter().map(classes::ClassInfo::layout).collect(),
+        data,
         warnings,
     })
+}
+
+/// The bytes of a prelude table, `const __T: u32 = __data_u64([...])`:
+/// `None` for any other declaration.
+fn static_data(decl: &ast::VarDecl) -> Option<CResult<Vec<u8>>> {
+    let ast::ExprKind::Call { callee, args } = &decl.init.as_ref()?.kind else {
+        return None;
+    };
+    if !matches!(&callee.kind, ast::ExprKind::Ident(n) if n == "__data_u64") {
+        return None;
+    }
+    let [ast::Expr {
+        kind: ast::ExprKind::ArrayLit(items),
+        ..
+    }] = args.as_slice()
+    else {
+        return Some(Err(err(decl.span, "`__data_u64` takes an array literal")));
+    };
+    let mut bytes = Vec::with_capacity(items.len() * 8);
+    for item in items {
+        let ast::ExprKind::Int(v) = item.kind else {
+            return Some(Err(err(item.span, "`__data_u64` takes integer literals")));
+        };
+        bytes.extend_from_slice(&v.to_le_bytes());
+    }
+    Some(Ok(bytes))
 }
 
 /// Whether a value of `t` cannot cross the host boundary.

@@ -213,6 +213,15 @@ impl FnCtx<'_> {
             ExprKind::Bool(b) => Ok(constant(I::I32Const(i32::from(*b)), Type::Bool)),
             ExprKind::Str(units) => Ok(string_literal(units.clone())),
             ExprKind::Template { quasis, exprs } => self.template(quasis, exprs),
+            ExprKind::Ident(name)
+                if (name == "NaN" || name == "Infinity")
+                    && self.lookup_local(name).is_none()
+                    && !self.globals.contains_key(name) =>
+            {
+                // AssemblyScript's global constants, f32 in an f32 context.
+                let v = if name == "NaN" { f64::NAN } else { f64::INFINITY };
+                Ok(float_literal(v, hint))
+            }
             ExprKind::Ident(name) => {
                 let v = self.read(name, e.span)?;
                 if let TExprKind::Local(index) = v.kind {
@@ -386,6 +395,14 @@ impl FnCtx<'_> {
                 kind: TExprKind::Local(l.index),
                 ty: l.ty,
             });
+        }
+        if self.in_prelude {
+            if let Some(i) = self.module.data.get(name) {
+                return Ok(TExpr {
+                    kind: TExprKind::Data(*i),
+                    ty: Type::U32,
+                });
+            }
         }
         if let Some(g) = self.globals.get(name) {
             return Ok(TExpr {
@@ -674,6 +691,13 @@ impl FnCtx<'_> {
             ExprKind::Member { object, property } => match math_object(object) {
                 Some(()) if !self.shadows_math() => self.math_call(property, args, callee.span, span),
                 _ => {
+                    if let ExprKind::Ident(ns) = &object.kind {
+                        if let Some(t) = builtins::namespace(ns) {
+                            if self.lookup_local(ns).is_none() && !self.globals.contains_key(ns) {
+                                return self.namespace_call(t, property, args, callee.span, span);
+                            }
+                        }
+                    }
                     let o = self.expr(object, None)?;
                     self.method(o, property, args, callee.span, span)
                 }
@@ -713,18 +737,21 @@ impl FnCtx<'_> {
     }
 
     /// `base ** exponent`: integer power for integers (AssemblyScript's
-    /// `ipow32`/`ipow64`, wrapping), `Math.pow` for floats.
+    /// `ipow32`/`ipow64`, wrapping), `Math.pow` for `f64`.
     fn power(&self, l: TExpr, r: TExpr, span: Span, rhs_span: Span) -> CResult<TExpr> {
         let l = bool_as_i32(l);
         let r = bool_as_i32(r);
         let ty = self.common_type(l.ty, r.ty, span, "**")?;
         let l = coerce(l, ty, span)?;
         let r = coerce(r, ty, rhs_span)?;
-        if ty.is_float() {
+        if ty == Type::F32 {
             return Err(err(
                 span,
-                "`**` on floats needs `Math.pow`, which this subset does not have yet: use integers or a loop",
+                "`**` on `f32` is `Mathf.pow` in AssemblyScript, which this subset does not have: convert an operand to `f64`",
             ));
+        }
+        if ty == Type::F64 {
+            return Ok(runtime_call("__math_pow", vec![l, r], ty));
         }
         let name = if ty.is_64() { "__ipow64" } else { "__ipow32" };
         let call = runtime_call(name, vec![l, r], ty);

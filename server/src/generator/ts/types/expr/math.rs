@@ -1,5 +1,8 @@
 //! The `Math` namespace: functions that map to single wasm instructions, the
-//! constants, and `Math.random` (a built-in generator, see codegen).
+//! constants, `Math.random` (a built-in generator, see codegen), and the
+//! rest of AssemblyScript's `Math`, computed by the prelude's port of its
+//! musl-based `NativeMath` (`prelude/math.ts`), so results are AssemblyScript's
+//! bit for bit.
 
 use wasm_encoder::{Ieee64, Instruction as I};
 
@@ -9,7 +12,50 @@ use crate::generator::ts::ir::{Callee, TExpr, TExprKind, Type};
 use crate::generator::ts::types::convert::{coerce, constant};
 use crate::generator::ts::types::{err, CResult, FnCtx};
 
-const SUPPORTED: &str = "Math.abs, ceil, floor, fround, max, min, random, round, sign, sqrt, trunc and the constants Math.PI, E, LN2, LN10, LOG2E, LOG10E, SQRT2, SQRT1_2";
+const SUPPORTED: &str = "Math.abs, acos, acosh, asin, asinh, atan, atan2, atanh, cbrt, ceil, clz32, cos, cosh, exp, exp2, expm1, floor, fround, hypot, imul, log, log10, log1p, log2, max, min, pow, random, round, sign, sin, sinh, sqrt, tan, tanh, trunc and the constants Math.PI, E, LN2, LN10, LOG2E, LOG10E, SQRT2, SQRT1_2";
+
+/// The prelude function of a one-argument `Math` function computed in wasm
+/// code (f64 in, f64 out).
+fn unary_runtime(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "acos" => "__math_acos",
+        "acosh" => "__math_acosh",
+        "asin" => "__math_asin",
+        "asinh" => "__math_asinh",
+        "atan" => "__math_atan",
+        "atanh" => "__math_atanh",
+        "cbrt" => "__math_cbrt",
+        "clz32" => "__math_clz32",
+        "cos" => "__math_cos",
+        "cosh" => "__math_cosh",
+        "exp" => "__math_exp",
+        "exp2" => "__math_exp2",
+        "expm1" => "__math_expm1",
+        "log" => "__math_log",
+        "log10" => "__math_log10",
+        "log1p" => "__math_log1p",
+        "log2" => "__math_log2",
+        "round" => "__math_round",
+        "sign" => "__math_sign",
+        "fround" => "__math_fround",
+        "sin" => "__math_sin",
+        "sinh" => "__math_sinh",
+        "tan" => "__math_tan",
+        "tanh" => "__math_tanh",
+        _ => return None,
+    })
+}
+
+/// The prelude function of a two-argument `Math` function.
+fn binary_runtime(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "atan2" => "__math_atan2",
+        "hypot" => "__math_hypot",
+        "imul" => "__math_imul",
+        "pow" => "__math_pow",
+        _ => return None,
+    })
+}
 
 /// The f32 and f64 instructions of a one-argument `Math` function.
 fn unary_instr(name: &str) -> Option<(I<'static>, I<'static>)> {
@@ -47,7 +93,9 @@ impl FnCtx<'_> {
             "SQRT2" => std::f64::consts::SQRT_2,
             "SQRT1_2" => std::f64::consts::FRAC_1_SQRT_2,
             _ if unary_instr(property).is_some()
-                || ["min", "max", "random", "round", "sign", "fround"].contains(&property) =>
+                || unary_runtime(property).is_some()
+                || binary_runtime(property).is_some()
+                || ["min", "max", "random"].contains(&property) =>
             {
                 return Err(err(
                     span,
@@ -101,18 +149,20 @@ impl FnCtx<'_> {
             let instr = if ty == Type::F32 { f32_instr } else { f64_instr };
             return Ok(unary(instr, a, ty));
         }
+        if let Some(f) = unary_runtime(name) {
+            arity(1)?;
+            let a = self.expr(&args[0], Some(Type::F64))?;
+            let a = coerce(a, Type::F64, args[0].span)?;
+            return Ok(super::runtime_call(f, vec![a], Type::F64));
+        }
+        if let Some(f) = binary_runtime(name) {
+            arity(2)?;
+            let (a, b) = self.pair(&args[0], &args[1], Some(Type::F64))?;
+            let a = coerce(a, Type::F64, args[0].span)?;
+            let b = coerce(b, Type::F64, args[1].span)?;
+            return Ok(super::runtime_call(f, vec![a, b], Type::F64));
+        }
         match name {
-            "round" | "sign" | "fround" => {
-                arity(1)?;
-                let a = self.expr(&args[0], Some(Type::F64))?;
-                let a = coerce(a, Type::F64, args[0].span)?;
-                let f = match name {
-                    "round" => "__math_round",
-                    "sign" => "__math_sign",
-                    _ => "__math_fround",
-                };
-                Ok(super::runtime_call(f, vec![a], Type::F64))
-            }
             "min" | "max" => {
                 arity(2)?;
                 // A literal argument takes the other's type, so `Math.max(x, 1)`
