@@ -126,7 +126,8 @@ impl Plan {
                         ]);
                     }
                 }
-                let prelude_reached = (user..functions.len()).any(|i| functions[i] && !is_math(&program.functions[i]));
+                let prelude_reached =
+                    (user..functions.len()).any(|i| functions[i] && !is_math(&program.functions[i]));
                 if !(prelude_reached || literals || !needs.is_empty()) {
                     break;
                 }

@@ -10,8 +10,8 @@ use wasm_encoder::{Ieee32, Ieee64, Instruction as I, MemArg};
 
 use crate::generator::ts::ast::{Expr, Span};
 use crate::generator::ts::ir::{Callee, TExpr, TExprKind, Type};
-use crate::generator::ts::types::convert::constant;
 use crate::generator::ts::types::convert::coerce;
+use crate::generator::ts::types::convert::constant;
 use crate::generator::ts::types::{err, CResult, FnCtx};
 
 fn mem(align: u32) -> MemArg {
