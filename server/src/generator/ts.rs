@@ -46,7 +46,7 @@
 //!   on floats is rejected (cast to an integer).
 //! - Operators: arithmetic, `**` (on integers AssemblyScript's `ipow32`/
 //!   `ipow64`: wrapping, 0 for a negative exponent unless the base is 1 or
-//!   -1; on `f64` `Math.pow`; right-associative), bitwise (`>>` arithmetic on signed types,
+//!   -1; on `f64` `Math.pow`, on `f32` `Mathf.pow`; right-associative), bitwise (`>>` arithmetic on signed types,
 //!   `>>>` logical), comparison (`==` and `===` mean the same), `&&`/`||`
 //!   (short-circuit; the result is a `bool`, where AssemblyScript would
 //!   return an operand), `!`, `~`, unary `-`/`+`, `?:`, `=` and compound
@@ -105,7 +105,8 @@
 //!   `sin`, `sinh`, `tan`, `tanh` are AssemblyScript's own algorithms
 //!   (`NativeMath`, from musl, with the lookup tables `asc -O3` uses)
 //!   ported into the prelude (`f64`), so results are AssemblyScript's bit
-//!   for bit; a module gets only the functions (and tables) it uses, and no
+//!   for bit; `Mathf` has the same functions and constants for `f32`
+//!   (`NativeMathf`, ported the same way; not `random`); a module gets only the functions (and tables) it uses, and no
 //!   heap for them; the constants `PI`, `E`, `LN2`, `LN10`, `LOG2E`,
 //!   `LOG10E`, `SQRT2`, `SQRT1_2`, `NaN` and `Infinity`, and `Math.random()`
 //!   from a built-in seeded generator (see [`codegen`]), so modules need no
@@ -117,8 +118,8 @@
 //! - Not supported yet (each reported with its position): arrays, typed
 //!   arrays other than `Uint8Array`, and objects as export/import parameters
 //!   or results, nested arrays, inheritance and static members, assignments
-//!   and `++`/`--` on fields and elements used as values, `Mathf` (the
-//!   `f32` versions, and so `**` on `f32`), converting
+//!   and `++`/`--` on fields and elements used as values, `Mathf.random`,
+//!   converting
 //!   floats to strings, Unicode case mapping beyond ASCII (`toUpperCase`
 //!   leaves other characters unchanged),
 //!   closures and nested functions, `var`, exceptions, `import`. Names

@@ -114,21 +114,56 @@ export function g(s: string): f64 { return Math.pow(s.length as f64, 0.25) + Mat
 
 #[test]
 fn binaryen_keeps_every_math_result() {
-    let src = include_str!("corpus/math_musl.ts");
-    let plain = compile(src);
-    let r = Generator::new()
-        .generate_from_typescript(src, &GeneratorOptions::optimized(OptimizationLevel::Speed));
-    assert!(r.success, "{:?}", r.errors);
-    let optimized = r.wasm.expect("a module");
-    let (exports, _) = shape(&plain);
-    assert!(exports.len() > 30);
-    for func in exports {
-        assert_eq!(
-            show(&call(&plain, &func, &[])),
-            show(&call(&optimized, &func, &[])),
-            "{func}"
-        );
+    for src in [
+        include_str!("corpus/math_musl.ts"),
+        include_str!("corpus/mathf_musl.ts"),
+    ] {
+        let plain = compile(src);
+        let r = Generator::new()
+            .generate_from_typescript(src, &GeneratorOptions::optimized(OptimizationLevel::Speed));
+        assert!(r.success, "{:?}", r.errors);
+        let optimized = r.wasm.expect("a module");
+        let (exports, _) = shape(&plain);
+        assert!(exports.len() > 30);
+        for func in exports {
+            assert_eq!(
+                show(&call(&plain, &func, &[])),
+                show(&call(&optimized, &func, &[])),
+                "{func}"
+            );
+        }
     }
+}
+
+#[test]
+fn mathf_is_f32_throughout() {
+    let src = r#"
+export function sin0(): f32 { return Mathf.sin(0); }
+export function pow210(): f32 { return Mathf.pow(2, 10); }
+export function op(): f32 { let a: f32 = 9; let b: f32 = 0.5; return a ** b; }
+export function pi(): f32 { return Mathf.PI; }
+export function cube(): f32 { return Mathf.cbrt(27); }
+export function hyp(): f32 { return Mathf.hypot(3, 4); }
+export function smallest(): f32 { return Mathf.min(2, Mathf.abs(-1.5)); }
+"#;
+    let wasm = compile(src);
+    let cases: &[(&str, f32)] = &[
+        ("sin0", 0.0),
+        ("pow210", 1024.0),
+        ("op", 3.0),
+        ("pi", std::f32::consts::PI),
+        ("cube", 3.0),
+        ("hyp", 5.0),
+        ("smallest", 1.5),
+    ];
+    for (func, want) in cases {
+        match call(&wasm, func, &[]) {
+            Ok(Val::F32(b)) => assert_eq!(b, want.to_bits(), "{func}: {} != {want}", f32::from_bits(b)),
+            other => panic!("{func}: {}", show(&other)),
+        }
+    }
+    let wasm = compile("export function f(x: f32): f32 { return Mathf.exp(x) + Mathf.sin(x); }");
+    assert_eq!(shape(&wasm), (vec!["f".to_string()], 0));
 }
 
 #[test]

@@ -1,11 +1,12 @@
 //! The runtime prelude: the allocator, the collector and the string
 //! functions, written in the subset itself (`prelude/runtime.ts`), and the
-//! math library (`prelude/math.ts`, a port of AssemblyScript's `NativeMath`,
-//! with its lookup tables in `prelude/math_tables.ts`), compiled with every
+//! math library (`prelude/math.ts` and `prelude/mathf.ts`, ports of
+//! AssemblyScript's `NativeMath` and `NativeMathf`, with their lookup tables
+//! in `prelude/math_tables.ts`), compiled with every
 //! program. Codegen emits only the prelude functions a program reaches, so a
 //! program without strings gets none of it, and a program that uses
 //! `Math.sin` gets `sin` and its helpers only; the math functions (named
-//! `__math_*`) need no heap, and their tables are static data laid out only
+//! `__math_*` and `__mathf_*`) need no heap, and their tables are static data laid out only
 //! when a reached function reads them.
 //!
 //! # Memory and collection
@@ -52,6 +53,9 @@ pub const SOURCE: &str = include_str!("prelude/runtime.ts");
 /// The prelude's source: the math library.
 pub const MATH_SOURCE: &str = include_str!("prelude/math.ts");
 
+/// The prelude's source: the f32 math library (`Mathf`).
+pub const MATHF_SOURCE: &str = include_str!("prelude/mathf.ts");
+
 /// The prelude's source: the math library's tables.
 pub const MATH_TABLES_SOURCE: &str = include_str!("prelude/math_tables.ts");
 
@@ -63,7 +67,7 @@ pub fn program() -> Result<&'static Program, Vec<Diagnostic>> {
     static PARSED: OnceLock<Result<Program, Diagnostic>> = OnceLock::new();
     let parsed = PARSED.get_or_init(|| {
         let mut program = parse_program(SOURCE)?;
-        for part in [MATH_SOURCE, MATH_TABLES_SOURCE] {
+        for part in [MATH_SOURCE, MATHF_SOURCE, MATH_TABLES_SOURCE] {
             program.items.extend(parse_program(part)?.items);
         }
         Ok(program)

@@ -36,10 +36,11 @@ pub(super) struct Plan {
     pub data: Vec<bool>,
 }
 
-/// Whether a prelude function is part of the math library, which needs
-/// neither the heap nor the guest ABI (only, for its tables, static data).
+/// Whether a prelude function is part of the math library (`__math_*`,
+/// `__mathf_*`), which needs neither the heap nor the guest ABI (only, for
+/// its tables, static data).
 fn is_math(f: &TFunction) -> bool {
-    f.name.starts_with("__math_")
+    f.name.starts_with("__math")
 }
 
 /// `Uint8Array`, which crosses the boundary as bytes.

@@ -230,7 +230,7 @@ impl FnCtx<'_> {
                 Ok(v)
             }
             ExprKind::Member { object, property } => match math_object(object) {
-                Some(()) if !self.shadows_math() => self.member("Math", property, e.span),
+                Some(ns) if !self.shadows(ns) => self.member(ns, property, e.span),
                 _ => {
                     let o = self.expr(object, None)?;
                     self.property(o, property, e.span)
@@ -689,11 +689,11 @@ impl FnCtx<'_> {
                 })
             }
             ExprKind::Member { object, property } => match math_object(object) {
-                Some(()) if !self.shadows_math() => self.math_call(property, args, callee.span, span),
+                Some(ns) if !self.shadows(ns) => self.math_call(ns, property, args, callee.span, span),
                 _ => {
                     if let ExprKind::Ident(ns) = &object.kind {
                         if let Some(t) = builtins::namespace(ns) {
-                            if self.lookup_local(ns).is_none() && !self.globals.contains_key(ns) {
+                            if !self.shadows(ns) {
                                 return self.namespace_call(t, property, args, callee.span, span);
                             }
                         }
@@ -731,13 +731,14 @@ impl FnCtx<'_> {
         Ok(targs)
     }
 
-    /// Whether a variable named `Math` hides the namespace.
-    fn shadows_math(&self) -> bool {
-        self.lookup_local("Math").is_some() || self.globals.contains_key("Math")
+    /// Whether a variable hides the namespace `name` (`Math`, `f64`, ...).
+    fn shadows(&self, name: &str) -> bool {
+        self.lookup_local(name).is_some() || self.globals.contains_key(name)
     }
 
     /// `base ** exponent`: integer power for integers (AssemblyScript's
-    /// `ipow32`/`ipow64`, wrapping), `Math.pow` for `f64`.
+    /// `ipow32`/`ipow64`, wrapping), `Math.pow` for `f64`, `Mathf.pow` for
+    /// `f32`.
     fn power(&self, l: TExpr, r: TExpr, span: Span, rhs_span: Span) -> CResult<TExpr> {
         let l = bool_as_i32(l);
         let r = bool_as_i32(r);
@@ -745,10 +746,7 @@ impl FnCtx<'_> {
         let l = coerce(l, ty, span)?;
         let r = coerce(r, ty, rhs_span)?;
         if ty == Type::F32 {
-            return Err(err(
-                span,
-                "`**` on `f32` is `Mathf.pow` in AssemblyScript, which this subset does not have: convert an operand to `f64`",
-            ));
+            return Ok(runtime_call("__mathf_pow", vec![l, r], ty));
         }
         if ty == Type::F64 {
             return Ok(runtime_call("__math_pow", vec![l, r], ty));
@@ -778,9 +776,13 @@ pub(super) fn string_literal(units: Vec<u16>) -> TExpr {
     }
 }
 
-/// `Some` when `e` is the name `Math`.
-fn math_object(e: &Expr) -> Option<()> {
-    matches!(&e.kind, ExprKind::Ident(n) if n == "Math").then_some(())
+/// The namespace `e` names, when it is `Math` or `Mathf`.
+fn math_object(e: &Expr) -> Option<&'static str> {
+    match &e.kind {
+        ExprKind::Ident(n) if n == "Math" => Some("Math"),
+        ExprKind::Ident(n) if n == "Mathf" => Some("Mathf"),
+        _ => None,
+    }
 }
 
 mod arrays;
