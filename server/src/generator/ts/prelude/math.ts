@@ -118,112 +118,6 @@ function __math_pio2_large_quot(x: f64, u: i64): i32 {
   return q as i32;
 }
 
-function __math_rempio2(x: f64, u: u64, sign: i32): i32 {
-  const pio2_1 = f64.reinterpret_i64(0x3FF921FB54400000);
-  const pio2_1t = f64.reinterpret_i64(0x3DD0B4611A626331);
-  const pio2_2 = f64.reinterpret_i64(0x3DD0B4611A600000);
-  const pio2_2t = f64.reinterpret_i64(0x3BA3198A2E037073);
-  const pio2_3 = f64.reinterpret_i64(0x3BA3198A2E000000);
-  const pio2_3t = f64.reinterpret_i64(0x397B839A252049C1);
-  const invpio2 = f64.reinterpret_i64(0x3FE45F306DC9C883);
-  let ix: u32 = ((u >> 32) as u32) & 0x7FFFFFFF;
-  if (ix < 0x4002D97C) { // |x| < 3pi/4, special case with n=+-1
-    let q = 1;
-    let z: f64 = 0;
-    let y0: f64 = 0;
-    let y1: f64 = 0;
-    if (sign == 0) {
-      z = x - pio2_1;
-      if (ix != 0x3FF921FB) {
-        y0 = z - pio2_1t;
-        y1 = (z - y0) - pio2_1t;
-      } else {
-        z -= pio2_2;
-        y0 = z - pio2_2t;
-        y1 = (z - y0) - pio2_2t;
-      }
-    } else {
-      z = x + pio2_1;
-      if (ix != 0x3FF921FB) {
-        y0 = z + pio2_1t;
-        y1 = (z - y0) + pio2_1t;
-      } else {
-        z += pio2_2;
-        y0 = z + pio2_2t;
-        y1 = (z - y0) + pio2_2t;
-      }
-      q = -1;
-    }
-    __math_rempio2_y0 = y0;
-    __math_rempio2_y1 = y1;
-    return q;
-  }
-  if (ix < 0x413921FB) { // |x| ~< 2^20*pi/2, Cody-Waite
-    let q = f64.nearest(x * invpio2);
-    let r = x - q * pio2_1;
-    let w = q * pio2_1t;
-    let j: u32 = ix >> 20;
-    let y0 = r - w;
-    let hi: u32 = (i64.reinterpret_f64(y0) >> 32) as u32;
-    let i: u32 = j - ((hi >> 20) & 0x7FF);
-    if (i > 16) {
-      let t = r;
-      w = q * pio2_2;
-      r = t - w;
-      w = q * pio2_2t - ((t - r) - w);
-      y0 = r - w;
-      hi = (i64.reinterpret_f64(y0) >> 32) as u32;
-      i = j - ((hi >> 20) & 0x7FF);
-      if (i > 49) {
-        let t2 = r;
-        w = q * pio2_3;
-        r = t2 - w;
-        w = q * pio2_3t - ((t2 - r) - w);
-        y0 = r - w;
-      }
-    }
-    let y1 = (r - y0) - w;
-    __math_rempio2_y0 = y0;
-    __math_rempio2_y1 = y1;
-    return q as i32;
-  }
-  let q = __math_pio2_large_quot(x, u as i64);
-  return sign != 0 ? -q : q;
-}
-
-function __math_sin_kern(x: f64, y: f64, iy: i32): f64 { // musl/src/math/__sin.c
-  const S1 = f64.reinterpret_i64(0xBFC5555555555549);
-  const S2 = f64.reinterpret_i64(0x3F8111111110F8A6);
-  const S3 = f64.reinterpret_i64(0xBF2A01A019C161D5);
-  const S4 = f64.reinterpret_i64(0x3EC71DE357B1FE7D);
-  const S5 = f64.reinterpret_i64(0xBE5AE5E68A2B9CEB);
-  const S6 = f64.reinterpret_i64(0x3DE5D93A5ACFD57C);
-  let z = x * x;
-  let w = z * z;
-  let r = S2 + z * (S3 + z * S4) + z * w * (S5 + z * S6);
-  let v = z * x;
-  if (iy == 0) {
-    return x + v * (S1 + z * r);
-  } else {
-    return x - ((z * (0.5 * y - v * r) - y) - v * S1);
-  }
-}
-
-function __math_cos_kern(x: f64, y: f64): f64 { // musl/src/math/__cos.c
-  const C1 = f64.reinterpret_i64(0x3FA555555555554C);
-  const C2 = f64.reinterpret_i64(0xBF56C16C16C15177);
-  const C3 = f64.reinterpret_i64(0x3EFA01A019CB1590);
-  const C4 = f64.reinterpret_i64(0xBE927E4F809C52AD);
-  const C5 = f64.reinterpret_i64(0x3E21EE9EBDB4B1C4);
-  const C6 = f64.reinterpret_i64(0xBDA8FAE9BE8838D4);
-  let z = x * x;
-  let w = z * z;
-  let r = z * (C1 + z * (C2 + z * C3)) + w * w * (C4 + z * (C5 + z * C6));
-  let hz = 0.5 * z;
-  w = 1.0 - hz;
-  return w + (((1.0 - w) - hz) + (z * r - x * y));
-}
-
 function __math_tan_kern(x: f64, y: f64, iy: i32): f64 { // msun k_tan.c
   const T0 = f64.reinterpret_i64(0x3FD5555555555563);
   const T1 = f64.reinterpret_i64(0x3FC111111110FE7A);
@@ -549,20 +443,113 @@ function __math_clz32(x: f64): f64 {
   return i32.clz(__math_dtoi32(x));
 }
 
+// The __sin/__cos kernels, inlined in sin and cos as AssemblyScript's
+// `@inline` does (Binaryen would not inline them: they have several callers).
 function __math_cos(x: f64): f64 { // musl/src/math/cos.c
+  const pio2_1 = f64.reinterpret_i64(0x3FF921FB54400000);
+  const pio2_1t = f64.reinterpret_i64(0x3DD0B4611A626331);
+  const pio2_2 = f64.reinterpret_i64(0x3DD0B4611A600000);
+  const pio2_2t = f64.reinterpret_i64(0x3BA3198A2E037073);
+  const pio2_3 = f64.reinterpret_i64(0x3BA3198A2E000000);
+  const pio2_3t = f64.reinterpret_i64(0x397B839A252049C1);
+  const invpio2 = f64.reinterpret_i64(0x3FE45F306DC9C883);
+  const S1 = f64.reinterpret_i64(0xBFC5555555555549);
+  const S2 = f64.reinterpret_i64(0x3F8111111110F8A6);
+  const S3 = f64.reinterpret_i64(0xBF2A01A019C161D5);
+  const S4 = f64.reinterpret_i64(0x3EC71DE357B1FE7D);
+  const S5 = f64.reinterpret_i64(0xBE5AE5E68A2B9CEB);
+  const S6 = f64.reinterpret_i64(0x3DE5D93A5ACFD57C);
+  const C1 = f64.reinterpret_i64(0x3FA555555555554C);
+  const C2 = f64.reinterpret_i64(0xBF56C16C16C15177);
+  const C3 = f64.reinterpret_i64(0x3EFA01A019CB1590);
+  const C4 = f64.reinterpret_i64(0xBE927E4F809C52AD);
+  const C5 = f64.reinterpret_i64(0x3E21EE9EBDB4B1C4);
+  const C6 = f64.reinterpret_i64(0xBDA8FAE9BE8838D4);
   let u: u64 = i64.reinterpret_f64(x);
   let ux: u32 = (u >> 32) as u32;
   let sign: u32 = ux >> 31;
   ux &= 0x7FFFFFFF;
+  let n = 0;
+  let y0 = x;
+  let y1 = 0.0;
   if (ux <= 0x3FE921FB) { // |x| ~< pi/4
     if (ux < 0x3E46A09E) return 1.0;
-    return __math_cos_kern(x, 0);
+  } else {
+    if (ux >= 0x7FF00000) return x - x;
+    // rempio2(x, u, sign), inlined as AssemblyScript inlines it: n, and
+    // the reduced argument y0 + y1.
+    if (ux < 0x4002D97C) { // |x| < 3pi/4, special case with n=+-1
+      let z: f64 = 0;
+      n = 1;
+      if (sign == 0) {
+        z = x - pio2_1;
+        if (ux != 0x3FF921FB) {
+          y0 = z - pio2_1t;
+          y1 = (z - y0) - pio2_1t;
+        } else {
+          z -= pio2_2;
+          y0 = z - pio2_2t;
+          y1 = (z - y0) - pio2_2t;
+        }
+      } else {
+        z = x + pio2_1;
+        if (ux != 0x3FF921FB) {
+          y0 = z + pio2_1t;
+          y1 = (z - y0) + pio2_1t;
+        } else {
+          z += pio2_2;
+          y0 = z + pio2_2t;
+          y1 = (z - y0) + pio2_2t;
+        }
+        n = -1;
+      }
+    } else if (ux < 0x413921FB) { // |x| ~< 2^20*pi/2, Cody-Waite
+      let q = f64.nearest(x * invpio2);
+      let r = x - q * pio2_1;
+      let rw = q * pio2_1t;
+      let j: u32 = ux >> 20;
+      y0 = r - rw;
+      let hi: u32 = (i64.reinterpret_f64(y0) >> 32) as u32;
+      let i: u32 = j - ((hi >> 20) & 0x7FF);
+      if (i > 16) {
+        let t = r;
+        rw = q * pio2_2;
+        r = t - rw;
+        rw = q * pio2_2t - ((t - r) - rw);
+        y0 = r - rw;
+        hi = (i64.reinterpret_f64(y0) >> 32) as u32;
+        i = j - ((hi >> 20) & 0x7FF);
+        if (i > 49) {
+          let t2 = r;
+          rw = q * pio2_3;
+          r = t2 - rw;
+          rw = q * pio2_3t - ((t2 - r) - rw);
+          y0 = r - rw;
+        }
+      }
+      y1 = (r - y0) - rw;
+      n = q as i32;
+    } else {
+      n = __math_pio2_large_quot(x, u as i64);
+      if (sign != 0) n = -n;
+      y0 = __math_rempio2_y0;
+      y1 = __math_rempio2_y1;
+    }
   }
-  if (ux >= 0x7FF00000) return x - x;
-  let n = __math_rempio2(x, u, sign);
-  let y0 = __math_rempio2_y0;
-  let y1 = __math_rempio2_y1;
-  x = (n & 1) != 0 ? __math_sin_kern(y0, y1, 1) : __math_cos_kern(y0, y1);
+  let z = y0 * y0;
+  let w = z * z;
+  if ((n & 1) != 0) {
+    // sin_kern(y0, y1, 1)
+    let r = S2 + z * (S3 + z * S4) + z * w * (S5 + z * S6);
+    let v = z * y0;
+    x = y0 - ((z * (0.5 * y1 - v * r) - y1) - v * S1);
+  } else {
+    // cos_kern(y0, y1)
+    let r = z * (C1 + z * (C2 + z * C3)) + w * w * (C4 + z * (C5 + z * C6));
+    let hz = 0.5 * z;
+    w = 1.0 - hz;
+    x = w + (((1.0 - w) - hz) + (z * r - y0 * y1));
+  }
   return ((n + 1) & 2) != 0 ? -x : x;
 }
 
@@ -828,20 +815,117 @@ function __math_pow(x: f64, y: f64): f64 {
   return __math_pow_lut(x, y);
 }
 
-function __math_sin(x: f64): f64 { // musl/src/math/sin.c
+function __math_sin(x: f64): f64 { // musl/src/math/sin.c, kernels inlined
+  const pio2_1 = f64.reinterpret_i64(0x3FF921FB54400000);
+  const pio2_1t = f64.reinterpret_i64(0x3DD0B4611A626331);
+  const pio2_2 = f64.reinterpret_i64(0x3DD0B4611A600000);
+  const pio2_2t = f64.reinterpret_i64(0x3BA3198A2E037073);
+  const pio2_3 = f64.reinterpret_i64(0x3BA3198A2E000000);
+  const pio2_3t = f64.reinterpret_i64(0x397B839A252049C1);
+  const invpio2 = f64.reinterpret_i64(0x3FE45F306DC9C883);
+  const S1 = f64.reinterpret_i64(0xBFC5555555555549);
+  const S2 = f64.reinterpret_i64(0x3F8111111110F8A6);
+  const S3 = f64.reinterpret_i64(0xBF2A01A019C161D5);
+  const S4 = f64.reinterpret_i64(0x3EC71DE357B1FE7D);
+  const S5 = f64.reinterpret_i64(0xBE5AE5E68A2B9CEB);
+  const S6 = f64.reinterpret_i64(0x3DE5D93A5ACFD57C);
+  const C1 = f64.reinterpret_i64(0x3FA555555555554C);
+  const C2 = f64.reinterpret_i64(0xBF56C16C16C15177);
+  const C3 = f64.reinterpret_i64(0x3EFA01A019CB1590);
+  const C4 = f64.reinterpret_i64(0xBE927E4F809C52AD);
+  const C5 = f64.reinterpret_i64(0x3E21EE9EBDB4B1C4);
+  const C6 = f64.reinterpret_i64(0xBDA8FAE9BE8838D4);
   let u: u64 = i64.reinterpret_f64(x);
   let ux: u32 = (u >> 32) as u32;
   let sign: u32 = ux >> 31;
   ux &= 0x7FFFFFFF;
+  let n = 0;
+  let y0 = x;
+  let y1 = 0.0;
+  let iy = 0;
   if (ux <= 0x3FE921FB) { // |x| ~< pi/4
     if (ux < 0x3E500000) return x;
-    return __math_sin_kern(x, 0.0, 0);
+  } else {
+    if (ux >= 0x7FF00000) return x - x;
+    // rempio2(x, u, sign), inlined as AssemblyScript inlines it: n, and
+    // the reduced argument y0 + y1.
+    if (ux < 0x4002D97C) { // |x| < 3pi/4, special case with n=+-1
+      let z: f64 = 0;
+      n = 1;
+      if (sign == 0) {
+        z = x - pio2_1;
+        if (ux != 0x3FF921FB) {
+          y0 = z - pio2_1t;
+          y1 = (z - y0) - pio2_1t;
+        } else {
+          z -= pio2_2;
+          y0 = z - pio2_2t;
+          y1 = (z - y0) - pio2_2t;
+        }
+      } else {
+        z = x + pio2_1;
+        if (ux != 0x3FF921FB) {
+          y0 = z + pio2_1t;
+          y1 = (z - y0) + pio2_1t;
+        } else {
+          z += pio2_2;
+          y0 = z + pio2_2t;
+          y1 = (z - y0) + pio2_2t;
+        }
+        n = -1;
+      }
+    } else if (ux < 0x413921FB) { // |x| ~< 2^20*pi/2, Cody-Waite
+      let q = f64.nearest(x * invpio2);
+      let r = x - q * pio2_1;
+      let rw = q * pio2_1t;
+      let j: u32 = ux >> 20;
+      y0 = r - rw;
+      let hi: u32 = (i64.reinterpret_f64(y0) >> 32) as u32;
+      let i: u32 = j - ((hi >> 20) & 0x7FF);
+      if (i > 16) {
+        let t = r;
+        rw = q * pio2_2;
+        r = t - rw;
+        rw = q * pio2_2t - ((t - r) - rw);
+        y0 = r - rw;
+        hi = (i64.reinterpret_f64(y0) >> 32) as u32;
+        i = j - ((hi >> 20) & 0x7FF);
+        if (i > 49) {
+          let t2 = r;
+          rw = q * pio2_3;
+          r = t2 - rw;
+          rw = q * pio2_3t - ((t2 - r) - rw);
+          y0 = r - rw;
+        }
+      }
+      y1 = (r - y0) - rw;
+      n = q as i32;
+    } else {
+      n = __math_pio2_large_quot(x, u as i64);
+      if (sign != 0) n = -n;
+      y0 = __math_rempio2_y0;
+      y1 = __math_rempio2_y1;
+    }
+    iy = 1;
   }
-  if (ux >= 0x7FF00000) return x - x;
-  let n = __math_rempio2(x, u, sign);
-  let y0 = __math_rempio2_y0;
-  let y1 = __math_rempio2_y1;
-  x = (n & 1) != 0 ? __math_cos_kern(y0, y1) : __math_sin_kern(y0, y1, 1);
+  let z = y0 * y0;
+  let w = z * z;
+  if ((n & 1) != 0) {
+    // cos_kern(y0, y1)
+    let r = z * (C1 + z * (C2 + z * C3)) + w * w * (C4 + z * (C5 + z * C6));
+    let hz = 0.5 * z;
+    w = 1.0 - hz;
+    x = w + (((1.0 - w) - hz) + (z * r - y0 * y1));
+  } else {
+    // sin_kern(y0, y1, iy)
+    let r = S2 + z * (S3 + z * S4) + z * w * (S5 + z * S6);
+    let v = z * y0;
+    if (iy == 0) {
+      x = y0 + v * (S1 + z * r);
+    } else {
+      x = y0 - ((z * (0.5 * y1 - v * r) - y1) - v * S1);
+    }
+  }
   return (n & 2) != 0 ? -x : x;
 }
 
@@ -861,7 +945,14 @@ function __math_sinh(x: f64): f64 { // musl/src/math/sinh.c
   return __math_expo2(a, 2 * h);
 }
 
-function __math_tan(x: f64): f64 { // musl/src/math/tan.c
+function __math_tan(x: f64): f64 { // musl/src/math/tan.c, rempio2 inlined
+  const pio2_1 = f64.reinterpret_i64(0x3FF921FB54400000);
+  const pio2_1t = f64.reinterpret_i64(0x3DD0B4611A626331);
+  const pio2_2 = f64.reinterpret_i64(0x3DD0B4611A600000);
+  const pio2_2t = f64.reinterpret_i64(0x3BA3198A2E037073);
+  const pio2_3 = f64.reinterpret_i64(0x3BA3198A2E000000);
+  const pio2_3t = f64.reinterpret_i64(0x397B839A252049C1);
+  const invpio2 = f64.reinterpret_i64(0x3FE45F306DC9C883);
   let u: u64 = i64.reinterpret_f64(x);
   let ux: u32 = (u >> 32) as u32;
   let sign: u32 = ux >>> 31;
@@ -871,8 +962,71 @@ function __math_tan(x: f64): f64 { // musl/src/math/tan.c
     return __math_tan_kern(x, 0.0, 1);
   }
   if (ux >= 0x7FF00000) return x - x;
-  let n = __math_rempio2(x, u, sign);
-  return __math_tan_kern(__math_rempio2_y0, __math_rempio2_y1, 1 - ((n & 1) << 1));
+  let n = 0;
+  let y0: f64 = 0;
+  let y1: f64 = 0;
+  {
+    // rempio2(x, u, sign), inlined as AssemblyScript inlines it: n, and
+    // the reduced argument y0 + y1.
+    if (ux < 0x4002D97C) { // |x| < 3pi/4, special case with n=+-1
+      let z: f64 = 0;
+      n = 1;
+      if (sign == 0) {
+        z = x - pio2_1;
+        if (ux != 0x3FF921FB) {
+          y0 = z - pio2_1t;
+          y1 = (z - y0) - pio2_1t;
+        } else {
+          z -= pio2_2;
+          y0 = z - pio2_2t;
+          y1 = (z - y0) - pio2_2t;
+        }
+      } else {
+        z = x + pio2_1;
+        if (ux != 0x3FF921FB) {
+          y0 = z + pio2_1t;
+          y1 = (z - y0) + pio2_1t;
+        } else {
+          z += pio2_2;
+          y0 = z + pio2_2t;
+          y1 = (z - y0) + pio2_2t;
+        }
+        n = -1;
+      }
+    } else if (ux < 0x413921FB) { // |x| ~< 2^20*pi/2, Cody-Waite
+      let q = f64.nearest(x * invpio2);
+      let r = x - q * pio2_1;
+      let rw = q * pio2_1t;
+      let j: u32 = ux >> 20;
+      y0 = r - rw;
+      let hi: u32 = (i64.reinterpret_f64(y0) >> 32) as u32;
+      let i: u32 = j - ((hi >> 20) & 0x7FF);
+      if (i > 16) {
+        let t = r;
+        rw = q * pio2_2;
+        r = t - rw;
+        rw = q * pio2_2t - ((t - r) - rw);
+        y0 = r - rw;
+        hi = (i64.reinterpret_f64(y0) >> 32) as u32;
+        i = j - ((hi >> 20) & 0x7FF);
+        if (i > 49) {
+          let t2 = r;
+          rw = q * pio2_3;
+          r = t2 - rw;
+          rw = q * pio2_3t - ((t2 - r) - rw);
+          y0 = r - rw;
+        }
+      }
+      y1 = (r - y0) - rw;
+      n = q as i32;
+    } else {
+      n = __math_pio2_large_quot(x, u as i64);
+      if (sign != 0) n = -n;
+      y0 = __math_rempio2_y0;
+      y1 = __math_rempio2_y1;
+    }
+  }
+  return __math_tan_kern(y0, y1, 1 - ((n & 1) << 1));
 }
 
 function __math_tanh(x: f64): f64 { // musl/src/math/tanh.c
