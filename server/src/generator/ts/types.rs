@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use super::ast::{self, Item, Span, Stmt, StmtKind};
-use super::ir::{LabelId, TExprKind, TFunction, TGlobal, TImport, TProgram, TStmt, Type};
+use super::ir::{Callee, LabelId, TExprKind, TFunction, TGlobal, TImport, TProgram, TStmt, Type};
 use crate::generator::error::Diagnostic;
 
 mod classes;
@@ -169,6 +169,20 @@ fn reserved(span: Span) -> Diagnostic {
 /// # Errors
 /// Every error found: one per function at most, plus declaration errors.
 pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>> {
+    check_program_with(program, false)
+}
+
+/// [`check_program`], checking every prelude function even when nothing
+/// calls it (for the prelude's own test).
+#[cfg(test)]
+pub(super) fn check_whole_prelude(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>> {
+    check_program_with(program, true)
+}
+
+fn check_program_with(
+    program: &ast::Program,
+    check_whole_prelude: bool,
+) -> Result<TProgram, Vec<Diagnostic>> {
     let prelude = super::prelude::program()?;
     let mut errors = Vec::new();
     // Classes first: their names are types everywhere else.
@@ -342,27 +356,86 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
     drop(start);
     module.globals = declared;
 
-    let mut checked = Vec::new();
+    // The math library is large and most programs use little of it: its
+    // functions are checked only when something checked calls them (so they
+    // are all that the plan can reach); the others stay placeholders, which
+    // codegen never emits.
+    let deferred = |i: usize| {
+        let (f, in_prelude) = functions[i];
+        in_prelude && !check_whole_prelude && f.name.starts_with("__math")
+    };
+    let mut slots: Vec<Option<TFunction>> = vec![None; functions.len()];
+    let mut work: Vec<usize> = Vec::new();
     let mut warnings = Vec::new();
-    for (f, in_prelude) in &functions {
+    let note_calls = |body: &[TStmt], work: &mut Vec<usize>| {
+        super::ir::visit_exprs(body, &mut |e| {
+            if let TExprKind::Call { callee, .. } = &e.kind {
+                let index = match callee {
+                    Callee::User(i) => Some(*i as usize),
+                    Callee::Runtime(name) => module.functions.get(*name).map(|s| s.index as usize),
+                    _ => None,
+                };
+                if let Some(i) = index.filter(|i| *i < functions.len() && deferred(*i)) {
+                    work.push(i);
+                }
+            }
+        });
+    };
+    note_calls(&start_body, &mut work);
+    let eager: Vec<usize> = (0..functions.len()).filter(|i| !deferred(*i)).collect();
+    let mut queue = eager.into_iter();
+    loop {
+        let i = match queue.next() {
+            Some(i) => i,
+            None => match work.pop() {
+                Some(i) if slots[i].is_none() => i,
+                Some(_) => continue,
+                None => break,
+            },
+        };
+        let (f, in_prelude) = functions[i];
         let Some(sig) = module.functions.get(&f.name) else {
             continue;
         };
-        match function(&module, f, sig, *in_prelude) {
+        match function(&module, f, sig, in_prelude) {
             Ok(c) => {
                 uses_random |= c.uses_random;
                 if !in_prelude {
                     warnings.extend(c.warnings);
                 }
-                checked.push(c.function);
+                note_calls(&c.function.body, &mut work);
+                slots[i] = Some(c.function);
             }
-            Err(e) if *in_prelude => errors.push(Diagnostic::unlocated(format!(
+            Err(e) if in_prelude => errors.push(Diagnostic::unlocated(format!(
                 "internal: the runtime prelude does not check: {}:{}: {}",
                 e.line, e.column, e.message
             ))),
             Err(e) => errors.push(e),
         }
     }
+    let checked: Vec<TFunction> = slots
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, slot)| {
+            let (f, _) = functions[i];
+            let sig = module.functions.get(&f.name)?;
+            Some(slot.unwrap_or_else(|| {
+                TFunction {
+                    name: f.name.clone(),
+                    exported: false,
+                    params: f
+                        .params
+                        .iter()
+                        .map(|p| p.name.clone())
+                        .zip(sig.params.iter().copied())
+                        .collect(),
+                    result: sig.result,
+                    locals: Vec::new(),
+                    body: Vec::new(),
+                }
+            }))
+        })
+        .collect();
     if !errors.is_empty() {
         return Err(errors);
     }
