@@ -114,7 +114,10 @@
 //!   there too: `i32`/`i64` `clz`, `ctz`, `popcnt`, `rotl`, `rotr`,
 //!   `reinterpret_f32`/`reinterpret_f64`; `f32`/`f64` `abs`, `ceil`,
 //!   `floor`, `trunc`, `nearest`, `sqrt`, `copysign`, `min`, `max`,
-//!   `reinterpret_i32`/`reinterpret_i64` (e.g. `i64.reinterpret_f64(x)`).
+//!   `reinterpret_i32`/`reinterpret_i64` (e.g. `i64.reinterpret_f64(x)`),
+//!   and their generic forms (`reinterpret<u64>(x)`, `clz<u32>(x)`,
+//!   `copysign<f64>(x, y)`, ...; `name<T>(` is read as a generic call, as
+//!   TypeScript reads it).
 //! - Not supported yet (each reported with its position): arrays, typed
 //!   arrays other than `Uint8Array`, and objects as export/import parameters
 //!   or results, nested arrays, inheritance and static members, assignments

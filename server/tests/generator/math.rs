@@ -204,6 +204,11 @@ export function clz(x: i32): i32 { return i32.clz(x); }
 export function sign(): f64 { return f64.copysign(3, -0.0); }
 export function near(): f64 { return f64.nearest(2.5); }
 export function fbits(): i32 { return i32.reinterpret_f32(1.0); }
+export function generic_bits(): u64 { return reinterpret<u64>(-1.0); }
+export function generic_back(): f64 { return reinterpret<f64>(0x3FF0000000000000); }
+export function generic_clz(): u32 { return clz<u32>(0xFFFF) + popcnt<u32>(0xFF); }
+export function generic_sign(): f32 { return copysign<f32>(2, -1); }
+export function compare(a: i32, b: i32): bool { return a < b; }
 "#;
     let wasm = compile(src);
     assert_eq!(show(&call(&wasm, "bits", &[])), "i64:4607182418800017408");
@@ -212,4 +217,15 @@ export function fbits(): i32 { return i32.reinterpret_f32(1.0); }
     assert_eq!(f64_of(&wasm, "sign"), -3.0);
     assert_eq!(f64_of(&wasm, "near"), 2.0);
     assert_eq!(show(&call(&wasm, "fbits", &[])), "i32:1065353216");
+    assert_eq!(
+        show(&call(&wasm, "generic_bits", &[])),
+        "i64:-4616189618054758400"
+    );
+    assert_eq!(f64_of(&wasm, "generic_back"), 1.0);
+    assert_eq!(show(&call(&wasm, "generic_clz", &[])), "i32:24");
+    assert_eq!(show(&call(&wasm, "generic_sign", &[])), "f32:-2");
+    assert_eq!(
+        show(&call(&wasm, "compare", &[Val::I32(1), Val::I32(2)])),
+        "i32:1"
+    );
 }

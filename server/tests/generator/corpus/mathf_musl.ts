@@ -89,7 +89,7 @@ function arg(i: i32): f32 {
 }
 
 function mix(h: u64, v: f32): u64 {
-  let b: u32 = v != v ? 0x7FC00000 : i32.reinterpret_f32(v);
+  let b: u32 = v != v ? 0x7FC00000 : reinterpret<u32>(v);
   h = (h ^ (b as u64)) * 0x100000001B3;
   return h ^ (h >> 29);
 }

@@ -272,6 +272,10 @@ impl FnCtx<'_> {
             ExprKind::Call { callee, args } => self.call(callee, args, e.span),
             ExprKind::Index { object, index } => self.index(object, index),
             ExprKind::This => self.this(e.span),
+            ExprKind::Generic { name, .. } => Err(err(
+                e.span,
+                format!("`{name}<...>` is a built-in function; call it"),
+            )),
             ExprKind::Null => match hint {
                 Some(t) if t.is_reference() => Ok(constant(I::I32Const(0), t)),
                 _ => Err(err(
@@ -688,6 +692,7 @@ impl FnCtx<'_> {
                     ty: sig.result,
                 })
             }
+            ExprKind::Generic { name, ty } => self.generic_call(name, ty, args, callee.span, span),
             ExprKind::Member { object, property } => match math_object(object) {
                 Some(ns) if !self.shadows(ns) => self.math_call(ns, property, args, callee.span, span),
                 _ => {

@@ -2,13 +2,14 @@
 //! instructions the allocator and the string functions are written with.
 //! Only prelude functions (whose names start with `__`) may call them.
 //!
-//! Also AssemblyScript's instruction built-ins named by their wasm type
-//! (`i64.reinterpret_f64(x)`, `f64.copysign(x, y)`, `i32.clz(x)`, ...),
+//! Also AssemblyScript's instruction built-ins, named by their wasm type
+//! (`i64.reinterpret_f64(x)`, `f64.copysign(x, y)`, `i32.clz(x)`, ...) or
+//! generic (`reinterpret<u64>(x)`, `clz<i32>(x)`, `copysign<f64>(x, y)`),
 //! which any program may call.
 
 use wasm_encoder::{Ieee32, Ieee64, Instruction as I, MemArg};
 
-use crate::generator::ts::ast::{Expr, Span};
+use crate::generator::ts::ast::{Expr, Span, TypeName};
 use crate::generator::ts::ir::{Callee, TExpr, TExprKind, Type};
 use crate::generator::ts::types::convert::coerce;
 use crate::generator::ts::types::convert::constant;
@@ -237,5 +238,92 @@ impl FnCtx<'_> {
             }
         }
         Ok(op(instr, targs, result))
+    }
+}
+
+const GENERIC_FUNCTIONS: &str = "reinterpret, clz, ctz, popcnt, rotl, rotr (integers), abs, ceil, floor, trunc, nearest, sqrt, copysign, min, max (floats)";
+
+impl FnCtx<'_> {
+    /// `name<T>(args)`: AssemblyScript's generic built-ins, as the
+    /// instruction of `T`'s wasm type; the result has type `T`.
+    pub(super) fn generic_call(
+        &mut self,
+        name: &str,
+        ty: &TypeName,
+        args: &[Expr],
+        callee_span: Span,
+        span: Span,
+    ) -> CResult<TExpr> {
+        let t = self.module.resolve(ty)?;
+        let ns = match t {
+            Type::I32 | Type::U32 => Type::I32,
+            Type::I64 | Type::U64 => Type::I64,
+            Type::F32 | Type::F64 => t,
+            _ => {
+                return Err(err(
+                    ty.span,
+                    format!("`{name}<{}>`: the type must be a 32- or 64-bit number", ty.name),
+                ))
+            }
+        };
+        if name == "reinterpret" {
+            return self.reinterpret(t, ns, ty, args, span);
+        }
+        let op_name = if name.starts_with("reinterpret_") {
+            ""
+        } else {
+            name
+        };
+        if namespace_instr(ns, op_name).is_none() {
+            return Err(err(
+                callee_span,
+                format!(
+                    "`{name}<{}>` is not supported; the subset has {GENERIC_FUNCTIONS}",
+                    ty.name
+                ),
+            ));
+        }
+        let e = self.namespace_call(ns, op_name, args, callee_span, span)?;
+        // `u32`/`u64` results are the same bits as `i32`/`i64`.
+        Ok(TExpr { ty: t, ..e })
+    }
+}
+
+impl FnCtx<'_> {
+    /// `reinterpret<T>(x)`: the bits of `x`, a number of the other kind
+    /// (integer or float) and the same size, as a `T`.
+    fn reinterpret(&mut self, t: Type, ns: Type, ty: &TypeName, args: &[Expr], span: Span) -> CResult<TExpr> {
+        let [a] = args else {
+            return Err(err(
+                span,
+                format!(
+                    "`reinterpret<{}>` expects 1 argument(s), but {} were given",
+                    ty.name,
+                    args.len()
+                ),
+            ));
+        };
+        let (from, instr) = match ns {
+            Type::I32 => (Type::F32, I::I32ReinterpretF32),
+            Type::I64 => (Type::F64, I::I64ReinterpretF64),
+            Type::F32 => (Type::I32, I::F32ReinterpretI32),
+            _ => (Type::I64, I::F64ReinterpretI64),
+        };
+        let v = self.expr(a, Some(from))?;
+        if v.ty.bits() != from.bits() || v.ty.is_float() != from.is_float() {
+            return Err(err(
+                a.span,
+                format!(
+                    "`reinterpret<{}>` needs a {}-bit {}, not `{}`",
+                    ty.name,
+                    from.bits(),
+                    if from.is_float() { "float" } else { "integer" },
+                    v.ty.name()
+                ),
+            ));
+        }
+        let v = TExpr { ty: from, ..v };
+        let e = fold_reinterpret(&instr, &v).unwrap_or_else(|| op(instr, vec![v], ns));
+        Ok(TExpr { ty: t, ..e })
     }
 }
