@@ -1,10 +1,12 @@
 //! Figures of the TypeScript subset for BENCHMARKS.md, section "TypeScript
 //! subset", measured side by side in one run:
 //!
-//! - kernels: examples/ts/bench/strings_arrays.ts compiled by Echelon (level
-//!   speed, Binaryen -O3) and by asc 0.28 `-O3` (its default incremental
-//!   runtime), both run in wasmtime with the same engine; each kernel must
-//!   give the same answer in both; the median of several runs is printed;
+//! - kernels: examples/ts/bench/strings_arrays.ts and
+//!   examples/ts/bench/math.ts compiled by Echelon (level speed, Binaryen
+//!   -O3) and by asc 0.28 `-O3` (its default incremental runtime), both run
+//!   in wasmtime with the same engine; each kernel must give the same answer
+//!   in both (the math kernels bit for bit); the median of several runs is
+//!   printed;
 //! - compile latency: a 1,000-line program, without and with Binaryen -O3;
 //! - memory: pages of an instance over 10^6 calls of a string export that
 //!   allocates.
@@ -23,6 +25,7 @@ use echelon::generator::{Generator, GeneratorOptions, OptimizationLevel};
 use wasmtime::{Engine, Func, Instance, Linker, Module, Store, TypedFunc, Val};
 
 const KERNELS: &str = include_str!("../../examples/ts/bench/strings_arrays.ts");
+const MATH_KERNELS: &str = include_str!("../../examples/ts/bench/math.ts");
 
 fn echelon(src: &str, level: Option<OptimizationLevel>) -> Vec<u8> {
     let options = match level {
@@ -80,6 +83,7 @@ fn show(v: &Val) -> String {
     match v {
         Val::I32(x) => x.to_string(),
         Val::I64(x) => x.to_string(),
+        Val::F64(b) => format!("{} (bits {b:#x})", f64::from_bits(*b)),
         other => format!("{other:?}"),
     }
 }
@@ -98,43 +102,59 @@ fn median(runs: usize, mut f: impl FnMut()) -> Duration {
 }
 
 fn kernels() {
+    run_kernels(
+        KERNELS,
+        &[
+            ("concat_hash", Val::I32(3_000)),
+            ("search", Val::I32(200)),
+            ("words", Val::I32(5_000)),
+            ("array_push_sum", Val::I32(200_000)),
+            ("sieve", Val::I32(1_000_000)),
+        ],
+    );
+    run_kernels(
+        MATH_KERNELS,
+        &[
+            ("trig", Val::I32(200_000)),
+            ("exp_log", Val::I32(200_000)),
+            ("powers", Val::I32(200_000)),
+            ("mix", Val::I32(200_000)),
+        ],
+    );
+}
+
+fn run_kernels(src: &str, cases: &[(&str, Val)]) {
     let engine = Engine::default();
-    let ours = echelon(KERNELS, Some(OptimizationLevel::Speed));
-    let theirs = assemblyscript(KERNELS);
+    let ours = echelon(src, Some(OptimizationLevel::Speed));
+    let theirs = assemblyscript(src);
     println!(
         "module sizes: echelon {} bytes, asc {} bytes",
         ours.len(),
         theirs.len()
     );
-    let cases: [(&str, Val); 5] = [
-        ("concat_hash", Val::I32(3_000)),
-        ("search", Val::I32(200)),
-        ("words", Val::I32(5_000)),
-        ("array_push_sum", Val::I32(200_000)),
-        ("sieve", Val::I32(1_000_000)),
-    ];
     println!("| kernel | echelon | asc -O3 | ratio |");
     println!("|---|---|---|---|");
     for (name, arg) in cases {
+        let name = *name;
         // A fresh instance per kernel and compiler, so heaps do not mix.
         let mut a = load(&engine, &ours);
         let mut b = load(&engine, &theirs);
         let fa = a.instance.get_func(&mut a.store, name).expect("echelon export");
         let fb = b.instance.get_func(&mut b.store, name).expect("asc export");
         let (ra, rb) = (
-            call(&mut a, fa, std::slice::from_ref(&arg)),
-            call(&mut b, fb, std::slice::from_ref(&arg)),
+            call(&mut a, fa, std::slice::from_ref(arg)),
+            call(&mut b, fb, std::slice::from_ref(arg)),
         );
         assert_eq!(show(&ra), show(&rb), "{name}: echelon and asc disagree");
         let ta = median(11, || {
-            call(&mut a, fa, std::slice::from_ref(&arg));
+            call(&mut a, fa, std::slice::from_ref(arg));
         });
         let tb = median(11, || {
-            call(&mut b, fb, std::slice::from_ref(&arg));
+            call(&mut b, fb, std::slice::from_ref(arg));
         });
         println!(
             "| {name}({}) | {:.3} ms | {:.3} ms | {:.2}x |",
-            show(&arg),
+            show(arg),
             ta.as_secs_f64() * 1e3,
             tb.as_secs_f64() * 1e3,
             ta.as_secs_f64() / tb.as_secs_f64()

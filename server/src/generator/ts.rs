@@ -46,7 +46,7 @@
 //!   on floats is rejected (cast to an integer).
 //! - Operators: arithmetic, `**` (on integers AssemblyScript's `ipow32`/
 //!   `ipow64`: wrapping, 0 for a negative exponent unless the base is 1 or
-//!   -1; right-associative), bitwise (`>>` arithmetic on signed types,
+//!   -1; on `f64` `Math.pow`, on `f32` `Mathf.pow`; right-associative), bitwise (`>>` arithmetic on signed types,
 //!   `>>>` logical), comparison (`==` and `===` mean the same), `&&`/`||`
 //!   (short-circuit; the result is a `bool`, where AssemblyScript would
 //!   return an operand), `!`, `~`, unary `-`/`+`, `?:`, `=` and compound
@@ -59,7 +59,8 @@
 //!   function must return on every path.
 //! - Strings: literals (`'...'`, `"..."` with JavaScript's escapes),
 //!   template literals (integers, `bool` and strings are substituted), `+`
-//!   and `+=`, `==`/`!=` (by content), `length`, `charCodeAt` (-1 out of
+//!   and `+=`, `==`/`!=` (by content), `<`/`<=`/`>`/`>=` (by UTF-16 code
+//!   units, as JavaScript and AssemblyScript), `length`, `charCodeAt` (-1 out of
 //!   range, as AssemblyScript), `indexOf`, `lastIndexOf`, `includes`,
 //!   `startsWith`, `endsWith`, `substring`, `slice`, `concat`, `toString`
 //!   (integers, `bool`), `toUpperCase`/`toLowerCase`. Inside, strings are
@@ -98,18 +99,32 @@
 //!   source.
 //! - `Math`: `sqrt`, `abs`, `floor`, `ceil`, `trunc`, `min`, `max` compile to
 //!   single wasm instructions (`f32` stays `f32`, anything else is `f64`);
-//!   `round`, `sign`, `fround` are AssemblyScript's algorithms in the prelude
-//!   (`f64`); the
-//!   constants `PI`, `E`, `LN2`, `LN10`, `LOG2E`, `LOG10E`, `SQRT2`,
-//!   `SQRT1_2`, and `Math.random()` from a built-in seeded generator (see
-//!   [`codegen`]), so modules need no imports.
+//!   `round`, `sign`, `fround`, `acos`, `acosh`, `asin`, `asinh`, `atan`,
+//!   `atan2`, `atanh`, `cbrt`, `clz32`, `cos`, `cosh`, `exp`, `exp2`,
+//!   `expm1`, `hypot`, `imul`, `log`, `log10`, `log1p`, `log2`, `pow`,
+//!   `sin`, `sinh`, `tan`, `tanh` are AssemblyScript's own algorithms
+//!   (`NativeMath`, from musl, with the lookup tables `asc -O3` uses)
+//!   ported into the prelude (`f64`), so results are AssemblyScript's bit
+//!   for bit; `Mathf` has the same functions and constants for `f32`
+//!   (`NativeMathf`, ported the same way; not `random`); a module gets only the functions (and tables) it uses, and no
+//!   heap for them; the constants `PI`, `E`, `LN2`, `LN10`, `LOG2E`,
+//!   `LOG10E`, `SQRT2`, `SQRT1_2`, `NaN` and `Infinity`, and `Math.random()`
+//!   from a built-in seeded generator (see [`codegen`]), so modules need no
+//!   imports. AssemblyScript's instruction built-ins named by wasm type are
+//!   there too: `i32`/`i64` `clz`, `ctz`, `popcnt`, `rotl`, `rotr`,
+//!   `reinterpret_f32`/`reinterpret_f64`; `f32`/`f64` `abs`, `ceil`,
+//!   `floor`, `trunc`, `nearest`, `sqrt`, `copysign`, `min`, `max`,
+//!   `reinterpret_i32`/`reinterpret_i64` (e.g. `i64.reinterpret_f64(x)`),
+//!   and their generic forms (`reinterpret<u64>(x)`, `clz<u32>(x)`,
+//!   `copysign<f64>(x, y)`, ...; `name<T>(` is read as a generic call, as
+//!   TypeScript reads it).
 //! - Not supported yet (each reported with its position): arrays, typed
 //!   arrays other than `Uint8Array`, and objects as export/import parameters
 //!   or results, nested arrays, inheritance and static members, assignments
-//!   and `++`/`--` on fields and elements used as values, `Math.pow`/`exp`/`log`/`hypot`/
-//!   trigonometry and the rest of `Math` (so `**` on floats), converting
+//!   and `++`/`--` on fields and elements used as values, `Mathf.random`,
+//!   converting
 //!   floats to strings, Unicode case mapping beyond ASCII (`toUpperCase`
-//!   leaves other characters unchanged), string comparison with `<`,
+//!   leaves other characters unchanged),
 //!   closures and nested functions, `var`, exceptions, `import`. Names
 //!   starting with `__` are reserved.
 //!

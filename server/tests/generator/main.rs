@@ -8,6 +8,7 @@ mod examples;
 mod guest;
 mod harness;
 mod integers;
+mod math;
 mod no_panic;
 mod programs;
 mod rust;

@@ -359,6 +359,14 @@ pub enum ExprKind {
         /// The value otherwise.
         otherwise: Box<Expr>,
     },
+    /// `name<T>`, the callee of a call of one of AssemblyScript's generic
+    /// built-ins (`reinterpret<u64>(x)`, `clz<i32>(x)`).
+    Generic {
+        /// The built-in's name.
+        name: String,
+        /// The type argument.
+        ty: TypeName,
+    },
     /// `callee(args)`
     Call {
         /// The function called (an identifier or `Math.name`).

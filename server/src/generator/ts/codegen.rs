@@ -68,6 +68,8 @@ struct Links {
     imports: Vec<Option<FuncId>>,
     /// The address of each string literal's payload.
     strings: HashMap<Vec<u16>, u32>,
+    /// The address of each used static data blob.
+    data: HashMap<u32, u32>,
     /// The first heap address.
     heap_base: u32,
     /// The generated function that marks the globals holding strings.
@@ -97,6 +99,7 @@ pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
         runtime: HashMap::new(),
         imports: vec![None; program.imports.len()],
         strings: HashMap::new(),
+        data: HashMap::new(),
         heap_base: 0,
         mark_roots: None,
         visit: None,
@@ -119,19 +122,24 @@ pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
             }
         }
     }
-    let data = if plan.uses_heap {
+    // Memory holds the heap, or only the static data of the math tables
+    // (then it is not exported: the module passes nothing through it).
+    let data = if plan.uses_heap || plan.data.iter().any(|d| *d) {
         let layout = abi::layout_strings(program, &plan);
         links.strings = layout.addresses;
+        links.data = layout.data;
         links.heap_base = layout.heap_base;
         let pages = u64::from(layout.heap_base).div_ceil(65_536).max(1);
         let memory = b.memory(pages, None);
-        b.export_memory("memory", memory)?;
+        if plan.uses_heap {
+            b.export_memory("memory", memory)?;
+        }
         Some(layout.bytes)
     } else {
         None
     };
     for (i, g) in program.globals.iter().enumerate() {
-        if i >= program.user_globals && !plan.uses_heap {
+        if i >= program.user_globals && !plan.uses_prelude {
             break;
         }
         let id = b.global(&g.name, g.mutable, const_value(&g.init));
@@ -430,6 +438,10 @@ impl Emitter<'_> {
             TExprKind::Const(c) => self.out.push(c.clone()),
             TExprKind::Str(units) => {
                 let addr = self.links.strings.get(units).copied().unwrap_or(0);
+                self.out.push(I::I32Const(addr as i32));
+            }
+            TExprKind::Data(i) => {
+                let addr = self.links.data.get(i).copied().unwrap_or(0);
                 self.out.push(I::I32Const(addr as i32));
             }
             TExprKind::Seq { effects, value } => {

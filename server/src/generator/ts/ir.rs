@@ -384,6 +384,10 @@ pub enum TExprKind {
     /// A string literal (UTF-16 code units): codegen lays each distinct one
     /// out once in the module's static data.
     Str(Vec<u16>),
+    /// The address of the program's static data blob `n` (a `u32`; see
+    /// [`TProgram::data`]): codegen lays out each blob a reached function
+    /// uses once, in the module's memory.
+    Data(u32),
     /// Evaluate `value`, then `effect` (which leaves nothing on the stack):
     /// the value of a postfix `x++`.
     ValueThen {
@@ -535,6 +539,9 @@ pub struct TProgram {
     pub imports: Vec<TImport>,
     /// Classes, by the number `Type::Class` holds.
     pub classes: Vec<TClass>,
+    /// Static data blobs (the prelude's math tables), by the number
+    /// [`TExprKind::Data`] holds; 8-byte aligned when laid out.
+    pub data: Vec<Vec<u8>>,
 
     /// Warnings (unread variables), in source order.
     pub warnings: Vec<crate::generator::error::Diagnostic>,
@@ -590,7 +597,11 @@ pub fn visit_exprs<'a>(stmts: &'a [TStmt], f: &mut impl FnMut(&'a TExpr)) {
 pub fn visit_expr<'a>(e: &'a TExpr, f: &mut impl FnMut(&'a TExpr)) {
     f(e);
     match &e.kind {
-        TExprKind::Const(_) | TExprKind::Local(_) | TExprKind::Global(_) | TExprKind::Str(_) => {}
+        TExprKind::Const(_)
+        | TExprKind::Local(_)
+        | TExprKind::Global(_)
+        | TExprKind::Str(_)
+        | TExprKind::Data(_) => {}
         TExprKind::SetLocal { value, .. } | TExprKind::SetGlobal { value, .. } => visit_expr(value, f),
         TExprKind::Binary { lhs, rhs, .. } | TExprKind::Logical { lhs, rhs, .. } => {
             visit_expr(lhs, f);

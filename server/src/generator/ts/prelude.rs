@@ -1,7 +1,13 @@
 //! The runtime prelude: the allocator, the collector and the string
-//! functions, written in the subset itself (`prelude/runtime.ts`) and
-//! compiled with every program. Codegen emits only the prelude functions a
-//! program reaches, so a program without strings gets none of it.
+//! functions, written in the subset itself (`prelude/runtime.ts`), and the
+//! math library (`prelude/math.ts` and `prelude/mathf.ts`, ports of
+//! AssemblyScript's `NativeMath` and `NativeMathf`, with their lookup tables
+//! in `prelude/math_tables.ts`), compiled with every
+//! program. Codegen emits only the prelude functions a program reaches, so a
+//! program without strings gets none of it, and a program that uses
+//! `Math.sin` gets `sin` and its helpers only; the math functions (named
+//! `__math_*` and `__mathf_*`) need no heap, and their tables are static data laid out only
+//! when a reached function reads them.
 //!
 //! # Memory and collection
 //!
@@ -41,8 +47,17 @@ use super::ast::Program;
 use super::parser::parse_program;
 use crate::generator::error::Diagnostic;
 
-/// The prelude's source.
+/// The prelude's source: the runtime.
 pub const SOURCE: &str = include_str!("prelude/runtime.ts");
+
+/// The prelude's source: the math library.
+pub const MATH_SOURCE: &str = include_str!("prelude/math.ts");
+
+/// The prelude's source: the f32 math library (`Mathf`).
+pub const MATHF_SOURCE: &str = include_str!("prelude/mathf.ts");
+
+/// The prelude's source: the math library's tables.
+pub const MATH_TABLES_SOURCE: &str = include_str!("prelude/math_tables.ts");
 
 /// The parsed prelude (parsed once per process).
 ///
@@ -50,7 +65,14 @@ pub const SOURCE: &str = include_str!("prelude/runtime.ts");
 /// Only if the prelude itself does not parse, which its unit test rules out.
 pub fn program() -> Result<&'static Program, Vec<Diagnostic>> {
     static PARSED: OnceLock<Result<Program, Diagnostic>> = OnceLock::new();
-    match PARSED.get_or_init(|| parse_program(SOURCE)) {
+    let parsed = PARSED.get_or_init(|| {
+        let mut program = parse_program(SOURCE)?;
+        for part in [MATH_SOURCE, MATHF_SOURCE, MATH_TABLES_SOURCE] {
+            program.items.extend(parse_program(part)?.items);
+        }
+        Ok(program)
+    });
+    match parsed {
         Ok(p) => Ok(p),
         Err(e) => Err(vec![Diagnostic::unlocated(format!(
             "internal: the runtime prelude does not parse: {}:{}: {}",
@@ -66,6 +88,6 @@ mod tests {
         let p = super::program().expect("the prelude parses");
         assert!(!p.items.is_empty());
         let empty = crate::generator::ts::ast::Program::default();
-        crate::generator::ts::types::check_program(&empty).expect("the prelude checks");
+        crate::generator::ts::types::check_whole_prelude(&empty).expect("the prelude checks");
     }
 }

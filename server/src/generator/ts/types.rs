@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use super::ast::{self, Item, Span, Stmt, StmtKind};
-use super::ir::{LabelId, TExprKind, TFunction, TGlobal, TImport, TProgram, TStmt, Type};
+use super::ir::{Callee, LabelId, TExprKind, TFunction, TGlobal, TImport, TProgram, TStmt, Type};
 use crate::generator::error::Diagnostic;
 
 mod classes;
@@ -112,6 +112,8 @@ struct ModuleScope {
     classes: HashMap<String, u32>,
     /// Classes by number.
     class_info: Vec<classes::ClassInfo>,
+    /// The prelude's static data blobs by name (`const __T = __data_u64([...])`).
+    data: HashMap<String, u32>,
 }
 
 impl ModuleScope {
@@ -167,6 +169,20 @@ fn reserved(span: Span) -> Diagnostic {
 /// # Errors
 /// Every error found: one per function at most, plus declaration errors.
 pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>> {
+    check_program_with(program, false)
+}
+
+/// [`check_program`], checking every prelude function even when nothing
+/// calls it (for the prelude's own test).
+#[cfg(test)]
+pub(super) fn check_whole_prelude(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>> {
+    check_program_with(program, true)
+}
+
+fn check_program_with(
+    program: &ast::Program,
+    check_whole_prelude: bool,
+) -> Result<TProgram, Vec<Diagnostic>> {
     let prelude = super::prelude::program()?;
     let mut errors = Vec::new();
     // Classes first: their names are types everywhere else.
@@ -214,6 +230,7 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
         imports: HashMap::new(),
         classes: class_names,
         class_info,
+        data: HashMap::new(),
     };
     for (index, (f, in_prelude)) in functions.iter().enumerate() {
         match signature(f, index as u32, &module) {
@@ -264,6 +281,23 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
         }
     }
 
+    // The prelude's static tables are data, not globals.
+    let mut data = Vec::new();
+    for item in &prelude.items {
+        let Item::Global(decl) = item else { continue };
+        match static_data(decl) {
+            Some(Ok(bytes)) => {
+                module.data.insert(decl.name.clone(), data.len() as u32);
+                data.push(bytes);
+            }
+            Some(Err(e)) => errors.push(Diagnostic::unlocated(format!(
+                "internal: the runtime prelude does not check: {}:{}: {}",
+                e.line, e.column, e.message
+            ))),
+            None => {}
+        }
+    }
+
     // Globals, in order: an initializer sees only the globals declared
     // before it (the map is filled as they are declared).
     let mut globals = Vec::new();
@@ -278,6 +312,9 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
         .chain(prelude.items.iter().map(|i| (i, true)));
     for (item, in_prelude) in all_globals {
         let Item::Global(decl) = item else { continue };
+        if in_prelude && module.data.contains_key(&decl.name) {
+            continue;
+        }
         start.in_prelude = in_prelude;
         if decl.name.starts_with("__") && !in_prelude {
             errors.push(reserved(decl.span));
@@ -319,27 +356,86 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
     drop(start);
     module.globals = declared;
 
-    let mut checked = Vec::new();
+    // The math library is large and most programs use little of it: its
+    // functions are checked only when something checked calls them (so they
+    // are all that the plan can reach); the others stay placeholders, which
+    // codegen never emits.
+    let deferred = |i: usize| {
+        let (f, in_prelude) = functions[i];
+        in_prelude && !check_whole_prelude && f.name.starts_with("__math")
+    };
+    let mut slots: Vec<Option<TFunction>> = vec![None; functions.len()];
+    let mut work: Vec<usize> = Vec::new();
     let mut warnings = Vec::new();
-    for (f, in_prelude) in &functions {
+    let note_calls = |body: &[TStmt], work: &mut Vec<usize>| {
+        super::ir::visit_exprs(body, &mut |e| {
+            if let TExprKind::Call { callee, .. } = &e.kind {
+                let index = match callee {
+                    Callee::User(i) => Some(*i as usize),
+                    Callee::Runtime(name) => module.functions.get(*name).map(|s| s.index as usize),
+                    _ => None,
+                };
+                if let Some(i) = index.filter(|i| *i < functions.len() && deferred(*i)) {
+                    work.push(i);
+                }
+            }
+        });
+    };
+    note_calls(&start_body, &mut work);
+    let eager: Vec<usize> = (0..functions.len()).filter(|i| !deferred(*i)).collect();
+    let mut queue = eager.into_iter();
+    loop {
+        let i = match queue.next() {
+            Some(i) => i,
+            None => match work.pop() {
+                Some(i) if slots[i].is_none() => i,
+                Some(_) => continue,
+                None => break,
+            },
+        };
+        let (f, in_prelude) = functions[i];
         let Some(sig) = module.functions.get(&f.name) else {
             continue;
         };
-        match function(&module, f, sig, *in_prelude) {
+        match function(&module, f, sig, in_prelude) {
             Ok(c) => {
                 uses_random |= c.uses_random;
                 if !in_prelude {
                     warnings.extend(c.warnings);
                 }
-                checked.push(c.function);
+                note_calls(&c.function.body, &mut work);
+                slots[i] = Some(c.function);
             }
-            Err(e) if *in_prelude => errors.push(Diagnostic::unlocated(format!(
+            Err(e) if in_prelude => errors.push(Diagnostic::unlocated(format!(
                 "internal: the runtime prelude does not check: {}:{}: {}",
                 e.line, e.column, e.message
             ))),
             Err(e) => errors.push(e),
         }
     }
+    let checked: Vec<TFunction> = slots
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, slot)| {
+            let (f, _) = functions[i];
+            let sig = module.functions.get(&f.name)?;
+            Some(slot.unwrap_or_else(|| {
+                TFunction {
+                    name: f.name.clone(),
+                    exported: false,
+                    params: f
+                        .params
+                        .iter()
+                        .map(|p| p.name.clone())
+                        .zip(sig.params.iter().copied())
+                        .collect(),
+                    result: sig.result,
+                    locals: Vec::new(),
+                    body: Vec::new(),
+                }
+            }))
+        })
+        .collect();
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -361,8 +457,35 @@ pub fn check_program(program: &ast::Program) -> Result<TProgram, Vec<Diagnostic>
         user_functions: user_functions as usize,
         imports,
         classes: module.class_info.iter().map(classes::ClassInfo::layout).collect(),
+        data,
         warnings,
     })
+}
+
+/// The bytes of a prelude table, `const __T: u32 = __data_u64([...])`:
+/// `None` for any other declaration.
+fn static_data(decl: &ast::VarDecl) -> Option<CResult<Vec<u8>>> {
+    let ast::ExprKind::Call { callee, args } = &decl.init.as_ref()?.kind else {
+        return None;
+    };
+    if !matches!(&callee.kind, ast::ExprKind::Ident(n) if n == "__data_u64") {
+        return None;
+    }
+    let [ast::Expr {
+        kind: ast::ExprKind::ArrayLit(items),
+        ..
+    }] = args.as_slice()
+    else {
+        return Some(Err(err(decl.span, "`__data_u64` takes an array literal")));
+    };
+    let mut bytes = Vec::with_capacity(items.len() * 8);
+    for item in items {
+        let ast::ExprKind::Int(v) = item.kind else {
+            return Some(Err(err(item.span, "`__data_u64` takes integer literals")));
+        };
+        bytes.extend_from_slice(&v.to_le_bytes());
+    }
+    Some(Ok(bytes))
 }
 
 /// Whether a value of `t` cannot cross the host boundary.

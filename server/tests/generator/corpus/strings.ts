@@ -112,3 +112,19 @@ export function globals(): i32 {
   append("three");
   return hash(log);
 }
+
+// `<`, `<=`, `>`, `>=` compare UTF-16 code units, as in JavaScript.
+function order(a: string, b: string): i32 {
+  return (a < b ? 1 : 0) + (a <= b ? 2 : 0) + (a > b ? 4 : 0) + (a >= b ? 8 : 0);
+}
+
+export function ordering(): i64 {
+  let words: string[] = ["", "a", "b", "ab", "abc", "abd", "B", "\u00e9", "z", "\uD83D\uDE00", "\uFFFF", "a\u0000"];
+  let r: i64 = 0;
+  for (let i = 0; i < words.length; i++) {
+    for (let j = 0; j < words.length; j++) {
+      r = r * 31 + order(words[i], words[j] + "");
+    }
+  }
+  return r;
+}

@@ -29,6 +29,18 @@ pub(super) struct Plan {
     pub imports: Vec<bool>,
     /// Whether the module needs memory, the allocator and the ABI exports.
     pub uses_heap: bool,
+    /// Whether any prelude function is emitted (the prelude's globals are
+    /// then emitted too).
+    pub uses_prelude: bool,
+    /// Per static data blob: used by an emitted function or not.
+    pub data: Vec<bool>,
+}
+
+/// Whether a prelude function is part of the math library (`__math_*`,
+/// `__mathf_*`), which needs neither the heap nor the guest ABI (only, for
+/// its tables, static data).
+fn is_math(f: &TFunction) -> bool {
+    f.name.starts_with("__math")
 }
 
 /// `Uint8Array`, which crosses the boundary as bytes.
@@ -115,7 +127,8 @@ impl Plan {
                         ]);
                     }
                 }
-                let prelude_reached = functions[user..].iter().any(|r| *r);
+                let prelude_reached =
+                    (user..functions.len()).any(|i| functions[i] && !is_math(&program.functions[i]));
                 if !(prelude_reached || literals || !needs.is_empty()) {
                     break;
                 }
@@ -142,20 +155,44 @@ impl Plan {
                 );
             }
         }
-        let uses_heap = functions[user..].iter().any(|r| *r) || literals;
+        let uses_heap =
+            (user..functions.len()).any(|i| functions[i] && !is_math(&program.functions[i])) || literals;
+        let uses_prelude = functions[user..].iter().any(|r| *r);
+        let mut data = vec![false; program.data.len()];
+        let reached = program
+            .functions
+            .iter()
+            .zip(&functions)
+            .filter(|(_, r)| **r)
+            .map(|(f, _)| f)
+            .chain(&program.start);
+        for f in reached {
+            visit_exprs(&f.body, &mut |e| {
+                if let TExprKind::Data(i) = e.kind {
+                    if let Some(slot) = data.get_mut(i as usize) {
+                        *slot = true;
+                    }
+                }
+            });
+        }
         Plan {
             functions,
             imports,
             uses_heap,
+            uses_prelude,
+            data,
         }
     }
 }
 
 /// The static data: each distinct literal once, as a block the collector
-/// never frees (its header has no *allocated* flag).
+/// never frees (its header has no *allocated* flag), then the data blobs
+/// the emitted functions use, 8-byte aligned.
 pub(super) struct StringLayout {
     /// The payload address of each literal.
     pub addresses: HashMap<Vec<u16>, u32>,
+    /// The address of each used data blob, by its number.
+    pub data: HashMap<u32, u32>,
     /// The bytes from [`STATIC_BASE`].
     pub bytes: Vec<u8>,
     /// The first heap address (16-byte aligned).
@@ -197,9 +234,19 @@ pub(super) fn layout_strings(program: &TProgram, plan: &Plan) -> StringLayout {
     if let Some(start) = &program.start {
         visit(&start.body);
     }
+    let mut data = HashMap::new();
+    for (i, blob) in program.data.iter().enumerate() {
+        if plan.data[i] {
+            // STATIC_BASE is a multiple of 8.
+            bytes.resize(bytes.len().div_ceil(8) * 8, 0);
+            data.insert(i as u32, STATIC_BASE + bytes.len() as u32);
+            bytes.extend_from_slice(blob);
+        }
+    }
     let end = STATIC_BASE as usize + bytes.len();
     StringLayout {
         addresses,
+        data,
         bytes,
         heap_base: end.div_ceil(16) as u32 * 16,
     }

@@ -417,6 +417,20 @@ impl Parser {
             }
             Tok::Ident(w) if !RESERVED.contains(&w.as_str()) => {
                 self.advance();
+                // `name<T>(`: a generic built-in, as TypeScript reads it.
+                if self.is_punct("<")
+                    && matches!(self.peek_at(1), Tok::Ident(_))
+                    && self.peek_at(2) == &Tok::Punct(">")
+                    && self.peek_at(3) == &Tok::Punct("(")
+                {
+                    self.advance();
+                    let ty = self.type_name()?;
+                    self.expect_punct(">")?;
+                    return Ok(Expr {
+                        kind: ExprKind::Generic { name: w, ty },
+                        span,
+                    });
+                }
                 return Ok(Expr {
                     kind: ExprKind::Ident(w),
                     span,

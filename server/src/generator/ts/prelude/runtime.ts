@@ -3,7 +3,8 @@
 // program; codegen emits only the functions a program reaches, so a program
 // without strings gets none of it. Names starting with `__` are reserved
 // for it; the `__load*`, `__store*`, `__memory_*`, `__ptr`, `__str`,
-// `__heap_base` and `__mark_roots` built-ins exist only here.
+// `__heap_base`, `__mark_roots` and `__data_u64` (a static table, see
+// math_tables.ts) built-ins exist only here. The math library is in math.ts.
 //
 // Memory layout: addresses 0..16 stay zero (a null string reads as length
 // 0 at address 0), 16..144 hold 32 free-list heads (one per power-of-two
@@ -236,6 +237,26 @@ function __str_eq(a: string, b: string): bool {
   let n = __load32(pa);
   if (n != __load32(pb)) return false;
   return __same(pa, 0, pb, 0, n);
+}
+
+// The order of two strings, as AssemblyScript's `<` and `>` decide it:
+// negative, zero or positive. Code units compare as numbers; a string that
+// is a prefix of the other comes first; null counts as empty.
+function __str_compare(a: string, b: string): i32 {
+  let pa = __ptr(a);
+  let pb = __ptr(b);
+  if (pa == pb) return 0;
+  let la = __load32(pa);
+  let lb = __load32(pb);
+  if (la == 0) return lb == 0 ? 0 : -1;
+  if (lb == 0) return 1;
+  let n = la < lb ? la : lb;
+  for (let i: u32 = 0; i < n; i++) {
+    let ua = __unit(pa, i);
+    let ub = __unit(pb, i);
+    if (ua != ub) return (ua as i32) - (ub as i32);
+  }
+  return la < lb ? -1 : (la > lb ? 1 : 0);
 }
 
 function __clamp(v: i32, lo: i32, hi: i32): i32 {

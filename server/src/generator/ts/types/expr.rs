@@ -213,6 +213,15 @@ impl FnCtx<'_> {
             ExprKind::Bool(b) => Ok(constant(I::I32Const(i32::from(*b)), Type::Bool)),
             ExprKind::Str(units) => Ok(string_literal(units.clone())),
             ExprKind::Template { quasis, exprs } => self.template(quasis, exprs),
+            ExprKind::Ident(name)
+                if (name == "NaN" || name == "Infinity")
+                    && self.lookup_local(name).is_none()
+                    && !self.globals.contains_key(name) =>
+            {
+                // AssemblyScript's global constants, f32 in an f32 context.
+                let v = if name == "NaN" { f64::NAN } else { f64::INFINITY };
+                Ok(float_literal(v, hint))
+            }
             ExprKind::Ident(name) => {
                 let v = self.read(name, e.span)?;
                 if let TExprKind::Local(index) = v.kind {
@@ -221,7 +230,7 @@ impl FnCtx<'_> {
                 Ok(v)
             }
             ExprKind::Member { object, property } => match math_object(object) {
-                Some(()) if !self.shadows_math() => self.member("Math", property, e.span),
+                Some(ns) if !self.shadows(ns) => self.member(ns, property, e.span),
                 _ => {
                     let o = self.expr(object, None)?;
                     self.property(o, property, e.span)
@@ -263,6 +272,10 @@ impl FnCtx<'_> {
             ExprKind::Call { callee, args } => self.call(callee, args, e.span),
             ExprKind::Index { object, index } => self.index(object, index),
             ExprKind::This => self.this(e.span),
+            ExprKind::Generic { name, .. } => Err(err(
+                e.span,
+                format!("`{name}<...>` is a built-in function; call it"),
+            )),
             ExprKind::Null => match hint {
                 Some(t) if t.is_reference() => Ok(constant(I::I32Const(0), t)),
                 _ => Err(err(
@@ -386,6 +399,14 @@ impl FnCtx<'_> {
                 kind: TExprKind::Local(l.index),
                 ty: l.ty,
             });
+        }
+        if self.in_prelude {
+            if let Some(i) = self.module.data.get(name) {
+                return Ok(TExpr {
+                    kind: TExprKind::Data(*i),
+                    ty: Type::U32,
+                });
+            }
         }
         if let Some(g) = self.globals.get(name) {
             return Ok(TExpr {
@@ -671,9 +692,17 @@ impl FnCtx<'_> {
                     ty: sig.result,
                 })
             }
+            ExprKind::Generic { name, ty } => self.generic_call(name, ty, args, callee.span, span),
             ExprKind::Member { object, property } => match math_object(object) {
-                Some(()) if !self.shadows_math() => self.math_call(property, args, callee.span, span),
+                Some(ns) if !self.shadows(ns) => self.math_call(ns, property, args, callee.span, span),
                 _ => {
+                    if let ExprKind::Ident(ns) = &object.kind {
+                        if let Some(t) = builtins::namespace(ns) {
+                            if !self.shadows(ns) {
+                                return self.namespace_call(t, property, args, callee.span, span);
+                            }
+                        }
+                    }
                     let o = self.expr(object, None)?;
                     self.method(o, property, args, callee.span, span)
                 }
@@ -707,24 +736,25 @@ impl FnCtx<'_> {
         Ok(targs)
     }
 
-    /// Whether a variable named `Math` hides the namespace.
-    fn shadows_math(&self) -> bool {
-        self.lookup_local("Math").is_some() || self.globals.contains_key("Math")
+    /// Whether a variable hides the namespace `name` (`Math`, `f64`, ...).
+    fn shadows(&self, name: &str) -> bool {
+        self.lookup_local(name).is_some() || self.globals.contains_key(name)
     }
 
     /// `base ** exponent`: integer power for integers (AssemblyScript's
-    /// `ipow32`/`ipow64`, wrapping), `Math.pow` for floats.
+    /// `ipow32`/`ipow64`, wrapping), `Math.pow` for `f64`, `Mathf.pow` for
+    /// `f32`.
     fn power(&self, l: TExpr, r: TExpr, span: Span, rhs_span: Span) -> CResult<TExpr> {
         let l = bool_as_i32(l);
         let r = bool_as_i32(r);
         let ty = self.common_type(l.ty, r.ty, span, "**")?;
         let l = coerce(l, ty, span)?;
         let r = coerce(r, ty, rhs_span)?;
-        if ty.is_float() {
-            return Err(err(
-                span,
-                "`**` on floats needs `Math.pow`, which this subset does not have yet: use integers or a loop",
-            ));
+        if ty == Type::F32 {
+            return Ok(runtime_call("__mathf_pow", vec![l, r], ty));
+        }
+        if ty == Type::F64 {
+            return Ok(runtime_call("__math_pow", vec![l, r], ty));
         }
         let name = if ty.is_64() { "__ipow64" } else { "__ipow32" };
         let call = runtime_call(name, vec![l, r], ty);
@@ -751,9 +781,13 @@ pub(super) fn string_literal(units: Vec<u16>) -> TExpr {
     }
 }
 
-/// `Some` when `e` is the name `Math`.
-fn math_object(e: &Expr) -> Option<()> {
-    matches!(&e.kind, ExprKind::Ident(n) if n == "Math").then_some(())
+/// The namespace `e` names, when it is `Math` or `Mathf`.
+fn math_object(e: &Expr) -> Option<&'static str> {
+    match &e.kind {
+        ExprKind::Ident(n) if n == "Math" => Some("Math"),
+        ExprKind::Ident(n) if n == "Mathf" => Some("Mathf"),
+        _ => None,
+    }
 }
 
 mod arrays;

@@ -1,4 +1,5 @@
-//! Strings: operators (`+` concatenates, `==`/`!=` compare contents),
+//! Strings: operators (`+` concatenates, `==`/`!=` compare contents, `<`,
+//! `<=`, `>`, `>=` compare UTF-16 code units),
 //! template literals, `length` and the methods, each a call of a runtime
 //! prelude function (see [`prelude`](crate::generator::ts::prelude)).
 
@@ -6,7 +7,7 @@ use wasm_encoder::Instruction as I;
 
 use super::{runtime_call, string_literal, unary};
 use crate::generator::ts::ast::{BinOp, Expr, Span};
-use crate::generator::ts::ir::{TExpr, Type};
+use crate::generator::ts::ir::{TExpr, TExprKind, Type};
 use crate::generator::ts::types::convert::{coerce, constant};
 use crate::generator::ts::types::{err, CResult, FnCtx};
 
@@ -33,9 +34,27 @@ impl FnCtx<'_> {
                 runtime_call("__str_eq", vec![l, r], Type::Bool),
                 Type::Bool,
             )),
+            // AssemblyScript compares UTF-16 code units, as JavaScript does.
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let instr = match op {
+                    BinOp::Lt => I::I32LtS,
+                    BinOp::Le => I::I32LeS,
+                    BinOp::Gt => I::I32GtS,
+                    _ => I::I32GeS,
+                };
+                let order = runtime_call("__str_compare", vec![l, r], Type::I32);
+                Ok(TExpr {
+                    kind: TExprKind::Binary {
+                        instr,
+                        lhs: Box::new(order),
+                        rhs: Box::new(constant(I::I32Const(0), Type::I32)),
+                    },
+                    ty: Type::Bool,
+                })
+            }
             _ => Err(err(
                 span,
-                "strings support `+`, `==`, `!=` (and `===`, `!==`); other operators are not supported on strings",
+                "strings support `+`, `==`, `!=` (and `===`, `!==`), `<`, `<=`, `>` and `>=`; other operators are not supported on strings",
             )),
         }
     }
