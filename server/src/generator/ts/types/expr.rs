@@ -659,7 +659,7 @@ impl FnCtx<'_> {
                     }
                 }
                 if let Some((index, sig)) = self.module.imports.get(name).cloned() {
-                    let targs = self.arguments(name, args, &sig.params, span)?;
+                    let targs = self.arguments(&format!("function `{name}`"), args, &sig.params, span)?;
                     return Ok(TExpr {
                         kind: TExprKind::Call {
                             callee: Callee::Import(index),
@@ -683,7 +683,7 @@ impl FnCtx<'_> {
                     .get(name)
                     .cloned()
                     .ok_or_else(|| err(callee.span, format!("cannot find function `{name}`")))?;
-                let targs = self.arguments(name, args, &sig.params, span)?;
+                let targs = self.arguments(&format!("function `{name}`"), args, &sig.params, span)?;
                 Ok(TExpr {
                     kind: TExprKind::Call {
                         callee: Callee::User(sig.index),
@@ -717,12 +717,13 @@ impl FnCtx<'_> {
 
 /// Checks call arguments against parameter types.
 impl FnCtx<'_> {
-    fn arguments(&mut self, name: &str, args: &[Expr], params: &[Type], span: Span) -> CResult<Vec<TExpr>> {
+    /// `what` names the callee in the error (``function `f` ``, `` `Math.sin` ``).
+    fn arguments(&mut self, what: &str, args: &[Expr], params: &[Type], span: Span) -> CResult<Vec<TExpr>> {
         if args.len() != params.len() {
             return Err(err(
                 span,
                 format!(
-                    "function `{name}` expects {} argument(s), but {} were given",
+                    "{what} expects {} argument(s), but {} were given",
                     params.len(),
                     args.len()
                 ),

@@ -96,21 +96,7 @@ impl FnCtx<'_> {
             }
             _ => return Ok(None),
         };
-        if args.len() != params.len() {
-            return Err(err(
-                span,
-                format!(
-                    "`{name}` expects {} argument(s), but {} were given",
-                    params.len(),
-                    args.len()
-                ),
-            ));
-        }
-        let mut targs = Vec::new();
-        for (a, ty) in args.iter().zip(params) {
-            let t = self.expr(a, Some(*ty))?;
-            targs.push(coerce(t, *ty, a.span)?);
-        }
+        let mut targs = self.arguments(&format!("`{name}`"), args, params, span)?;
         Ok(Some(match instr {
             Some(instr) => op(instr, targs, result),
             None => {
@@ -216,22 +202,7 @@ impl FnCtx<'_> {
                 ),
             ));
         };
-        if args.len() != params.len() {
-            return Err(err(
-                span,
-                format!(
-                    "`{}.{name}` expects {} argument(s), but {} were given",
-                    ns.name(),
-                    params.len(),
-                    args.len()
-                ),
-            ));
-        }
-        let mut targs = Vec::new();
-        for (a, ty) in args.iter().zip(params) {
-            let t = self.expr(a, Some(*ty))?;
-            targs.push(coerce(t, *ty, a.span)?);
-        }
+        let targs = self.arguments(&format!("`{}.{name}`", ns.name()), args, params, span)?;
         if let [arg] = targs.as_slice() {
             if let Some(folded) = fold_reinterpret(&instr, arg) {
                 return Ok(folded);

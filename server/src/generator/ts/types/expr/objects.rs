@@ -199,7 +199,8 @@ impl FnCtx<'_> {
             }
         };
         let mut targs = vec![object];
-        targs.extend(self.arguments(name, args, sig.params.get(1..).unwrap_or(&[]), span)?);
+        let what = format!("method `{}.{name}`", self.class_name(c));
+        targs.extend(self.arguments(&what, args, sig.params.get(1..).unwrap_or(&[]), span)?);
         Ok(TExpr {
             kind: TExprKind::Call {
                 callee: Callee::User(sig.index),
@@ -229,7 +230,7 @@ impl FnCtx<'_> {
         );
         let mut targs = vec![alloc];
         targs.extend(self.arguments(
-            &format!("new {name}"),
+            &format!("`new {name}`"),
             args,
             sig.params.get(1..).unwrap_or(&[]),
             span,
