@@ -366,18 +366,9 @@ fn place(
     ptr: i32,
     bytes: &[u8],
 ) -> wasmtime::Result<i64> {
-    let mut host = HostCaller { caller };
-    let size = host
-        .memory()
-        .map_err(|m| fail(builtin, m))?
-        .data_size(&*host.caller) as u64;
-    let len =
-        echelon_shared::abi::host::argument_len(bytes.len()).map_err(|e| fail(builtin, e.to_string()))?;
-    echelon_shared::abi::host::check_allocation(ptr as u32, len, size)
-        .map_err(|e| fail(builtin, format!("for the result: {e}")))?;
-    host.write_memory(ptr as u32, bytes)
-        .map_err(|m| fail(builtin, format!("echelon_alloc returned unusable memory: {m}")))?;
-    Ok(echelon_shared::abi::pack(ptr as u32, bytes.len() as u32))
+    HostCaller { caller }
+        .place(ptr, bytes)
+        .map_err(|m| fail(builtin, format!("for the result: {m}")))
 }
 
 /// Gives `value` to the guest from a synchronous host function.

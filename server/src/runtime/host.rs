@@ -175,7 +175,7 @@ impl HostCaller<'_, '_> {
         &self.caller.data().module_id
     }
 
-    pub(crate) fn memory(&mut self) -> Result<wasmtime::Memory, String> {
+    fn memory(&mut self) -> Result<wasmtime::Memory, String> {
         match self.caller.get_export("memory") {
             Some(Extern::Memory(m)) => Ok(m),
             _ => Err("the calling module exports no `memory`".into()),
@@ -229,10 +229,18 @@ impl HostCaller<'_, '_> {
         let ptr = alloc
             .call(&mut *self.caller, len)
             .map_err(|e| format!("echelon_alloc trapped: {e}"))?;
+        self.place(ptr, bytes)
+    }
+
+    /// Writes `bytes` into the block `echelon_alloc` returned at `ptr`,
+    /// after checking that block (0 is a failed allocation; it must lie in
+    /// memory); returns the packed `(ptr << 32) | len`.
+    pub(crate) fn place(&mut self, ptr: i32, bytes: &[u8]) -> Result<i64, String> {
+        let len = host_abi::argument_len(bytes.len()).map_err(|e| e.to_string())?;
         let size = self.memory()?.data_size(&*self.caller) as u64;
-        host_abi::check_allocation(ptr as u32, len as u32, size).map_err(|e| e.to_string())?;
+        host_abi::check_allocation(ptr as u32, len, size).map_err(|e| e.to_string())?;
         self.write_memory(ptr as u32, bytes)?;
-        Ok(pack(ptr as u32, len as u32))
+        Ok(pack(ptr as u32, len))
     }
 }
 
