@@ -243,7 +243,7 @@ pub(crate) struct LiveInstance {
     pub uses_async: bool,
     /// Exports looked up so far, with their result types (so a call does
     /// not rebuild the function type).
-    funcs: HashMap<String, (Func, Vec<wasmtime::ValType>)>,
+    funcs: HashMap<String, Func>,
     abi: Option<AbiExports>,
     depth: Option<wasmtime::Global>,
     /// The sandbox this instance runs under.
@@ -339,17 +339,12 @@ impl LiveInstance {
     }
 
     fn func(&mut self, name: &str) -> Option<Func> {
-        self.func_and_results(name).map(|(f, _)| f)
-    }
-
-    fn func_and_results(&mut self, name: &str) -> Option<(Func, Vec<wasmtime::ValType>)> {
-        if let Some((f, r)) = self.funcs.get(name) {
-            return Some((*f, r.clone()));
+        if let Some(f) = self.funcs.get(name) {
+            return Some(*f);
         }
         let f = self.instance.get_func(&mut self.store, name)?;
-        let results: Vec<wasmtime::ValType> = f.ty(&self.store).results().collect();
-        self.funcs.insert(name.to_string(), (f, results.clone()));
-        Some((f, results))
+        self.funcs.insert(name.to_string(), f);
+        Some(f)
     }
 
     /// Calls `name` with already type-checked arguments.
@@ -362,7 +357,7 @@ impl LiveInstance {
         fuel: Option<u64>,
         metering: bool,
     ) -> CallOutcome {
-        let module_id = self.store.data().module_id.to_string();
+        let module_id = self.store.data().module_id.clone();
         let budget = arm(&mut self.store, timeout, fuel, metering);
         if let Some(d) = self.depth {
             // A trap leaves the counter raised; each host call starts at 0.
@@ -385,7 +380,7 @@ impl LiveInstance {
                     Err(_) => {
                         return CallOutcome {
                             result: Err(Error::Timeout {
-                                module: module_id,
+                                module: module_id.to_string(),
                                 function: name.to_string(),
                                 timeout,
                             }),
@@ -419,7 +414,7 @@ impl LiveInstance {
                     } else {
                         (
                             Err(Error::Exit {
-                                module: module_id.clone(),
+                                module: module_id.to_string(),
                                 code: exit.0,
                             }),
                             false,
@@ -503,7 +498,7 @@ impl LiveInstance {
         args: Vec<Value>,
         owned: &mut Vec<(i32, i32)>,
     ) -> std::result::Result<Vec<Value>, RawFailure> {
-        let Some((func, result_types)) = self.func_and_results(name) else {
+        let Some(func) = self.func(name) else {
             return Err(RawFailure::Error(Error::not_found("export", name)));
         };
         let mut raw = Vec::with_capacity(args.len() * 2);
@@ -538,10 +533,9 @@ impl LiveInstance {
                 }
             }
         }
-        let mut out: Vec<Val> = result_types
-            .iter()
-            .map(|t| Val::default_for_ty(t).unwrap_or(Val::I32(0)))
-            .collect();
+        // Placeholders of the export's result types (the call overwrites
+        // them; reference results start as null).
+        let mut out: Vec<Val> = shape.core_results.iter().map(|k| k.placeholder()).collect();
         let called = if self.uses_async {
             self.store.data_mut().in_async = true;
             // Epochs interrupt only running wasm; time spent awaiting an async

@@ -102,6 +102,9 @@ pub(crate) type LinkedPre = (u64, InstancePre<StoreState>, bool);
 pub(crate) struct FuncShape {
     pub params: Vec<ParamType>,
     pub results: Vec<ParamType>,
+    /// The export's core result types (what the call writes), known at load
+    /// so that a call does not ask the engine for the function's type.
+    pub core_results: Vec<ValKind>,
     pub abi: Option<Signature>,
 }
 
@@ -211,6 +214,7 @@ impl LoadedModule {
                             FuncShape {
                                 params: sig.params.iter().map(|p| ParamType::Abi(p.ty)).collect(),
                                 results: sig.result.map(ParamType::Abi).into_iter().collect(),
+                                core_results,
                                 abi: Some(sig),
                             }
                         }
@@ -222,7 +226,8 @@ impl LoadedModule {
                             });
                             FuncShape {
                                 params: core_params.into_iter().map(ParamType::Core).collect(),
-                                results: core_results.into_iter().map(ParamType::Core).collect(),
+                                results: core_results.iter().copied().map(ParamType::Core).collect(),
+                                core_results,
                                 abi: None,
                             }
                         }

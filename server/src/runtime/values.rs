@@ -197,6 +197,20 @@ impl ValKind {
         })
     }
 
+    /// A value of this kind to be overwritten (a call's result slot): zero,
+    /// or a null reference.
+    pub(crate) fn placeholder(self) -> wasmtime::Val {
+        match self {
+            ValKind::I32 => wasmtime::Val::I32(0),
+            ValKind::I64 => wasmtime::Val::I64(0),
+            ValKind::F32 => wasmtime::Val::F32(0),
+            ValKind::F64 => wasmtime::Val::F64(0),
+            ValKind::V128 => wasmtime::Val::V128(0u128.into()),
+            ValKind::FuncRef => wasmtime::Val::FuncRef(None),
+            ValKind::ExternRef => wasmtime::Val::ExternRef(None),
+        }
+    }
+
     /// The wasmtime value type of this kind (nullable references).
     pub fn val_type(self) -> ValType {
         match self {
