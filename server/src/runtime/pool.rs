@@ -48,6 +48,11 @@ pub const GUEST_THREAD_NICE: i32 = 10;
 /// threads for this long after its last call.
 pub const IDLE_SPIN: Duration = Duration::from_micros(100);
 
+/// A runtime with at most this many live tasks per worker counts as idle
+/// for [`CALLER_SPIN`] (a server's accept loop, a connection or two, its
+/// timers); a loaded server has one task per open connection.
+pub const IDLE_TASKS_PER_WORKER: usize = 4;
+
 /// How long the caller of [`GuestPool::run`] polls for the result before
 /// it parks its task: a call shorter than this (most numeric exports)
 /// returns without waking the async runtime through the kernel. Bounded
@@ -153,6 +158,8 @@ impl GuestPool {
                     .into(),
             )
         })?;
+        let metrics = handle.metrics();
+        let idle_runtime = metrics.num_alive_tasks() <= IDLE_TASKS_PER_WORKER * metrics.num_workers();
         let (tx, mut rx) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move |waker| {
             let out = drive(&handle, fut, waker);
@@ -160,6 +167,10 @@ impl GuestPool {
             let _ = tx.send(out);
         });
         let watched = self.submit(job)?;
+        // Polling only pays when the caller's runtime has nothing else to
+        // do: on a busy runtime the worker serves other tasks meanwhile,
+        // and the result's wake-up costs no system call there.
+        let poll = watched && idle_runtime;
         let lost = || {
             Error::Engine(
                 "a guest thread panicked while running a call (see the log for the panic message)".into(),
@@ -172,7 +183,7 @@ impl GuestPool {
         // than that: park at once.
         let polled = Instant::now();
         let mut spins = 0u32;
-        while watched {
+        while poll {
             match rx.try_recv() {
                 Ok(out) => return Ok(out),
                 Err(tokio::sync::oneshot::error::TryRecvError::Closed) => return Err(lost()),
