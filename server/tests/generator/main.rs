@@ -3,6 +3,7 @@
 
 mod api;
 mod asc_parity;
+mod collector;
 mod errors;
 mod examples;
 mod guest;

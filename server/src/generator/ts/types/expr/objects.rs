@@ -70,15 +70,11 @@ fn store_field(object: TExpr, offset: u32, ty: Type, value: TExpr) -> TExpr {
     }
 }
 
+/// The object itself, checked; it keeps the object's type, so codegen
+/// still sees a reference to root (see the shadow stack).
 fn nonnull(object: TExpr) -> TExpr {
-    runtime_call(
-        "__nonnull",
-        vec![TExpr {
-            ty: Type::U32,
-            ..object
-        }],
-        Type::U32,
-    )
+    let ty = object.ty;
+    runtime_call("__nonnull", vec![object], ty)
 }
 
 impl FnCtx<'_> {
