@@ -89,8 +89,10 @@ struct Shadow {
     bottom: u32,
     /// The region's end, where the stack starts.
     top: u32,
-    /// `__maybe_collect`, called at safe points.
-    maybe_collect: u32,
+    /// The prelude's `__since_gc` and `__threshold` globals and its
+    /// `__collect`: a safe point is `if (since >= threshold) collect()`,
+    /// inline, so that a loop does not call out when nothing is due.
+    poll: (u32, u32, u32),
     /// Which functions allocate and collect.
     analysis: shadow::Analysis,
     /// Prelude functions by name, as program function indices.
@@ -182,7 +184,11 @@ pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
                     sp: 0,
                     bottom,
                     top: links.heap_base,
-                    maybe_collect: links.runtime.get("__maybe_collect").map_or(u32::MAX, |f| f.0),
+                    poll: (
+                        global_index(program, "__since_gc"),
+                        global_index(program, "__threshold"),
+                        links.runtime.get("__collect").map_or(u32::MAX, |f| f.0),
+                    ),
                     analysis,
                     by_name: program
                         .functions
@@ -352,6 +358,16 @@ fn random_body(state: GlobalId, z: u32) -> Vec<I<'static>> {
         I::F64Mul,
     ]);
     v
+}
+
+/// The index of the prelude global `name`; a missing one (a compiler bug)
+/// gives an index that validation rejects.
+fn global_index(program: &TProgram, name: &str) -> u32 {
+    program
+        .globals
+        .iter()
+        .position(|g| g.name == name)
+        .map_or(u32::MAX, |i| i as u32)
 }
 
 /// The loop of `__mark_roots` that marks every shadow-stack slot from the
@@ -657,7 +673,15 @@ impl Emitter<'_> {
                 if let Some(sh) = self.links.shadow.as_ref().filter(|_| self.safe_points) {
                     let by_name = |n: &str| sh.by_name.get(n).copied();
                     if sh.analysis.loop_allocates(s, &by_name) {
-                        self.out.push(I::Call(sh.maybe_collect));
+                        let (since, threshold, collect) = sh.poll;
+                        self.out.extend([
+                            I::GlobalGet(since),
+                            I::GlobalGet(threshold),
+                            I::I32GeU,
+                            I::If(BlockType::Empty),
+                            I::Call(collect),
+                            I::End,
+                        ]);
                     }
                 }
                 if let Some(c) = pre_test {

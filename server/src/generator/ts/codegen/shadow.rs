@@ -1,7 +1,7 @@
 //! The shadow stack that lets the collector run inside a call.
 //!
 //! Collection happens at *safe points*: the head of every loop of a source
-//! function whose body may allocate (a call of `__maybe_collect`), besides
+//! function whose body may allocate (an inline test of the collector's threshold), besides
 //! the return of an export. At a safe point no value of the polling
 //! function sits on the wasm operand stack, and only source functions are
 //! active (prelude functions never call source functions), so the live
