@@ -11,6 +11,7 @@ mod harness;
 mod integers;
 mod math;
 mod no_panic;
+mod numbers;
 mod programs;
 mod rust;
 mod scale;

@@ -356,13 +356,13 @@ fn check_program_with(
     drop(start);
     module.globals = declared;
 
-    // The math library is large and most programs use little of it: its
-    // functions are checked only when something checked calls them (so they
-    // are all that the plan can reach); the others stay placeholders, which
-    // codegen never emits.
+    // The math library and float printing are large and most programs use
+    // little of them: their functions are checked only when something
+    // checked calls them (so they are all that the plan can reach); the
+    // others stay placeholders, which codegen never emits.
     let deferred = |i: usize| {
         let (f, in_prelude) = functions[i];
-        in_prelude && !check_whole_prelude && f.name.starts_with("__math")
+        in_prelude && !check_whole_prelude && (f.name.starts_with("__math") || f.name.starts_with("__dtoa"))
     };
     let mut slots: Vec<Option<TFunction>> = vec![None; functions.len()];
     let mut work: Vec<usize> = Vec::new();
