@@ -628,9 +628,18 @@ impl FnCtx<'_> {
         let ty = self.common_type(l.ty, r.ty, span, name)?;
         let l = coerce(l, ty, span)?;
         let r = coerce(r, ty, rhs_span)?;
+        // Float `%` is AssemblyScript's `mod` (fmod), from the math library.
+        if op == BinOp::Rem && ty.is_float() {
+            let name = if ty == Type::F32 {
+                "__mathf_mod"
+            } else {
+                "__math_mod"
+            };
+            return Ok(runtime_call(name, vec![l, r], ty));
+        }
         let Some(instr) = instruction(op, ty) else {
             let hint = if op == BinOp::Rem {
-                "`%` is defined for integers only: cast with `as i32` or `as i64`"
+                "`%` is defined for numbers only"
             } else {
                 "bitwise operators need integer operands: cast with `as i32`"
             };
