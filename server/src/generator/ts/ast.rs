@@ -39,7 +39,8 @@ pub enum Item {
     Class(ClassDecl),
 }
 
-/// A class: fields, an optional constructor and methods (no inheritance).
+/// A class: fields, an optional constructor, methods and `static` members
+/// (no inheritance).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassDecl {
     /// Its name.
@@ -52,6 +53,10 @@ pub struct ClassDecl {
     pub constructor: Option<Function>,
     /// Methods.
     pub methods: Vec<Function>,
+    /// `static` fields: module variables named `Class.field`.
+    pub static_fields: Vec<FieldDecl>,
+    /// `static` methods: functions named `Class.method`, without `this`.
+    pub static_methods: Vec<Function>,
 }
 
 /// A field `name: T [= init];`.

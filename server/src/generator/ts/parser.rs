@@ -369,10 +369,17 @@ impl Parser {
             fields: Vec::new(),
             constructor: None,
             methods: Vec::new(),
+            static_fields: Vec::new(),
+            static_methods: Vec::new(),
         };
         while !self.eat_punct("}") {
             if self.peek() == &Tok::Eof {
                 return Err(self.unexpected("`}` to close the class"));
+            }
+            // `static` before a member's name (not a member named `static`).
+            let is_static = self.is_word("static") && matches!(self.peek_at(1), Tok::Ident(_));
+            if is_static {
+                self.advance();
             }
             if [
                 "static",
@@ -388,13 +395,22 @@ impl Parser {
                 && !matches!(self.peek_at(1), Tok::Punct("(" | ":" | "=" | ";"))
             {
                 return Err(self.unexpected(
-                    "a field, `constructor` or a method (modifiers, accessors and static members are not supported)",
+                    "a field, `constructor` or a method (access modifiers, `readonly` and accessors are not supported)",
                 ));
             }
             let (member, mspan) = self.ident_or_keyword_here("a field, `constructor` or a method")?;
             if self.is_punct("(") {
                 let f = self.function_rest(false, member.clone(), mspan)?;
-                if member == "constructor" {
+                if is_static {
+                    if member == "constructor" {
+                        return Err(Diagnostic::new(
+                            mspan.line,
+                            mspan.column,
+                            "a constructor cannot be `static`",
+                        ));
+                    }
+                    class.static_methods.push(f);
+                } else if member == "constructor" {
                     if class.constructor.is_some() {
                         return Err(Diagnostic::new(
                             mspan.line,
@@ -422,12 +438,17 @@ impl Parser {
                 None
             };
             self.expect_punct(";")?;
-            class.fields.push(FieldDecl {
+            let field = FieldDecl {
                 name: member,
                 span: mspan,
                 ty,
                 init,
-            });
+            };
+            if is_static {
+                class.static_fields.push(field);
+            } else {
+                class.fields.push(field);
+            }
         }
         Ok(class)
     }

@@ -184,6 +184,8 @@ fn check_program_with(
     check_whole_prelude: bool,
 ) -> Result<TProgram, Vec<Diagnostic>> {
     let prelude = super::prelude::program()?;
+    let with_statics = classes::with_statics(program);
+    let program = with_statics.as_ref().unwrap_or(program);
     let mut errors = Vec::new();
     // Classes first: their names are types everywhere else.
     let mut class_names = HashMap::new();

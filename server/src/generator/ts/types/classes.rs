@@ -139,6 +139,47 @@ fn return_this(stmts: &mut [Stmt]) {
     }
 }
 
+/// The program with each class's `static` members as module items right
+/// after the class: a static field `x` of class `C` is the module variable
+/// `C.x` (initialized in declaration order with the other module
+/// variables), a static method `m` the function `C.m`. `None` when no class
+/// has static members.
+pub(super) fn with_statics(program: &ast::Program) -> Option<ast::Program> {
+    let has_statics = program.items.iter().any(
+        |i| matches!(i, ast::Item::Class(c) if !c.static_fields.is_empty() || !c.static_methods.is_empty()),
+    );
+    if !has_statics {
+        return None;
+    }
+    let mut items = Vec::with_capacity(program.items.len());
+    for item in &program.items {
+        items.push(item.clone());
+        let ast::Item::Class(c) = item else { continue };
+        for f in &c.static_fields {
+            items.push(ast::Item::Global(ast::VarDecl {
+                exported: false,
+                constant: false,
+                name: static_name(&c.name, &f.name),
+                span: f.span,
+                ty: f.ty.clone(),
+                init: f.init.clone(),
+            }));
+        }
+        for m in &c.static_methods {
+            items.push(ast::Item::Function(Function {
+                name: static_name(&c.name, &m.name),
+                ..m.clone()
+            }));
+        }
+    }
+    Some(ast::Program { items })
+}
+
+/// The module-level name of static member `member` of `class`.
+pub(super) fn static_name(class: &str, member: &str) -> String {
+    format!("{class}.{member}")
+}
+
 /// The functions a class becomes: its constructor (always, running the
 /// field initializers) and its methods.
 pub(super) fn functions(c: &ClassDecl) -> Vec<Function> {

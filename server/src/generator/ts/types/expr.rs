@@ -232,6 +232,10 @@ impl FnCtx<'_> {
             ExprKind::Member { object, property } => match math_object(object) {
                 Some(ns) if !self.shadows(ns) => self.member(ns, property, e.span),
                 _ => {
+                    if let Some(class) = self.class_named(object) {
+                        let name = self.static_field(class, property, e.span)?;
+                        return self.read(&name, e.span);
+                    }
                     let o = self.expr(object, None)?;
                     self.property(o, property, e.span)
                 }
@@ -434,7 +438,7 @@ impl FnCtx<'_> {
         TExpr { kind, ty }
     }
 
-    fn assign(
+    pub(super) fn assign(
         &mut self,
         op: Option<BinOp>,
         target: &str,
@@ -712,6 +716,20 @@ impl FnCtx<'_> {
                             }
                         }
                     }
+                    if let Some(class) = self.class_named(object) {
+                        let name = super::classes::static_name(class, property);
+                        if !self.module.functions.contains_key(&name) {
+                            return Err(err(
+                                callee.span,
+                                format!("class `{class}` has no static method `{property}`"),
+                            ));
+                        }
+                        let callee = Expr {
+                            kind: ExprKind::Ident(name),
+                            span: callee.span,
+                        };
+                        return self.call(&callee, args, span);
+                    }
                     let o = self.expr(object, None)?;
                     self.method(o, property, args, callee.span, span)
                 }
@@ -744,6 +762,30 @@ impl FnCtx<'_> {
             targs.push(coerce(t, *ty, a.span)?);
         }
         Ok(targs)
+    }
+
+    /// The class `e` names, when it is a class's name not hidden by a
+    /// variable (`C` in `C.count` or `C.create()`).
+    pub(super) fn class_named<'e>(&self, e: &'e Expr) -> Option<&'e str> {
+        match &e.kind {
+            ExprKind::Ident(name) if self.module.classes.contains_key(name) && !self.shadows(name) => {
+                Some(name)
+            }
+            _ => None,
+        }
+    }
+
+    /// The module variable of static field `property` of `class`.
+    pub(super) fn static_field(&self, class: &str, property: &str, span: Span) -> CResult<String> {
+        let name = super::classes::static_name(class, property);
+        if self.globals.contains_key(&name) {
+            Ok(name)
+        } else {
+            Err(err(
+                span,
+                format!("class `{class}` has no static field `{property}` (instance fields are read from an object)"),
+            ))
+        }
     }
 
     /// Whether a variable hides the namespace `name` (`Math`, `f64`, ...).

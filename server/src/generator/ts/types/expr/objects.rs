@@ -126,6 +126,10 @@ impl FnCtx<'_> {
         value: &Expr,
         span: Span,
     ) -> CResult<TExpr> {
+        if let Some(class) = self.class_named(object) {
+            let name = self.static_field(class, property, span)?;
+            return self.assign(op, &name, span, value, false);
+        }
         let o = self.expr(object, None)?;
         let Type::Class(c) = o.ty else {
             return Err(err(
