@@ -39,14 +39,16 @@ pub enum Item {
     Class(ClassDecl),
 }
 
-/// A class: fields, an optional constructor, methods and `static` members
-/// (no inheritance).
+/// A class: an optional superclass, fields, an optional constructor,
+/// methods and `static` members.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassDecl {
     /// Its name.
     pub name: String,
     /// Where the name is written.
     pub span: Span,
+    /// The class it `extends`, if any.
+    pub extends: Option<TypeName>,
     /// Fields in declaration order.
     pub fields: Vec<FieldDecl>,
     /// The constructor (its name is `constructor`, it has no result).

@@ -359,13 +359,24 @@ impl Parser {
     fn class(&mut self) -> PResult<ClassDecl> {
         self.advance(); // `class`
         let (name, span) = self.ident("a class name")?;
-        if self.is_word("extends") || self.is_word("implements") || self.is_punct("<") {
-            return Err(self.unexpected("`{` (inheritance and generic classes are not supported)"));
+        let extends = if self.is_word("extends") {
+            self.advance();
+            let (base, base_span) = self.ident("the name of the class it extends")?;
+            Some(TypeName {
+                name: base,
+                span: base_span,
+            })
+        } else {
+            None
+        };
+        if self.is_word("implements") || self.is_punct("<") {
+            return Err(self.unexpected("`{` (interfaces and generic classes are not supported)"));
         }
         self.expect_punct("{")?;
         let mut class = ClassDecl {
             name,
             span,
+            extends,
             fields: Vec::new(),
             constructor: None,
             methods: Vec::new(),

@@ -201,17 +201,34 @@ fn check_program_with(
         }
         class_decls.push(c);
     }
-    let mut class_info = Vec::new();
-    for c in &class_decls {
-        match classes::layout(c, &|t| resolve_type(t, &class_names)) {
-            Ok(info) => class_info.push(info),
+    let order = classes::order(&class_decls, &class_names).map_err(|e| vec![e])?;
+    let mut laid_out: Vec<Option<classes::ClassInfo>> = vec![None; class_decls.len()];
+    for i in order {
+        let c = class_decls[i];
+        let parent = c
+            .extends
+            .as_ref()
+            .and_then(|b| class_names.get(&b.name).copied())
+            .and_then(|p| laid_out.get(p as usize).and_then(|l| l.as_ref()).map(|l| (p, l)));
+        match classes::layout(c, parent, &|t| resolve_type(t, &class_names)) {
+            Ok(info) => laid_out[i] = Some(info),
             Err(e) => {
                 errors.push(e);
                 return Err(errors);
             }
         }
     }
-    let class_fns: Vec<ast::Function> = class_decls.iter().flat_map(|c| classes::functions(c)).collect();
+    // `order` placed every class.
+    let class_info: Vec<classes::ClassInfo> = laid_out.into_iter().flatten().collect();
+    let _parents = convert::ClassParents::set(class_info.iter().map(|c| c.parent).collect());
+    let mut class_fns: Vec<ast::Function> = Vec::new();
+    for c in &class_decls {
+        let inherited = classes::constructor_params(&class_decls, &class_names, c);
+        match classes::functions(c, &inherited) {
+            Ok(fns) => class_fns.extend(fns),
+            Err(e) => errors.push(e),
+        }
+    }
     let user_fns = program
         .items
         .iter()

@@ -665,6 +665,9 @@ impl FnCtx<'_> {
 
     fn call(&mut self, callee: &Expr, args: &[Expr], span: Span) -> CResult<TExpr> {
         match &callee.kind {
+            ExprKind::Ident(name) if name == "super" && !self.shadows(name) => {
+                self.super_call(args, callee.span, span)
+            }
             ExprKind::Ident(name) => {
                 if self.in_prelude && name.starts_with("__") {
                     if let Some(b) = self.builtin(name, args, span)? {
@@ -715,6 +718,9 @@ impl FnCtx<'_> {
                                 return self.namespace_call(t, property, args, callee.span, span);
                             }
                         }
+                    }
+                    if matches!(&object.kind, ExprKind::Ident(n) if n == "super") && !self.shadows("super") {
+                        return self.super_method_call(property, args, callee.span, span);
                     }
                     if let Some(class) = self.class_named(object) {
                         let name = super::classes::static_name(class, property);
