@@ -2,12 +2,14 @@
 //! subset", measured side by side in one run:
 //!
 //! - kernels: examples/ts/bench/strings_arrays.ts and
-//!   examples/ts/bench/math.ts compiled by Echelon (level speed, Binaryen
-//!   -O3) and by asc 0.28 `-O3` (its default incremental runtime), both run
-//!   in wasmtime with the same engine; each kernel must give the same answer
+//!   examples/ts/bench/math.ts compiled by Echelon (level speed: Binaryen
+//!   -O3's passes with one inlining round) and by asc 0.28 `-O3` (its
+//!   default incremental runtime), both run in wasmtime with the same
+//!   engine; each kernel must give the same answer
 //!   in both (the math kernels bit for bit); the median of several runs is
 //!   printed;
-//! - compile latency: a 1,000-line program, without and with Binaryen -O3;
+//! - compile latency: a 1,000-line program, without and with Binaryen (level
+//!   speed);
 //! - memory: pages of an instance over 10^6 calls of a string export that
 //!   allocates.
 //!
@@ -190,7 +192,7 @@ fn compile_latency() {
         echelon(&src, Some(OptimizationLevel::Speed));
     });
     println!(
-        "compile {lines} lines: {:.2} ms without optimization, {:.2} ms with Binaryen -O3",
+        "compile {lines} lines: {:.2} ms without optimization, {:.2} ms with Binaryen (level speed)",
         plain.as_secs_f64() * 1e3,
         optimized.as_secs_f64() * 1e3
     );

@@ -1,7 +1,8 @@
 //! The TypeScript subset against AssemblyScript 0.28 itself: every program
 //! of `corpus/` is compiled by both compilers (asc with `-O3 --runtime
-//! stub`), both modules run in wasmtime, and every exported function
-//! without parameters must return the same value.
+//! stub`, Echelon without optimization and at level speed), the modules
+//! run in wasmtime, and every exported function without parameters must
+//! return the same value.
 //!
 //! asc is installed by `cargo xtask setup` (npm, into `target/asc` under
 //! the workspace root); `ECHELON_ASC` names another `asc` binary. Without
@@ -12,7 +13,7 @@ use std::process::Command;
 
 use wasmtime::{Engine, Linker, Module, Store, Val};
 
-use crate::harness::{compile, show};
+use crate::harness::{compile, compile_optimized, show};
 
 fn asc_compile(source: &Path, out: &Path) -> Vec<u8> {
     let status = Command::new(echelon_tests::asc())
@@ -78,6 +79,7 @@ fn every_corpus_program_answers_as_assemblyscript_does() {
     for file in &files {
         let src = std::fs::read_to_string(file).expect("readable corpus file");
         let ours = results(&compile(&src));
+        let ours_optimized = results(&compile_optimized(&src));
         let theirs = results(&asc_compile(file, &tmp.path().join("out.wasm")));
         let name = file
             .file_name()
@@ -92,6 +94,11 @@ fn every_corpus_program_answers_as_assemblyscript_does() {
             compared += 1;
             if a != b {
                 mismatches.push(format!("{name} {func}: ours {a}, asc {b}"));
+            }
+        }
+        for ((func, a), (_, b)) in ours_optimized.iter().zip(&theirs) {
+            if a != b {
+                mismatches.push(format!("{name} {func}: ours (level speed) {a}, asc {b}"));
             }
         }
     }

@@ -28,6 +28,14 @@ pub fn compile(src: &str) -> Vec<u8> {
     r.wasm.expect("success implies a module")
 }
 
+/// Compiles TypeScript-subset source with Binaryen at level `speed`.
+pub fn compile_optimized(src: &str) -> Vec<u8> {
+    let options = GeneratorOptions::optimized(echelon::generator::OptimizationLevel::Speed);
+    let r = Generator::new().generate_from_typescript(src, &options);
+    assert!(r.success, "compile failed: {:?}\n{src}", r.errors);
+    r.wasm.expect("success implies a module")
+}
+
 /// A comparable rendering of a value (floats by bits, so NaN equals NaN).
 pub fn show(v: &Outcome) -> String {
     match v {

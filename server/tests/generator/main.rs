@@ -3,6 +3,7 @@
 
 mod api;
 mod asc_parity;
+mod collector;
 mod errors;
 mod examples;
 mod guest;
@@ -10,6 +11,7 @@ mod harness;
 mod integers;
 mod math;
 mod no_panic;
+mod numbers;
 mod programs;
 mod rust;
 mod scale;

@@ -39,19 +39,26 @@ pub enum Item {
     Class(ClassDecl),
 }
 
-/// A class: fields, an optional constructor and methods (no inheritance).
+/// A class: an optional superclass, fields, an optional constructor,
+/// methods and `static` members.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassDecl {
     /// Its name.
     pub name: String,
     /// Where the name is written.
     pub span: Span,
+    /// The class it `extends`, if any.
+    pub extends: Option<TypeName>,
     /// Fields in declaration order.
     pub fields: Vec<FieldDecl>,
     /// The constructor (its name is `constructor`, it has no result).
     pub constructor: Option<Function>,
     /// Methods.
     pub methods: Vec<Function>,
+    /// `static` fields: module variables named `Class.field`.
+    pub static_fields: Vec<FieldDecl>,
+    /// `static` methods: functions named `Class.method`, without `this`.
+    pub static_methods: Vec<Function>,
 }
 
 /// A field `name: T [= init];`.

@@ -14,6 +14,7 @@ use wasm_encoder::{BlockType, Ieee64, Instruction as I};
 use super::ir::{Callee, LabelId, TExpr, TExprKind, TFunction, TProgram, TStmt, Type};
 
 mod abi;
+mod shadow;
 use crate::generator::builder::{ConstValue, FuncId, FuncType, GlobalId, ModuleBuilder, ValueType};
 use crate::generator::error::GeneratorError;
 
@@ -76,6 +77,40 @@ struct Links {
     mark_roots: Option<FuncId>,
     /// The generated function that marks an object's reference fields.
     visit: Option<FuncId>,
+    /// The shadow stack, when a function can reach a safe point.
+    shadow: Option<Shadow>,
+}
+
+/// The shadow stack (see [`shadow`]): where it is and who uses it.
+struct Shadow {
+    /// The stack pointer global (the lowest address of the newest frame).
+    sp: u32,
+    /// The region's first address; a frame below it traps.
+    bottom: u32,
+    /// The region's end, where the stack starts.
+    top: u32,
+    /// The prelude's `__since_gc` and `__threshold` globals and its
+    /// `__collect`: a safe point is `if (since >= threshold) collect()`,
+    /// inline, so that a loop does not call out when nothing is due.
+    poll: (u32, u32, u32),
+    /// Which functions allocate and collect.
+    analysis: shadow::Analysis,
+    /// Prelude functions by name, as program function indices.
+    by_name: HashMap<String, usize>,
+}
+
+/// A function's frame in the shadow stack, while its body is emitted.
+struct FrameSlots {
+    /// The slot of each local (parameters first) that holds a reference.
+    slots: Vec<Option<u32>>,
+    /// How many slots the locals take; temporaries follow.
+    named: u32,
+    /// Temporaries in use by the current statement.
+    temps: u32,
+    /// The most temporaries a statement used.
+    max_temps: u32,
+    /// An `i32` scratch local for spilling.
+    scratch: u32,
 }
 
 struct Emitter<'a> {
@@ -84,6 +119,15 @@ struct Emitter<'a> {
     links: &'a Links,
     /// The generator's state global and the scratch local, when `Math.random` is used.
     random: Option<(GlobalId, u32)>,
+    /// Whether loop heads that allocate are safe points (source functions).
+    safe_points: bool,
+    /// The shadow-stack frame, when the function may reach a safe point.
+    frame: Option<FrameSlots>,
+    /// Set by a parent whose value stays on the stack across a possible
+    /// collection: the next expression roots its reference operands.
+    kept: bool,
+    /// Where the frame's size goes once it is known (in the epilogues).
+    size_patches: Vec<usize>,
 }
 
 /// Generates the module for a checked program.
@@ -103,6 +147,7 @@ pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
         heap_base: 0,
         mark_roots: None,
         visit: None,
+        shadow: None,
     };
     // Imports come first in the function index space.
     let mut raw_imports = Vec::new();
@@ -129,7 +174,33 @@ pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
         links.strings = layout.addresses;
         links.data = layout.data;
         links.heap_base = layout.heap_base;
-        let pages = u64::from(layout.heap_base).div_ceil(65_536).max(1);
+        if plan.uses_heap {
+            let analysis = shadow::Analysis::new(program, &plan.functions);
+            if analysis.any_collects() {
+                let bottom = layout.heap_base;
+                links.heap_base = bottom + shadow::STACK_SIZE;
+                links.shadow = Some(Shadow {
+                    // Set below, once the program's globals are numbered.
+                    sp: 0,
+                    bottom,
+                    top: links.heap_base,
+                    poll: (
+                        global_index(program, "__since_gc"),
+                        global_index(program, "__threshold"),
+                        links.runtime.get("__collect").map_or(u32::MAX, |f| f.0),
+                    ),
+                    analysis,
+                    by_name: program
+                        .functions
+                        .iter()
+                        .enumerate()
+                        .skip(program.user_functions)
+                        .map(|(i, f)| (f.name.clone(), i))
+                        .collect(),
+                });
+            }
+        }
+        let pages = u64::from(links.heap_base).div_ceil(65_536).max(1);
         let memory = b.memory(pages, None);
         if plan.uses_heap {
             b.export_memory("memory", memory)?;
@@ -146,6 +217,11 @@ pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
         if g.exported {
             b.export_global(&g.name, id)?;
         }
+    }
+    if let Some(sh) = links.shadow.as_mut() {
+        sh.sp = b
+            .global("__stack_pointer", true, ConstValue::I32(sh.top as i32))
+            .0;
     }
     let random = if program.uses_random {
         let state = b.global("__random_state", true, ConstValue::I64(RANDOM_DEFAULT_SEED));
@@ -170,7 +246,12 @@ pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
                 body.push(I::Call(mark.0));
             }
         }
-        links.mark_roots = Some(b.function("__mark_roots", FuncType::new([], []), Vec::new(), body));
+        let mut locals = Vec::new();
+        if let (Some(sh), Some(mark)) = (&links.shadow, mark) {
+            locals.push(ValueType::I32);
+            body.extend(shadow_roots(sh, mark.0, 0));
+        }
+        links.mark_roots = Some(b.function("__mark_roots", FuncType::new([], []), locals, body));
         let visit = abi::visit_body(program, mark);
         links.visit = Some(b.function(
             "__visit",
@@ -189,7 +270,7 @@ pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
     }
     for (i, f) in program.functions.iter().enumerate() {
         let Some(id) = links.functions[i] else { continue };
-        let (body, locals) = emit_function(f, &links, random);
+        let (body, locals) = emit_function(f, i, i < program.user_functions, &links, random);
         b.define_function(id, locals, body)?;
         b.name_params(id, f.params.iter().map(|(n, _)| n.clone()).collect())?;
         if f.exported && i < program.user_functions {
@@ -224,7 +305,7 @@ pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
     }
     if let Some(start) = &program.start {
         let id = b.declare_function(&start.name, func_type(start));
-        let (body, locals) = emit_function(start, &links, random);
+        let (body, locals) = emit_function(start, program.functions.len(), true, &links, random);
         b.define_function(id, locals, body)?;
         b.set_start(id);
     }
@@ -279,9 +360,56 @@ fn random_body(state: GlobalId, z: u32) -> Vec<I<'static>> {
     v
 }
 
-/// The body and the extra locals (after the parameters) of `f`.
+/// The index of the prelude global `name`; a missing one (a compiler bug)
+/// gives an index that validation rejects.
+fn global_index(program: &TProgram, name: &str) -> u32 {
+    program
+        .globals
+        .iter()
+        .position(|g| g.name == name)
+        .map_or(u32::MAX, |i| i as u32)
+}
+
+/// The loop of `__mark_roots` that marks every shadow-stack slot from the
+/// stack pointer to the top (`p` is an `i32` local).
+fn shadow_roots(sh: &Shadow, mark: u32, p: u32) -> Vec<I<'static>> {
+    vec![
+        I::GlobalGet(sh.sp),
+        I::LocalSet(p),
+        I::Block(BlockType::Empty),
+        I::Loop(BlockType::Empty),
+        I::LocalGet(p),
+        I::I32Const(sh.top as i32),
+        I::I32GeU,
+        I::BrIf(1),
+        I::LocalGet(p),
+        I::I32Load(slot_mem(0)),
+        I::Call(mark),
+        I::LocalGet(p),
+        I::I32Const(4),
+        I::I32Add,
+        I::LocalSet(p),
+        I::Br(0),
+        I::End,
+        I::End,
+    ]
+}
+
+fn slot_mem(slot: u32) -> wasm_encoder::MemArg {
+    wasm_encoder::MemArg {
+        offset: u64::from(slot) * 4,
+        align: 2,
+        memory_index: 0,
+    }
+}
+
+/// The body and the extra locals (after the parameters) of `f`, program
+/// function `index` (the start function comes after the program's);
+/// `source` for the program's own functions and the start function.
 fn emit_function(
     f: &TFunction,
+    index: usize,
+    source: bool,
     links: &Links,
     random: Option<GlobalId>,
 ) -> (Vec<I<'static>>, Vec<ValueType>) {
@@ -291,19 +419,67 @@ fn emit_function(
         locals.push(ValueType::I64);
         (state, (f.params.len() + locals.len() - 1) as u32)
     });
-    let mut e = Emitter {
-        out: Vec::new(),
-        frames: Vec::new(),
-        links,
-        random,
+    let collects = links
+        .shadow
+        .as_ref()
+        .is_some_and(|sh| sh.analysis.collects.get(index).copied().unwrap_or(false));
+    let frame = if collects {
+        let types = f.params.iter().map(|(_, t)| *t).chain(f.locals.iter().copied());
+        let mut named = 0;
+        let slots = types
+            .map(|t| {
+                t.is_reference().then(|| {
+                    named += 1;
+                    named - 1
+                })
+            })
+            .collect();
+        locals.push(ValueType::I32);
+        Some(FrameSlots {
+            slots,
+            named,
+            temps: 0,
+            max_temps: 0,
+            scratch: (f.params.len() + locals.len() - 1) as u32,
+        })
+    } else {
+        None
     };
-    e.stmts(&f.body);
-    if f.result != Type::Void {
-        // The checker proved every path returns; wasm's type rules still need
-        // the end of the body to be unreachable or to produce a value.
-        e.out.push(I::Unreachable);
+    let emit = |frame: Option<FrameSlots>| {
+        let mut e = Emitter {
+            out: Vec::new(),
+            frames: Vec::new(),
+            links,
+            random,
+            safe_points: source && links.shadow.is_some(),
+            frame,
+            kept: false,
+            size_patches: Vec::new(),
+        };
+        e.stmts(&f.body);
+        if f.result != Type::Void {
+            // The checker proved every path returns; wasm's type rules still need
+            // the end of the body to be unreachable or to produce a value.
+            e.out.push(I::Unreachable);
+        } else {
+            e.pop_frame();
+        }
+        e
+    };
+    let e = emit(frame);
+    let size = e.frame.as_ref().map_or(0, |fr| (fr.named + fr.max_temps) * 4);
+    if size == 0 {
+        // Nothing to root: emit again without the frame.
+        let mut e = if e.frame.is_some() { emit(None) } else { e };
+        return (std::mem::take(&mut e.out), locals);
     }
-    (e.out, locals)
+    let mut e = e;
+    for at in std::mem::take(&mut e.size_patches) {
+        e.out[at] = I::I32Const(size as i32);
+    }
+    let mut body = e.prologue(f, size);
+    body.append(&mut e.out);
+    (body, locals)
 }
 
 fn block_type(t: Type) -> BlockType {
@@ -314,6 +490,124 @@ fn block_type(t: Type) -> BlockType {
 }
 
 impl Emitter<'_> {
+    /// The frame's prologue: claim `size` bytes of the shadow stack (trap
+    /// when the region is full), store the reference parameters, zero the
+    /// other slots.
+    fn prologue(&self, f: &TFunction, size: u32) -> Vec<I<'static>> {
+        let (Some(sh), Some(fr)) = (&self.links.shadow, &self.frame) else {
+            return Vec::new();
+        };
+        let mut p = vec![
+            I::GlobalGet(sh.sp),
+            I::I32Const(size as i32),
+            I::I32Sub,
+            I::GlobalSet(sh.sp),
+            I::GlobalGet(sh.sp),
+            I::I32Const(sh.bottom as i32),
+            I::I32LtU,
+            I::If(BlockType::Empty),
+            I::Unreachable,
+            I::End,
+        ];
+        let params = f.params.len();
+        let mut zeroed = Vec::new();
+        for (local, slot) in fr.slots.iter().enumerate() {
+            let Some(slot) = slot else { continue };
+            if local < params {
+                p.extend([
+                    I::GlobalGet(sh.sp),
+                    I::LocalGet(local as u32),
+                    I::I32Store(slot_mem(*slot)),
+                ]);
+            } else {
+                zeroed.push(*slot);
+            }
+        }
+        zeroed.extend(fr.named..fr.named + fr.max_temps);
+        for slot in zeroed {
+            p.extend([I::GlobalGet(sh.sp), I::I32Const(0), I::I32Store(slot_mem(slot))]);
+        }
+        p
+    }
+
+    /// Releases the frame (before a return and at the end of the body).
+    fn pop_frame(&mut self) {
+        let (Some(sh), Some(_)) = (&self.links.shadow, &self.frame) else {
+            return;
+        };
+        let sp = sh.sp;
+        self.out.push(I::GlobalGet(sp));
+        self.size_patches.push(self.out.len());
+        self.out.push(I::I32Const(0));
+        self.out.push(I::I32Add);
+        self.out.push(I::GlobalSet(sp));
+    }
+
+    /// Stores the `i32` on top of the stack in a new temporary slot,
+    /// leaving it on the stack.
+    fn spill(&mut self) {
+        let (Some(sh), Some(fr)) = (&self.links.shadow, &mut self.frame) else {
+            return;
+        };
+        let slot = fr.named + fr.temps;
+        fr.temps += 1;
+        fr.max_temps = fr.max_temps.max(fr.temps);
+        let scratch = fr.scratch;
+        self.out.extend([
+            I::LocalSet(scratch),
+            I::GlobalGet(sh.sp),
+            I::LocalGet(scratch),
+            I::I32Store(slot_mem(slot)),
+            I::LocalGet(scratch),
+        ]);
+    }
+
+    /// Whether evaluating `e` may reach a safe point while this function's
+    /// operands are on the stack.
+    fn collects(&self, e: &TExpr) -> bool {
+        match (&self.links.shadow, &self.frame) {
+            (Some(sh), Some(_)) => sh.analysis.expr_collects(e),
+            _ => false,
+        }
+    }
+
+    /// Emits operands in order. One that stays on the stack while a later
+    /// one may collect (or, with `kept`, while the parent's value stays on
+    /// the stack) is rooted: a reference is spilled, anything else (an
+    /// address inside an object, a length) roots the references it is
+    /// computed from.
+    fn operands(&mut self, args: &[&TExpr], kept: bool) {
+        for (k, a) in args.iter().enumerate() {
+            let root = kept || (self.frame.is_some() && args[k + 1..].iter().any(|b| self.collects(b)));
+            if root {
+                self.rooted(a);
+            } else {
+                self.expr(a);
+            }
+        }
+    }
+
+    fn rooted(&mut self, e: &TExpr) {
+        match &e.kind {
+            // Locals and globals are roots already; literals and constants
+            // are not on the heap.
+            TExprKind::Local(_)
+            | TExprKind::Global(_)
+            | TExprKind::Str(_)
+            | TExprKind::Const(_)
+            | TExprKind::Data(_) => self.expr(e),
+            _ if e.ty.is_reference() => {
+                self.expr(e);
+                self.spill();
+            }
+            _ => {
+                self.kept = true;
+                self.expr(e);
+                self.kept = false;
+            }
+        }
+    }
+
     /// The `br` depth of `target`. The checker only emits jumps to enclosing
     /// labels; were one missing, the depth points outside the function and
     /// validation rejects the module instead of the compiler panicking.
@@ -341,6 +635,11 @@ impl Emitter<'_> {
     }
 
     fn stmt(&mut self, s: &TStmt) {
+        // A statement starts with an empty operand stack: the temporaries
+        // of the previous one are free.
+        if let Some(fr) = &mut self.frame {
+            fr.temps = 0;
+        }
         match s {
             TStmt::Expr(e) => {
                 self.expr(e);
@@ -371,6 +670,20 @@ impl Emitter<'_> {
             } => {
                 self.open(I::Block(BlockType::Empty), Frame::Break(*id));
                 self.open(I::Loop(BlockType::Empty), Frame::Plain);
+                if let Some(sh) = self.links.shadow.as_ref().filter(|_| self.safe_points) {
+                    let by_name = |n: &str| sh.by_name.get(n).copied();
+                    if sh.analysis.loop_allocates(s, &by_name) {
+                        let (since, threshold, collect) = sh.poll;
+                        self.out.extend([
+                            I::GlobalGet(since),
+                            I::GlobalGet(threshold),
+                            I::I32GeU,
+                            I::If(BlockType::Empty),
+                            I::Call(collect),
+                            I::End,
+                        ]);
+                    }
+                }
                 if let Some(c) = pre_test {
                     self.expr(c);
                     self.out.push(I::I32Eqz);
@@ -403,6 +716,7 @@ impl Emitter<'_> {
                 if let Some(v) = v {
                     self.expr(v);
                 }
+                self.pop_frame();
                 self.out.push(I::Return);
             }
             TStmt::Switch {
@@ -434,6 +748,7 @@ impl Emitter<'_> {
     }
 
     fn expr(&mut self, e: &TExpr) {
+        let kept = std::mem::take(&mut self.kept);
         match &e.kind {
             TExprKind::Const(c) => self.out.push(c.clone()),
             TExprKind::Str(units) => {
@@ -448,23 +763,41 @@ impl Emitter<'_> {
                 for e in effects {
                     self.expr(e);
                 }
+                self.kept = kept;
                 self.expr(value);
             }
             TExprKind::Op { instr, args } => {
-                for a in args {
-                    self.expr(a);
-                }
+                self.operands(&args.iter().collect::<Vec<_>>(), kept);
                 self.out.push(instr.clone());
             }
             TExprKind::Local(i) => self.out.push(I::LocalGet(*i)),
             TExprKind::Global(i) => self.out.push(I::GlobalGet(*i)),
             TExprKind::SetLocal { index, value, tee } => {
+                self.kept = kept;
                 self.expr(value);
-                self.out.push(if *tee {
-                    I::LocalTee(*index)
-                } else {
-                    I::LocalSet(*index)
-                });
+                let slot = self
+                    .frame
+                    .as_ref()
+                    .and_then(|fr| fr.slots.get(*index as usize).copied().flatten());
+                match (slot, &self.links.shadow) {
+                    // A reference local of a frame: its slot is written too.
+                    (Some(slot), Some(sh)) => {
+                        self.out.extend([
+                            I::LocalSet(*index),
+                            I::GlobalGet(sh.sp),
+                            I::LocalGet(*index),
+                            I::I32Store(slot_mem(slot)),
+                        ]);
+                        if *tee {
+                            self.out.push(I::LocalGet(*index));
+                        }
+                    }
+                    _ => self.out.push(if *tee {
+                        I::LocalTee(*index)
+                    } else {
+                        I::LocalSet(*index)
+                    }),
+                }
             }
             TExprKind::SetGlobal { index, value, keep } => {
                 self.expr(value);
@@ -474,11 +807,11 @@ impl Emitter<'_> {
                 }
             }
             TExprKind::Binary { instr, lhs, rhs } => {
-                self.expr(lhs);
-                self.expr(rhs);
+                self.operands(&[lhs, rhs], kept);
                 self.out.push(instr.clone());
             }
             TExprKind::Unary { instr, operand } => {
+                self.kept = kept;
                 self.expr(operand);
                 self.out.push(instr.clone());
             }
@@ -503,15 +836,15 @@ impl Emitter<'_> {
             } => {
                 self.expr(cond);
                 self.open(I::If(block_type(e.ty)), Frame::Plain);
+                self.kept = kept;
                 self.expr(then);
                 self.out.push(I::Else);
+                self.kept = kept;
                 self.expr(otherwise);
                 self.close();
             }
             TExprKind::Call { callee, args } => {
-                for a in args {
-                    self.expr(a);
-                }
+                self.operands(&args.iter().collect::<Vec<_>>(), kept);
                 // The checker resolved every callee and the plan emits what
                 // is reached; a missing one would be a compiler bug, which
                 // validation then reports (a call of function u32::MAX).
@@ -543,8 +876,7 @@ impl Emitter<'_> {
                 }
             }
             TExprKind::ValueThen { value, effect } => {
-                self.expr(value);
-                self.expr(effect);
+                self.operands(&[value, effect], kept);
             }
         }
     }

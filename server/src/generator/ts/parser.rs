@@ -359,20 +359,38 @@ impl Parser {
     fn class(&mut self) -> PResult<ClassDecl> {
         self.advance(); // `class`
         let (name, span) = self.ident("a class name")?;
-        if self.is_word("extends") || self.is_word("implements") || self.is_punct("<") {
-            return Err(self.unexpected("`{` (inheritance and generic classes are not supported)"));
+        let extends = if self.is_word("extends") {
+            self.advance();
+            let (base, base_span) = self.ident("the name of the class it extends")?;
+            Some(TypeName {
+                name: base,
+                span: base_span,
+            })
+        } else {
+            None
+        };
+        if self.is_word("implements") || self.is_punct("<") {
+            return Err(self.unexpected("`{` (interfaces and generic classes are not supported)"));
         }
         self.expect_punct("{")?;
         let mut class = ClassDecl {
             name,
             span,
+            extends,
             fields: Vec::new(),
             constructor: None,
             methods: Vec::new(),
+            static_fields: Vec::new(),
+            static_methods: Vec::new(),
         };
         while !self.eat_punct("}") {
             if self.peek() == &Tok::Eof {
                 return Err(self.unexpected("`}` to close the class"));
+            }
+            // `static` before a member's name (not a member named `static`).
+            let is_static = self.is_word("static") && matches!(self.peek_at(1), Tok::Ident(_));
+            if is_static {
+                self.advance();
             }
             if [
                 "static",
@@ -388,13 +406,22 @@ impl Parser {
                 && !matches!(self.peek_at(1), Tok::Punct("(" | ":" | "=" | ";"))
             {
                 return Err(self.unexpected(
-                    "a field, `constructor` or a method (modifiers, accessors and static members are not supported)",
+                    "a field, `constructor` or a method (access modifiers, `readonly` and accessors are not supported)",
                 ));
             }
             let (member, mspan) = self.ident_or_keyword_here("a field, `constructor` or a method")?;
             if self.is_punct("(") {
                 let f = self.function_rest(false, member.clone(), mspan)?;
-                if member == "constructor" {
+                if is_static {
+                    if member == "constructor" {
+                        return Err(Diagnostic::new(
+                            mspan.line,
+                            mspan.column,
+                            "a constructor cannot be `static`",
+                        ));
+                    }
+                    class.static_methods.push(f);
+                } else if member == "constructor" {
                     if class.constructor.is_some() {
                         return Err(Diagnostic::new(
                             mspan.line,
@@ -422,12 +449,17 @@ impl Parser {
                 None
             };
             self.expect_punct(";")?;
-            class.fields.push(FieldDecl {
+            let field = FieldDecl {
                 name: member,
                 span: mspan,
                 ty,
                 init,
-            });
+            };
+            if is_static {
+                class.static_fields.push(field);
+            } else {
+                class.fields.push(field);
+            }
         }
         Ok(class)
     }

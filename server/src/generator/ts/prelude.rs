@@ -20,22 +20,26 @@
 //! request's size class, else bumps the heap top (growing memory); blocks
 //! are zeroed.
 //!
-//! Collection is a precise, non-moving mark-sweep that runs only when an
-//! exported function returns to the host: then no wasm frame is live, so
-//! the roots are exactly the globals that hold strings (marked by a
-//! function codegen generates). It runs when the bytes allocated since the
-//! last collection reach a threshold: the live size after the last
-//! collection, at least 256 KiB. So a long-running plugin whose calls
-//! allocate keeps its memory flat, while one call may allocate as much as
-//! it needs (memory only shrinks back to the free lists, it is never
-//! returned). Free blocks are not coalesced: a block is reused only for a
-//! request of the same size class.
+//! Collection is a precise, non-moving mark-sweep. It runs when an
+//! exported function returns to the host, and inside a call at the *safe
+//! points* codegen puts at the head of every loop of a source function that
+//! allocates. The roots are the globals that hold references and the slots
+//! of a shadow stack in linear memory, where the source functions that may
+//! reach a safe point keep their reference locals and the operands they
+//! hold across a call (see `codegen/shadow.rs`); a generated function marks
+//! both. It runs when the bytes allocated since the last collection reach a
+//! threshold: the live size after the last collection, at least 256 KiB.
+//! So a long-running plugin whose calls allocate keeps its memory flat, and
+//! so does one call that builds a string by repeated `+=` (memory only
+//! shrinks back to the free lists, it is never returned). Free blocks are
+//! not coalesced: a block is reused only for a request of the same size
+//! class.
 //!
 //! Blocks handed to the host (results, `echelon_alloc`) are *pinned*: the
 //! collector never frees them; `echelon_free` does. A host function may
 //! call `echelon_alloc` while the guest waits for it (to return a result),
-//! but must not call another export then: that export's return could
-//! collect objects that only the waiting frames hold. Arrays hold their
+//! but must not call another export then: that export starts the shadow
+//! stack afresh and could collect what the waiting frames hold. Arrays hold their
 //! elements in a separate buffer block; objects of class `n` carry type id
 //! `16 + n`, and a generated `__visit` marks their reference fields. Marking
 //! uses a queue in a pinned block, not recursion, so long chains of objects
@@ -59,6 +63,9 @@ pub const MATHF_SOURCE: &str = include_str!("prelude/mathf.ts");
 /// The prelude's source: the math library's tables.
 pub const MATH_TABLES_SOURCE: &str = include_str!("prelude/math_tables.ts");
 
+/// The prelude's source: floats to strings (AssemblyScript's `dtoa`).
+pub const DTOA_SOURCE: &str = include_str!("prelude/dtoa.ts");
+
 /// The parsed prelude (parsed once per process).
 ///
 /// # Errors
@@ -67,7 +74,7 @@ pub fn program() -> Result<&'static Program, Vec<Diagnostic>> {
     static PARSED: OnceLock<Result<Program, Diagnostic>> = OnceLock::new();
     let parsed = PARSED.get_or_init(|| {
         let mut program = parse_program(SOURCE)?;
-        for part in [MATH_SOURCE, MATHF_SOURCE, MATH_TABLES_SOURCE] {
+        for part in [MATH_SOURCE, MATHF_SOURCE, MATH_TABLES_SOURCE, DTOA_SOURCE] {
             program.items.extend(parse_program(part)?.items);
         }
         Ok(program)

@@ -184,6 +184,8 @@ fn check_program_with(
     check_whole_prelude: bool,
 ) -> Result<TProgram, Vec<Diagnostic>> {
     let prelude = super::prelude::program()?;
+    let with_statics = classes::with_statics(program);
+    let program = with_statics.as_ref().unwrap_or(program);
     let mut errors = Vec::new();
     // Classes first: their names are types everywhere else.
     let mut class_names = HashMap::new();
@@ -199,17 +201,34 @@ fn check_program_with(
         }
         class_decls.push(c);
     }
-    let mut class_info = Vec::new();
-    for c in &class_decls {
-        match classes::layout(c, &|t| resolve_type(t, &class_names)) {
-            Ok(info) => class_info.push(info),
+    let order = classes::order(&class_decls, &class_names).map_err(|e| vec![e])?;
+    let mut laid_out: Vec<Option<classes::ClassInfo>> = vec![None; class_decls.len()];
+    for i in order {
+        let c = class_decls[i];
+        let parent = c
+            .extends
+            .as_ref()
+            .and_then(|b| class_names.get(&b.name).copied())
+            .and_then(|p| laid_out.get(p as usize).and_then(|l| l.as_ref()).map(|l| (p, l)));
+        match classes::layout(c, parent, &|t| resolve_type(t, &class_names)) {
+            Ok(info) => laid_out[i] = Some(info),
             Err(e) => {
                 errors.push(e);
                 return Err(errors);
             }
         }
     }
-    let class_fns: Vec<ast::Function> = class_decls.iter().flat_map(|c| classes::functions(c)).collect();
+    // `order` placed every class.
+    let class_info: Vec<classes::ClassInfo> = laid_out.into_iter().flatten().collect();
+    let _parents = convert::ClassParents::set(class_info.iter().map(|c| c.parent).collect());
+    let mut class_fns: Vec<ast::Function> = Vec::new();
+    for c in &class_decls {
+        let inherited = classes::constructor_params(&class_decls, &class_names, c);
+        match classes::functions(c, &inherited) {
+            Ok(fns) => class_fns.extend(fns),
+            Err(e) => errors.push(e),
+        }
+    }
     let user_fns = program
         .items
         .iter()
@@ -356,13 +375,13 @@ fn check_program_with(
     drop(start);
     module.globals = declared;
 
-    // The math library is large and most programs use little of it: its
-    // functions are checked only when something checked calls them (so they
-    // are all that the plan can reach); the others stay placeholders, which
-    // codegen never emits.
+    // The math library and float printing are large and most programs use
+    // little of them: their functions are checked only when something
+    // checked calls them (so they are all that the plan can reach); the
+    // others stay placeholders, which codegen never emits.
     let deferred = |i: usize| {
         let (f, in_prelude) = functions[i];
-        in_prelude && !check_whole_prelude && f.name.starts_with("__math")
+        in_prelude && !check_whole_prelude && (f.name.starts_with("__math") || f.name.starts_with("__dtoa"))
     };
     let mut slots: Vec<Option<TFunction>> = vec![None; functions.len()];
     let mut work: Vec<usize> = Vec::new();

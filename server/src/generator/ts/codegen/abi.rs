@@ -351,13 +351,17 @@ pub(super) fn import_wrapper(
 
 /// The exported face of `f`: strings arrive as UTF-8 `(ptr, len)` (the host
 /// frees them) and leave as a pinned UTF-8 block, packed; then the collector
-/// may run, since no wasm frame is live.
+/// may run, since no wasm frame is live. The shadow stack starts empty: a
+/// call that trapped may have left frames behind.
 pub(super) fn export_wrapper(
     f: &TFunction,
     inner: FuncId,
     links: &Links,
 ) -> Result<(FuncType, Vec<ValueType>, Vec<I<'static>>), GeneratorError> {
     let mut body = Vec::new();
+    if let Some(sh) = &links.shadow {
+        body.extend([I::I32Const(sh.top as i32), I::GlobalSet(sh.sp)]);
+    }
     let mut params = Vec::new();
     for (_, t) in &f.params {
         let at = params.len() as u32;

@@ -1471,3 +1471,61 @@ function __math_pow_lut(x: f64, y: f64): f64 {
   let elo = ylo * lhi + y * llo;
   return __math_exp_inline(ehi, elo, sign_bias);
 }
+
+// `x % y` for f64: AssemblyScript's `NativeMath.mod` (musl's fmod): the
+// exact remainder of truncated division, with the sign of `x`.
+function __math_mod(x: f64, y: f64): f64 {
+  if (f64.abs(y) == 1.0) {
+    return f64.copysign(x - f64.trunc(x), x);
+  }
+  let ux = i64.reinterpret_f64(x) as u64;
+  let uy = i64.reinterpret_f64(y) as u64;
+  let ex = ((ux >> 52) & 0x7FF) as i64;
+  let ey = ((uy >> 52) & 0x7FF) as i64;
+  let sx = ux >> 63;
+  let uy1 = uy << 1;
+  if (uy1 == 0 || ex == 0x7FF || y != y) {
+    let m = x * y;
+    return m / m;
+  }
+  let ux1 = ux << 1;
+  if (ux1 <= uy1) {
+    return x * (ux1 != uy1 ? 1.0 : 0.0);
+  }
+  if (ex == 0) {
+    ex -= clz<u64>(ux << 12) as i64;
+    ux <<= (1 - ex) as u64;
+  } else {
+    ux &= 0xFFFFFFFFFFFFFFFF >> 12;
+    ux |= (1 as u64) << 52;
+  }
+  if (ey == 0) {
+    ey -= clz<u64>(uy << 12) as i64;
+    uy <<= (1 - ey) as u64;
+  } else {
+    uy &= 0xFFFFFFFFFFFFFFFF >> 12;
+    uy |= (1 as u64) << 52;
+  }
+  while (ex > ey) {
+    if (ux >= uy) {
+      if (ux == uy) return 0 * x;
+      ux -= uy;
+    }
+    ux <<= 1;
+    ex--;
+  }
+  if (ux >= uy) {
+    if (ux == uy) return 0 * x;
+    ux -= uy;
+  }
+  let shift = clz<u64>(ux << 11);
+  ex -= shift as i64;
+  ux <<= shift;
+  if (ex > 0) {
+    ux -= (1 as u64) << 52;
+    ux |= (ex as u64) << 52;
+  } else {
+    ux >>= (-ex + 1) as u64;
+  }
+  return f64.reinterpret_i64((ux | (sx << 63)) as i64);
+}

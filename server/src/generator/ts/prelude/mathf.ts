@@ -923,3 +923,60 @@ function __mathf_pow_lut(x: f32, y: f32): f32 {
   }
   return __mathf_exp2_inline(ylogx, signBias);
 }
+
+// `x % y` for f32: AssemblyScript's `NativeMathf.mod` (musl's fmodf).
+function __mathf_mod(x: f32, y: f32): f32 {
+  if (f32.abs(y) == 1.0) {
+    return f32.copysign(x - f32.trunc(x), x);
+  }
+  let ux = i32.reinterpret_f32(x) as u32;
+  let uy = i32.reinterpret_f32(y) as u32;
+  let ex = ((ux >> 23) & 0xFF) as i32;
+  let ey = ((uy >> 23) & 0xFF) as i32;
+  let sm = ux & 0x80000000;
+  let uy1 = uy << 1;
+  if (uy1 == 0 || ex == 0xFF || y != y) {
+    let m = x * y;
+    return m / m;
+  }
+  let ux1 = ux << 1;
+  if (ux1 <= uy1) {
+    return x * (ux1 != uy1 ? (1.0 as f32) : (0.0 as f32));
+  }
+  if (ex == 0) {
+    ex -= clz<u32>(ux << 9) as i32;
+    ux <<= (1 - ex) as u32;
+  } else {
+    ux &= 0xFFFFFFFF >> 9;
+    ux |= (1 as u32) << 23;
+  }
+  if (ey == 0) {
+    ey -= clz<u32>(uy << 9) as i32;
+    uy <<= (1 - ey) as u32;
+  } else {
+    uy &= 0xFFFFFFFF >> 9;
+    uy |= (1 as u32) << 23;
+  }
+  while (ex > ey) {
+    if (ux >= uy) {
+      if (ux == uy) return 0 * x;
+      ux -= uy;
+    }
+    ux <<= 1;
+    ex--;
+  }
+  if (ux >= uy) {
+    if (ux == uy) return 0 * x;
+    ux -= uy;
+  }
+  let shift = clz<u32>(ux << 8) as i32;
+  ex -= shift;
+  ux <<= shift as u32;
+  if (ex > 0) {
+    ux -= (1 as u32) << 23;
+    ux |= (ex as u32) << 23;
+  } else {
+    ux >>= (-ex + 1) as u32;
+  }
+  return f32.reinterpret_i32((ux | sm) as i32);
+}

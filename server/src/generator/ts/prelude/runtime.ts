@@ -144,8 +144,10 @@ function __nonnull(ptr: u32): u32 {
   return ptr;
 }
 
-// Mark and sweep. It runs only when an exported function returns, when no
-// wasm frame is live, so the roots are exactly the globals.
+// Mark and sweep. It runs when an exported function returns and at the
+// safe points codegen puts at the head of loops that allocate (see
+// codegen/shadow.rs): the roots are the globals and the slots of the shadow
+// stack, which `__mark_roots` marks too.
 function __collect(): void {
   if (__heap_top == 0) return;
   __mark_roots();
@@ -173,7 +175,8 @@ function __collect(): void {
 }
 
 // Collects when the bytes allocated since the last collection reach the
-// threshold (the live size then, at least 256 KiB).
+// threshold (the live size then, at least 256 KiB). Called only where every
+// live reference is in a global or in the shadow stack.
 function __maybe_collect(): void {
   if (__since_gc >= __threshold) __collect();
 }

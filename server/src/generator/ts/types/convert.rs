@@ -149,12 +149,57 @@ pub(super) fn implicitly_converts(from: Type, to: Type) -> bool {
     if from == to {
         return true;
     }
+    if let (Type::Class(a), Type::Class(b)) = (from, to) {
+        return ClassParents::extends(a, b);
+    }
     let from_int = from.is_integer() || from == Type::Bool;
     match to {
         _ if to.is_integer() => from_int && from.bits() <= to.bits(),
         Type::F32 => from_int && from.bits() <= 23,
         Type::F64 => (from_int && from.bits() <= 52) || from == Type::F32,
         _ => false,
+    }
+}
+
+thread_local! {
+    static PARENTS: std::cell::RefCell<Vec<Option<u32>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The class hierarchy of the program being checked, for the one implicit
+/// conversion between references: an instance of a class is an instance of
+/// every class it extends. [`coerce`] has no other context, so the table
+/// lives in a thread-local while [`ClassParents`] is held (checking runs on
+/// one thread).
+pub(super) struct ClassParents;
+
+impl ClassParents {
+    /// Sets the table (each class's parent) until the result is dropped.
+    pub fn set(parents: Vec<Option<u32>>) -> Self {
+        PARENTS.with(|p| *p.borrow_mut() = parents);
+        ClassParents
+    }
+
+    /// Whether class `a` is `b` or extends it, directly or not.
+    pub fn extends(a: u32, b: u32) -> bool {
+        PARENTS.with(|p| {
+            let parents = p.borrow();
+            let mut at = Some(a);
+            // The number of classes bounds the walk.
+            for _ in 0..=parents.len() {
+                match at {
+                    Some(c) if c == b => return true,
+                    Some(c) => at = parents.get(c as usize).copied().flatten(),
+                    None => return false,
+                }
+            }
+            false
+        })
+    }
+}
+
+impl Drop for ClassParents {
+    fn drop(&mut self) {
+        PARENTS.with(|p| p.borrow_mut().clear());
     }
 }
 
@@ -269,7 +314,7 @@ pub(super) fn coerce(e: TExpr, to: Type, span: Span) -> CResult<TExpr> {
         };
         return Err(err(span, msg));
     }
-    if e.ty == Type::Bool && !to.is_64() && !to.is_float() {
+    if (e.ty == Type::Bool && !to.is_64() && !to.is_float()) || to.is_reference() {
         return Ok(TExpr { ty: to, ..e });
     }
     Ok(convert(e, to))

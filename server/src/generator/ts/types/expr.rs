@@ -232,6 +232,10 @@ impl FnCtx<'_> {
             ExprKind::Member { object, property } => match math_object(object) {
                 Some(ns) if !self.shadows(ns) => self.member(ns, property, e.span),
                 _ => {
+                    if let Some(class) = self.class_named(object) {
+                        let name = self.static_field(class, property, e.span)?;
+                        return self.read(&name, e.span);
+                    }
                     let o = self.expr(object, None)?;
                     self.property(o, property, e.span)
                 }
@@ -434,7 +438,7 @@ impl FnCtx<'_> {
         TExpr { kind, ty }
     }
 
-    fn assign(
+    pub(super) fn assign(
         &mut self,
         op: Option<BinOp>,
         target: &str,
@@ -628,9 +632,18 @@ impl FnCtx<'_> {
         let ty = self.common_type(l.ty, r.ty, span, name)?;
         let l = coerce(l, ty, span)?;
         let r = coerce(r, ty, rhs_span)?;
+        // Float `%` is AssemblyScript's `mod` (fmod), from the math library.
+        if op == BinOp::Rem && ty.is_float() {
+            let name = if ty == Type::F32 {
+                "__mathf_mod"
+            } else {
+                "__math_mod"
+            };
+            return Ok(runtime_call(name, vec![l, r], ty));
+        }
         let Some(instr) = instruction(op, ty) else {
             let hint = if op == BinOp::Rem {
-                "`%` is defined for integers only: cast with `as i32` or `as i64`"
+                "`%` is defined for numbers only"
             } else {
                 "bitwise operators need integer operands: cast with `as i32`"
             };
@@ -652,6 +665,9 @@ impl FnCtx<'_> {
 
     fn call(&mut self, callee: &Expr, args: &[Expr], span: Span) -> CResult<TExpr> {
         match &callee.kind {
+            ExprKind::Ident(name) if name == "super" && !self.shadows(name) => {
+                self.super_call(args, callee.span, span)
+            }
             ExprKind::Ident(name) => {
                 if self.in_prelude && name.starts_with("__") {
                     if let Some(b) = self.builtin(name, args, span)? {
@@ -703,6 +719,23 @@ impl FnCtx<'_> {
                             }
                         }
                     }
+                    if matches!(&object.kind, ExprKind::Ident(n) if n == "super") && !self.shadows("super") {
+                        return self.super_method_call(property, args, callee.span, span);
+                    }
+                    if let Some(class) = self.class_named(object) {
+                        let name = super::classes::static_name(class, property);
+                        if !self.module.functions.contains_key(&name) {
+                            return Err(err(
+                                callee.span,
+                                format!("class `{class}` has no static method `{property}`"),
+                            ));
+                        }
+                        let callee = Expr {
+                            kind: ExprKind::Ident(name),
+                            span: callee.span,
+                        };
+                        return self.call(&callee, args, span);
+                    }
                     let o = self.expr(object, None)?;
                     self.method(o, property, args, callee.span, span)
                 }
@@ -735,6 +768,30 @@ impl FnCtx<'_> {
             targs.push(coerce(t, *ty, a.span)?);
         }
         Ok(targs)
+    }
+
+    /// The class `e` names, when it is a class's name not hidden by a
+    /// variable (`C` in `C.count` or `C.create()`).
+    pub(super) fn class_named<'e>(&self, e: &'e Expr) -> Option<&'e str> {
+        match &e.kind {
+            ExprKind::Ident(name) if self.module.classes.contains_key(name) && !self.shadows(name) => {
+                Some(name)
+            }
+            _ => None,
+        }
+    }
+
+    /// The module variable of static field `property` of `class`.
+    pub(super) fn static_field(&self, class: &str, property: &str, span: Span) -> CResult<String> {
+        let name = super::classes::static_name(class, property);
+        if self.globals.contains_key(&name) {
+            Ok(name)
+        } else {
+            Err(err(
+                span,
+                format!("class `{class}` has no static field `{property}` (instance fields are read from an object)"),
+            ))
+        }
     }
 
     /// Whether a variable hides the namespace `name` (`Math`, `f64`, ...).

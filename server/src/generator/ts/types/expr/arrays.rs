@@ -72,8 +72,14 @@ fn store(elem: Elem, slot: TExpr, value: TExpr) -> TExpr {
     }
 }
 
+/// An operand of a runtime call that takes an address. A reference keeps
+/// its type, so codegen still sees it as one to root (see the shadow stack).
 fn as_address(e: TExpr) -> TExpr {
-    TExpr { ty: Type::U32, ..e }
+    if e.ty.is_reference() {
+        e
+    } else {
+        TExpr { ty: Type::U32, ..e }
+    }
 }
 
 fn shift(elem: Elem) -> TExpr {

@@ -4,11 +4,11 @@
 
 use wasm_encoder::{Instruction as I, MemArg};
 
-use super::runtime_call;
+use super::{binary, runtime_call};
 use crate::generator::ts::ast::{BinOp, Expr, Span};
 use crate::generator::ts::ir::{Callee, TExpr, TExprKind, Type};
 use crate::generator::ts::types::classes::method_name;
-use crate::generator::ts::types::convert::{coerce, constant};
+use crate::generator::ts::types::convert::{coerce, constant, ClassParents};
 use crate::generator::ts::types::{err, CResult, FnCtx};
 
 /// The block type id of class number `c` (ids 16 and up; see the prelude).
@@ -70,15 +70,22 @@ fn store_field(object: TExpr, offset: u32, ty: Type, value: TExpr) -> TExpr {
     }
 }
 
+/// The object itself, checked; it keeps the object's type, so codegen
+/// still sees a reference to root (see the shadow stack).
+fn set_local(index: u32, value: TExpr) -> TExpr {
+    TExpr {
+        kind: TExprKind::SetLocal {
+            index,
+            value: Box::new(value),
+            tee: false,
+        },
+        ty: Type::Void,
+    }
+}
+
 fn nonnull(object: TExpr) -> TExpr {
-    runtime_call(
-        "__nonnull",
-        vec![TExpr {
-            ty: Type::U32,
-            ..object
-        }],
-        Type::U32,
-    )
+    let ty = object.ty;
+    runtime_call("__nonnull", vec![object], ty)
 }
 
 impl FnCtx<'_> {
@@ -130,6 +137,10 @@ impl FnCtx<'_> {
         value: &Expr,
         span: Span,
     ) -> CResult<TExpr> {
+        if let Some(class) = self.class_named(object) {
+            let name = self.static_field(class, property, span)?;
+            return self.assign(op, &name, span, value, false);
+        }
         let o = self.expr(object, None)?;
         let Type::Class(c) = o.ty else {
             return Err(err(
@@ -178,7 +189,34 @@ impl FnCtx<'_> {
         })
     }
 
-    /// `object.method(args)`.
+    /// The class whose declaration of method `name` an instance of class
+    /// `c` runs: `c`'s own, else the nearest ancestor's.
+    fn implementation(&self, c: u32, name: &str) -> Option<u32> {
+        let mut at = Some(c);
+        // The number of classes bounds the walk.
+        for _ in 0..=self.module.class_info.len() {
+            let k = at?;
+            let info = self.module.class_info.get(k as usize)?;
+            if info.own_methods.iter().any(|m| m == name) {
+                return Some(k);
+            }
+            at = info.parent;
+        }
+        None
+    }
+
+    /// The signature of method `name` as class `owner` declares it.
+    fn method_signature(&self, owner: u32, name: &str) -> CResult<super::super::Signature> {
+        self.module
+            .functions
+            .get(&method_name(self.class_name(owner), name))
+            .cloned()
+            .ok_or_else(|| err(Span::default(), "internal: a method without its function"))
+    }
+
+    /// `object.method(args)`. When a class that extends the object's class
+    /// declares the method again, the call dispatches on the instance's
+    /// class (its block type id), as AssemblyScript's virtual calls do.
     pub(super) fn method_call(
         &mut self,
         object: TExpr,
@@ -188,18 +226,190 @@ impl FnCtx<'_> {
         callee_span: Span,
         span: Span,
     ) -> CResult<TExpr> {
-        let full = method_name(self.class_name(c), name);
-        let sig = match self.module.functions.get(&full) {
-            Some(s) if name != "constructor" => s.clone(),
-            _ => {
-                return Err(err(
-                    callee_span,
-                    format!("class `{}` has no method `{name}`", self.class_name(c)),
-                ))
+        let Some(owner) = self.implementation(c, name).filter(|_| name != "constructor") else {
+            return Err(err(
+                callee_span,
+                format!("class `{}` has no method `{name}`", self.class_name(c)),
+            ));
+        };
+        let sig = self.method_signature(owner, name)?;
+        let what = format!("method `{}.{name}`", self.class_name(c));
+        let targs = self.arguments(&what, args, sig.params.get(1..).unwrap_or(&[]), span)?;
+        // Classes below `c` that run another declaration of the method.
+        let mut overrides: Vec<(u32, u32)> = Vec::new();
+        for d in 0..self.module.class_info.len() as u32 {
+            if d != c && ClassParents::extends(d, c) {
+                if let Some(o) = self.implementation(d, name).filter(|o| *o != owner) {
+                    overrides.push((d, o));
+                }
+            }
+        }
+        let direct = |callee: u32, object: TExpr, targs: Vec<TExpr>| {
+            let mut all = vec![object];
+            all.extend(targs);
+            TExpr {
+                kind: TExprKind::Call {
+                    callee: Callee::User(callee),
+                    args: all,
+                },
+                ty: sig.result,
             }
         };
-        let mut targs = vec![object];
-        let what = format!("method `{}.{name}`", self.class_name(c));
+        if overrides.is_empty() {
+            return Ok(direct(sig.index, object, targs));
+        }
+        // The object and the arguments are evaluated once, into locals.
+        let object_local = self.temp_local(object.ty);
+        let mut effects = vec![set_local(object_local, object)];
+        let mut arg_locals = Vec::new();
+        for a in targs {
+            let l = self.temp_local(a.ty);
+            arg_locals.push((l, a.ty));
+            effects.push(set_local(l, a));
+        }
+        let read = |l: u32, ty: Type| TExpr {
+            kind: TExprKind::Local(l),
+            ty,
+        };
+        let id_local = self.temp_local(Type::I32);
+        // The class id: bits 8 and up of the block's info word, 16 + class.
+        let info = TExpr {
+            kind: TExprKind::Op {
+                instr: I::I32Load(mem(0, Type::I32)),
+                args: vec![binary(
+                    I::I32Sub,
+                    read(object_local, Type::I32),
+                    constant(I::I32Const(4), Type::I32),
+                    Type::I32,
+                )],
+            },
+            ty: Type::I32,
+        };
+        effects.push(set_local(
+            id_local,
+            binary(I::I32ShrU, info, constant(I::I32Const(8), Type::I32), Type::I32),
+        ));
+        let call_with = |callee: u32| {
+            direct(
+                callee,
+                read(object_local, Type::Class(c)),
+                arg_locals.iter().map(|(l, t)| read(*l, *t)).collect(),
+            )
+        };
+        let mut chain = call_with(sig.index);
+        for (d, o) in overrides {
+            let osig = self.method_signature(o, name)?;
+            if osig.params.get(1..) != sig.params.get(1..) || osig.result != sig.result {
+                return Err(err(
+                    callee_span,
+                    format!(
+                        "`{}.{name}` and `{}.{name}` have different parameters or results: an overriding method keeps the signature",
+                        self.class_name(o),
+                        self.class_name(owner)
+                    ),
+                ));
+            }
+            let test = binary(
+                I::I32Eq,
+                read(id_local, Type::I32),
+                constant(I::I32Const(16 + d as i32), Type::I32),
+                Type::Bool,
+            );
+            chain = TExpr {
+                kind: TExprKind::Conditional {
+                    cond: Box::new(test),
+                    then: Box::new(call_with(osig.index)),
+                    otherwise: Box::new(chain),
+                },
+                ty: sig.result,
+            };
+        }
+        Ok(TExpr {
+            kind: TExprKind::Seq {
+                effects,
+                value: Box::new(chain),
+            },
+            ty: sig.result,
+        })
+    }
+
+    /// `super(args)` in a constructor: the constructor of the class this
+    /// one extends, on `this`.
+    pub(super) fn super_call(&mut self, args: &[Expr], callee_span: Span, span: Span) -> CResult<TExpr> {
+        let this = self.this(callee_span)?;
+        let Type::Class(c) = this.ty else {
+            return Err(err(callee_span, "`super` needs a class"));
+        };
+        let Some(parent) = self.module.class_info.get(c as usize).and_then(|i| i.parent) else {
+            return Err(err(
+                callee_span,
+                format!(
+                    "class `{}` does not extend another class: remove `super(...)`",
+                    self.class_name(c)
+                ),
+            ));
+        };
+        let parent_name = self.class_name(parent).to_string();
+        let sig = self
+            .module
+            .functions
+            .get(&method_name(&parent_name, "constructor"))
+            .cloned()
+            .ok_or_else(|| err(span, "internal: a class without its constructor"))?;
+        let mut targs = vec![TExpr {
+            ty: Type::Class(parent),
+            ..this
+        }];
+        targs.extend(self.arguments(
+            &format!("the constructor of `{parent_name}`"),
+            args,
+            sig.params.get(1..).unwrap_or(&[]),
+            span,
+        )?);
+        Ok(TExpr {
+            kind: TExprKind::Call {
+                callee: Callee::User(sig.index),
+                args: targs,
+            },
+            ty: Type::Class(parent),
+        })
+    }
+
+    /// `super.method(args)`: the declaration the class this one extends
+    /// runs, called directly on `this`.
+    pub(super) fn super_method_call(
+        &mut self,
+        name: &str,
+        args: &[Expr],
+        callee_span: Span,
+        span: Span,
+    ) -> CResult<TExpr> {
+        let this = self.this(callee_span)?;
+        let parent = match this.ty {
+            Type::Class(c) => self.module.class_info.get(c as usize).and_then(|i| i.parent),
+            _ => None,
+        };
+        let Some(parent) = parent else {
+            return Err(err(
+                callee_span,
+                "`super.method()` needs a class that extends another",
+            ));
+        };
+        let Some(owner) = self
+            .implementation(parent, name)
+            .filter(|_| name != "constructor")
+        else {
+            return Err(err(
+                callee_span,
+                format!("class `{}` has no method `{name}`", self.class_name(parent)),
+            ));
+        };
+        let sig = self.method_signature(owner, name)?;
+        let mut targs = vec![TExpr {
+            ty: Type::Class(owner),
+            ..this
+        }];
+        let what = format!("method `{}.{name}`", self.class_name(owner));
         targs.extend(self.arguments(&what, args, sig.params.get(1..).unwrap_or(&[]), span)?);
         Ok(TExpr {
             kind: TExprKind::Call {
@@ -208,6 +418,14 @@ impl FnCtx<'_> {
             },
             ty: sig.result,
         })
+    }
+
+    /// A fresh local of type `ty` for an intermediate value.
+    fn temp_local(&mut self, ty: Type) -> u32 {
+        let index = self.locals.len() as u32;
+        self.locals.push(ty);
+        self.reads.insert(index);
+        index
     }
 
     /// `new C(args)`: a zeroed instance, then the constructor.

@@ -73,11 +73,17 @@ impl FnCtx<'_> {
                 let v = coerce(value, Type::U64, span)?;
                 runtime_call("__u64_to_str", vec![v], Type::Str)
             }
+            // AssemblyScript's dtoa, with f32's precision for an f32.
+            t if t.is_float() => {
+                let single = constant(I::I32Const(i32::from(t == Type::F32)), Type::Bool);
+                let v = coerce(value, Type::F64, span)?;
+                runtime_call("__dtoa", vec![v, single], Type::Str)
+            }
             _ => {
                 return Err(err(
                     span,
                     format!(
-                        "converting `{}` to a string is not supported yet (integers, bool and strings are): cast to an integer first",
+                        "converting `{}` to a string is not supported (numbers, bool and strings are)",
                         ty.name()
                     ),
                 ))
