@@ -69,7 +69,14 @@ fn main() -> ExitCode {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    // `cargo xtask` (`cargo run`) sets CARGO_MANIFEST_DIR for the run too:
+    // prefer it to the compile-time value, so an xtask binary built from
+    // another checkout sharing this target directory (and judged fresh by
+    // cargo's timestamps) still works on the checkout that invoked it.
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))

@@ -181,19 +181,21 @@ impl GuestPool {
         // registered, so the guest thread's send wakes nothing), then park.
         // A job that went to a sleeping thread or the queue starts later
         // than that: park at once.
-        let polled = Instant::now();
-        let mut spins = 0u32;
-        while poll {
-            match rx.try_recv() {
-                Ok(out) => return Ok(out),
-                Err(tokio::sync::oneshot::error::TryRecvError::Closed) => return Err(lost()),
-                Err(tokio::sync::oneshot::error::TryRecvError::Empty) => {}
+        if poll {
+            let polled = Instant::now();
+            let mut spins = 0u32;
+            loop {
+                match rx.try_recv() {
+                    Ok(out) => return Ok(out),
+                    Err(tokio::sync::oneshot::error::TryRecvError::Closed) => return Err(lost()),
+                    Err(tokio::sync::oneshot::error::TryRecvError::Empty) => {}
+                }
+                spins += 1;
+                if spins.is_multiple_of(32) && polled.elapsed() >= CALLER_SPIN {
+                    break;
+                }
+                std::hint::spin_loop();
             }
-            spins += 1;
-            if spins % 32 == 0 && polled.elapsed() >= CALLER_SPIN {
-                break;
-            }
-            std::hint::spin_loop();
         }
         rx.await.map_err(|_| lost())
     }
@@ -266,7 +268,7 @@ fn watch(shared: &Shared) -> bool {
             return true;
         }
         spins += 1;
-        if spins % 64 == 0 {
+        if spins.is_multiple_of(64) {
             if since.elapsed() >= IDLE_SPIN {
                 return false;
             }
@@ -414,10 +416,7 @@ mod tests {
             .expect("a tokio runtime");
         let pool = GuestPool::new(1, 256 << 10);
         let failed = rt.block_on(pool.run(async { panic!("a guest thread panic in a test") }));
-        let message = failed
-            .map(|()| ())
-            .expect_err("the panic is an error")
-            .to_string();
+        let message = failed.expect_err("the panic is an error").to_string();
         assert!(message.contains("panicked"), "{message}");
         assert_eq!(rt.block_on(pool.run(async { 7 })).expect("the next job"), 7);
     }

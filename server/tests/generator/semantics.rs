@@ -149,11 +149,23 @@ impl F {
         }
     }
 
-    fn eval(&self) -> f64 {
-        match self {
+    /// Whether the expression is a comparison (a `bool` in the subset).
+    fn is_bool(&self) -> bool {
+        matches!(self, F::Bin("<" | "!=", _, _))
+    }
+
+    /// The value, or `None` where AssemblyScript's semantics trap: `/` of
+    /// two `bool`s is an unsigned integer division there (`i32.div_u`, as
+    /// `asc` compiles `(a < b) / (c < d)`), which traps on a zero divisor.
+    fn eval(&self) -> Option<f64> {
+        Some(match self {
             F::Lit(v) => *v,
+            F::Bin("/", a, b) if a.is_bool() && b.is_bool() => {
+                let (a, b) = (a.eval()? as u32, b.eval()? as u32);
+                f64::from(a.checked_div(b)?)
+            }
             F::Bin(op, a, b) => {
-                let (a, b) = (a.eval(), b.eval());
+                let (a, b) = (a.eval()?, b.eval()?);
                 match *op {
                     "+" => a + b,
                     "-" => a - b,
@@ -165,7 +177,7 @@ impl F {
                 }
             }
             F::Call(f, a) => {
-                let a = a.eval();
+                let a = a.eval()?;
                 match *f {
                     "sqrt" => a.sqrt(),
                     "abs" => a.abs(),
@@ -174,8 +186,8 @@ impl F {
                     _ => a.trunc(),
                 }
             }
-            F::MinMax(max, a, b) => wasm_min_max(*max, a.eval(), b.eval()),
-        }
+            F::MinMax(max, a, b) => wasm_min_max(*max, a.eval()?, b.eval()?),
+        })
     }
 }
 
@@ -216,7 +228,14 @@ proptest! {
         let src = format!("({}) as f64", e.render());
         let wasm = Generator::new().compile_expression(&src, ValueType::F64).expect("compiles");
         let got = call(&wasm, "eval", &[]);
-        let want = e.eval();
+        let Some(want) = e.eval() else {
+            // A bool division by zero: both casts must trap.
+            prop_assert!(got.is_err(), "{}: {:?}, expected a trap", src, got);
+            let cast = format!("({}) as i32", e.render());
+            let wasm = Generator::new().compile_expression(&cast, ValueType::I32).expect("compiles");
+            prop_assert!(call(&wasm, "eval", &[]).is_err(), "{}: expected a trap", cast);
+            return Ok(());
+        };
         match got {
             Ok(Val::F64(bits)) => {
                 let got = f64::from_bits(bits);
