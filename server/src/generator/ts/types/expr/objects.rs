@@ -349,30 +349,12 @@ impl FnCtx<'_> {
                 ),
             ));
         };
-        let parent_name = self.class_name(parent).to_string();
-        let sig = self
-            .module
-            .functions
-            .get(&method_name(&parent_name, "constructor"))
-            .cloned()
-            .ok_or_else(|| err(span, "internal: a class without its constructor"))?;
-        let mut targs = vec![TExpr {
+        let receiver = TExpr {
             ty: Type::Class(parent),
             ..this
-        }];
-        targs.extend(self.arguments(
-            &format!("the constructor of `{parent_name}`"),
-            args,
-            sig.params.get(1..).unwrap_or(&[]),
-            span,
-        )?);
-        Ok(TExpr {
-            kind: TExprKind::Call {
-                callee: Callee::User(sig.index),
-                args: targs,
-            },
-            ty: Type::Class(parent),
-        })
+        };
+        let what = format!("the constructor of `{}`", self.class_name(parent));
+        self.constructor_call(parent, receiver, &what, args, span)
     }
 
     /// `super.method(args)`: the declaration the class this one extends
@@ -430,14 +412,7 @@ impl FnCtx<'_> {
 
     /// `new C(args)`: a zeroed instance, then the constructor.
     pub(super) fn new_instance(&mut self, c: u32, args: &[Expr], span: Span) -> CResult<TExpr> {
-        let name = self.class_name(c).to_string();
         let size = self.module.class_info.get(c as usize).map_or(0, |i| i.size);
-        let sig = self
-            .module
-            .functions
-            .get(&method_name(&name, "constructor"))
-            .cloned()
-            .ok_or_else(|| err(span, "internal: a class without its constructor"))?;
         let alloc = runtime_call(
             "__alloc",
             vec![
@@ -446,13 +421,28 @@ impl FnCtx<'_> {
             ],
             Type::Class(c),
         );
-        let mut targs = vec![alloc];
-        targs.extend(self.arguments(
-            &format!("`new {name}`"),
-            args,
-            sig.params.get(1..).unwrap_or(&[]),
-            span,
-        )?);
+        let what = format!("`new {}`", self.class_name(c));
+        self.constructor_call(c, alloc, &what, args, span)
+    }
+
+    /// A call of class `c`'s constructor on `receiver` (a new instance, or
+    /// `this` for `super(...)`), its arguments checked as `what`'s.
+    fn constructor_call(
+        &mut self,
+        c: u32,
+        receiver: TExpr,
+        what: &str,
+        args: &[Expr],
+        span: Span,
+    ) -> CResult<TExpr> {
+        let sig = self
+            .module
+            .functions
+            .get(&method_name(self.class_name(c), "constructor"))
+            .cloned()
+            .ok_or_else(|| err(span, "internal: a class without its constructor"))?;
+        let mut targs = vec![receiver];
+        targs.extend(self.arguments(what, args, sig.params.get(1..).unwrap_or(&[]), span)?);
         Ok(TExpr {
             kind: TExprKind::Call {
                 callee: Callee::User(sig.index),
