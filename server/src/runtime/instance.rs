@@ -241,8 +241,8 @@ pub(crate) struct LiveInstance {
     pub store: Store<StoreState>,
     pub instance: Instance,
     pub uses_async: bool,
-    /// Exports looked up so far, with their result types (so a call does
-    /// not rebuild the function type).
+    /// Exports looked up so far (result types come from the module's
+    /// `FuncShape`).
     funcs: HashMap<String, Func>,
     abi: Option<AbiExports>,
     depth: Option<wasmtime::Global>,

@@ -102,8 +102,6 @@ struct State {
     idle: usize,
     /// Threads watching the queue.
     spinning: usize,
-    /// Threads asleep on `ready`.
-    sleeping: usize,
     /// Threads started (never more than `max`).
     started: usize,
     /// The pool was dropped: threads finish the queued jobs, then exit.
@@ -121,7 +119,6 @@ impl GuestPool {
                     jobs: VecDeque::new(),
                     idle: 0,
                     spinning: 0,
-                    sleeping: 0,
                     started: 0,
                     closed: false,
                 }),
@@ -210,9 +207,9 @@ impl GuestPool {
         st.jobs.push_back(job);
         shared.pending.fetch_add(1, Ordering::Release);
         let watched = st.jobs.len() <= st.spinning;
-        // Watching threads take jobs by themselves; wake a sleeper only for
-        // the jobs they cannot cover.
-        if st.jobs.len() > st.spinning && st.sleeping > 0 {
+        // Watching threads take jobs by themselves; wake a sleeper (if any)
+        // only for the jobs they cannot cover.
+        if !watched {
             shared.ready.notify_one();
         }
         // A thread per waiting job, up to the maximum.
@@ -258,19 +255,19 @@ impl Drop for GuestPool {
     }
 }
 
-/// Watches the queue for up to [`IDLE_SPIN`] without the lock; true when a
-/// job may be waiting.
-fn watch(shared: &Shared) -> bool {
+/// Watches the queue without the lock until a job may be waiting, for at
+/// most [`IDLE_SPIN`].
+fn watch(shared: &Shared) {
     let since = Instant::now();
     let mut spins = 0u32;
     loop {
         if shared.pending.load(Ordering::Acquire) > 0 {
-            return true;
+            return;
         }
         spins += 1;
         if spins.is_multiple_of(64) {
             if since.elapsed() >= IDLE_SPIN {
-                return false;
+                return;
             }
             // Give the core away between checks when another thread wants
             // it (a no-op on an idle core).
@@ -313,9 +310,7 @@ fn worker(shared: &Shared) {
             watched = true;
             continue;
         }
-        st.sleeping += 1;
         shared.ready.wait(&mut st);
-        st.sleeping -= 1;
         watched = false;
     }
 }
