@@ -8,8 +8,9 @@
 //!   (a hop to a guest thread and back) and of the typed handle
 //!   (`WasmRuntime::func`, synchronous) over a raw wasmtime
 //!   `TypedFunc::call` on an engine with the same configuration.
-//! - `reverse_1k/echelon` vs `reverse_1k/raw`: a 1 KiB string through the
-//!   guest ABI (`execute`) vs raw wasmtime doing the same alloc, copy, call,
+//! - `reverse_1k/echelon`, `reverse_1k/abi_handle` vs `reverse_1k/raw`: a
+//!   1 KiB string through the guest ABI (`execute`; the synchronous
+//!   `WasmRuntime::abi_func` handle) vs raw wasmtime doing the same alloc, copy, call,
 //!   read and frees by hand.
 //! - `fresh_instance/echelon` vs `fresh_instance/raw`: a fresh instance per
 //!   call under the default sandbox vs raw InstancePre, both with the
@@ -124,6 +125,15 @@ fn reverse_1k(c: &mut Criterion) {
                 ))
                 .expect("call");
             assert_eq!(r.value.len(), expected.len());
+        })
+    });
+    let handle = rt
+        .abi_func::<String, String>("rev", "reverse")
+        .expect("abi handle");
+    g.bench_function("abi_handle", |b| {
+        b.iter(|| {
+            let out = handle.call(&input).expect("call");
+            assert_eq!(out.len(), expected.len());
         })
     });
     g.bench_function("raw", |b| {

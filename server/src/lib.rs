@@ -18,6 +18,6 @@ pub mod wasi;
 pub use error::{Error, Result, ValidationKind};
 pub use generator::Generator;
 pub use runtime::{
-    CallStats, ExecOptions, Execution, ExecutionResult, RuntimeConfig, TypedFunction, Value, WasmRuntime,
-    WasmSource,
+    AbiFunction, CallStats, ExecOptions, Execution, ExecutionResult, RuntimeConfig, TypedFunction, Value,
+    WasmRuntime, WasmSource,
 };

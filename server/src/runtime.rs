@@ -16,6 +16,7 @@
 //! # Ok(()) }
 //! ```
 
+mod abi_func;
 mod builtins;
 mod cache;
 mod config;
@@ -46,6 +47,7 @@ use serde::Serialize;
 use tracing::Instrument;
 use wasmtime::{Engine, MemoryType, SharedMemory};
 
+pub use abi_func::{AbiFunction, AbiParam, AbiParams, AbiResult};
 pub use builtins::{Builtin, HostLimits, LogLevel, LogLine, BUILTINS, ECHELON_MODULE};
 pub use cache::{CacheEntryStats, CacheStats};
 pub use config::RuntimeConfig;

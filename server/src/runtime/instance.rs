@@ -696,6 +696,14 @@ impl LiveInstance {
         describe(&f.ty(&self.store))
     }
 
+    /// The guest ABI's exports (`memory`, `echelon_alloc`, `echelon_free`),
+    /// when the module has all three with their types.
+    pub(crate) fn abi_exports(&self) -> Option<(Memory, TypedFunc<i32, i32>, TypedFunc<(i32, i32), ()>)> {
+        self.abi
+            .as_ref()
+            .map(|a| (a.memory, a.alloc.clone(), a.free.clone()))
+    }
+
     /// Turns a wasmtime error from a call into an [`Error`], reading the
     /// guest's own message for clean refusals.
     pub(crate) async fn classify(

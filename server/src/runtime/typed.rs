@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use parking_lot::Mutex;
-use wasmtime::{TypedFunc, WasmParams, WasmResults};
+use wasmtime::{Func, TypedFunc, WasmParams, WasmResults};
 
 use super::instance::LiveInstance;
 use super::module::LoadedModule;
@@ -35,11 +35,7 @@ use crate::{Error, Result};
 /// # Ok(()) }
 /// ```
 pub struct TypedFunction<P, R> {
-    runtime: WasmRuntime,
-    module: Arc<LoadedModule>,
-    name: String,
-    timeout: Duration,
-    fuel: Option<u64>,
+    core: HandleCore,
     state: Mutex<Option<Bound<P, R>>>,
 }
 
@@ -51,9 +47,9 @@ struct Bound<P, R> {
 impl<P, R> std::fmt::Debug for TypedFunction<P, R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TypedFunction")
-            .field("module", &self.module.id)
-            .field("name", &self.name)
-            .field("timeout", &self.timeout)
+            .field("module", &self.core.module.id)
+            .field("name", &self.core.name)
+            .field("timeout", &self.core.timeout)
             .finish()
     }
 }
@@ -66,13 +62,38 @@ impl WasmRuntime {
     /// Fails with a Type error naming both signatures when the export has
     /// another one, and when the module imports async host functions
     /// (WASI, async embedder functions): call those with
-    /// [`WasmRuntime::execute`].
+    /// [`WasmRuntime::execute`]. For strings and bytes, see
+    /// [`WasmRuntime::abi_func`].
     pub fn func<P: WasmParams, R: WasmResults>(
         &self,
         module_id: &str,
         name: &str,
     ) -> Result<TypedFunction<P, R>> {
-        let module = self.module(module_id)?;
+        let handle = TypedFunction {
+            core: HandleCore::new(self, module_id, name)?,
+            state: Mutex::new(None),
+        };
+        *handle.state.lock() = Some(handle.bind()?);
+        Ok(handle)
+    }
+}
+
+/// What every kind of handle holds: the export, its module and the limits
+/// of each call.
+pub(super) struct HandleCore {
+    pub runtime: WasmRuntime,
+    pub module: Arc<LoadedModule>,
+    pub name: String,
+    pub timeout: Duration,
+    pub fuel: Option<u64>,
+}
+
+impl HandleCore {
+    /// Resolves the module and checks that it exports `name`; the limits
+    /// are the runtime's default timeout (capped by `max_timeout`) and the
+    /// module's sandbox (its time limit and instruction budget).
+    pub fn new(rt: &WasmRuntime, module_id: &str, name: &str) -> Result<Self> {
+        let module = rt.module(module_id)?;
         if !module.funcs.contains_key(name) {
             let mut names: Vec<&str> = module.funcs.keys().map(String::as_str).collect();
             names.sort_unstable();
@@ -81,9 +102,9 @@ impl WasmRuntime {
                 name: format!("{module_id}.{name} (exported functions: {})", names.join(", ")),
             });
         }
-        let cfg = &self.inner.config;
+        let cfg = &rt.inner.config;
         let sandbox = match module.sandbox.lock().clone() {
-            Some(id) => Some(self.sandbox(&id)?),
+            Some(id) => Some(rt.sandbox(&id)?),
             None => None,
         };
         let mut timeout = cfg.default_timeout.min(cfg.max_timeout);
@@ -96,62 +117,25 @@ impl WasmRuntime {
                 fuel = sb.config.cpu_limit.max_instructions;
             }
         }
-        let handle = TypedFunction {
-            runtime: self.clone(),
+        Ok(Self {
+            runtime: rt.clone(),
             module,
             name: name.to_string(),
             timeout,
             fuel,
-            state: Mutex::new(None),
-        };
-        *handle.state.lock() = Some(handle.bind()?);
-        Ok(handle)
+        })
     }
-}
 
-impl<P: WasmParams, R: WasmResults> TypedFunction<P, R> {
-    /// Sets the time limit of each call (still capped by the runtime's
-    /// `max_timeout`).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+    /// Sets the time limit of each call, capped by the runtime's
+    /// `max_timeout`.
+    pub fn set_timeout(&mut self, timeout: Duration) {
         self.timeout = timeout.min(self.runtime.inner.config.max_timeout);
-        self
     }
 
-    /// Calls the export.
-    pub fn call(&self, params: P) -> Result<R> {
-        let mut state = self.state.lock();
-        if state.is_none() {
-            *state = Some(self.bind()?);
-        }
-        let Some(bound) = state.as_mut() else {
-            return Err(Error::Engine("the handle's instance vanished".into()));
-        };
-        let metering = self.runtime.inner.config.fuel_metering;
-        arm(&mut bound.live.store, self.timeout, self.fuel, metering);
-        match bound.func.call(&mut bound.live.store, params) {
-            Ok(r) => Ok(r),
-            Err(err) => {
-                let classified =
-                    run_ready(
-                        bound
-                            .live
-                            .classify(&self.module.id, &self.name, err, self.timeout, self.fuel),
-                    )
-                    .ok_or_else(|| Error::Engine("classifying a synchronous trap tried to wait".into()));
-                let (error, reusable) = match classified {
-                    Ok(c) => c,
-                    Err(e) => (e, false),
-                };
-                if !reusable {
-                    *state = None;
-                }
-                Err(error)
-            }
-        }
-    }
-
-    /// A new instance of the module and the export in it.
-    fn bind(&self) -> Result<Bound<P, R>> {
+    /// A new instance of the module (with its `instantiate` options and
+    /// sandbox) and the export in it; refused for modules that import
+    /// async host functions.
+    pub fn instantiate(&self) -> Result<(LiveInstance, Func)> {
         let options = self.module.options.lock().clone();
         let sandbox = match self.module.sandbox.lock().clone() {
             Some(id) => Some(self.runtime.sandbox(&id)?),
@@ -179,21 +163,81 @@ impl<P: WasmParams, R: WasmResults> TypedFunction<P, R> {
             .instance
             .get_func(&mut live.store, &self.name)
             .ok_or_else(|| Error::not_found("export", format!("{}.{}", self.module.id, self.name)))?;
-        let func = f.typed::<P, R>(&live.store).map_err(|e| {
-            let ty = f.ty(&live.store);
-            let params: Vec<String> = ty.params().map(|t| t.to_string()).collect();
-            let results: Vec<String> = ty.results().map(|t| t.to_string()).collect();
-            Error::type_error(
-                &self.name,
-                format!(
-                    "`{}.{}` is ({}) -> ({}); the handle asked for another signature ({e})",
-                    self.module.id,
-                    self.name,
-                    params.join(", "),
-                    results.join(", ")
-                ),
-            )
-        })?;
+        Ok((live, f))
+    }
+
+    /// Arms the instance's store for one call.
+    pub fn arm(&self, live: &mut LiveInstance) {
+        let metering = self.runtime.inner.config.fuel_metering;
+        arm(&mut live.store, self.timeout, self.fuel, metering);
+    }
+
+    /// The error a trap of a call is, and whether the instance may serve
+    /// the next call.
+    pub fn trapped(&self, live: &mut LiveInstance, err: wasmtime::Error) -> (Error, bool) {
+        match run_ready(live.classify(&self.module.id, &self.name, err, self.timeout, self.fuel)) {
+            Some(c) => c,
+            None => (
+                Error::Engine("classifying a synchronous trap tried to wait".into()),
+                false,
+            ),
+        }
+    }
+
+    /// A Type error for a handle whose signature is not the export's.
+    pub fn mismatch(&self, live: &LiveInstance, f: &Func, asked: &str) -> Error {
+        let ty = f.ty(&live.store);
+        let params: Vec<String> = ty.params().map(|t| t.to_string()).collect();
+        let results: Vec<String> = ty.results().map(|t| t.to_string()).collect();
+        Error::type_error(
+            &self.name,
+            format!(
+                "`{}.{}` is ({}) -> ({}); the handle asked for another signature ({asked})",
+                self.module.id,
+                self.name,
+                params.join(", "),
+                results.join(", ")
+            ),
+        )
+    }
+}
+
+impl<P: WasmParams, R: WasmResults> TypedFunction<P, R> {
+    /// Sets the time limit of each call (still capped by the runtime's
+    /// `max_timeout`).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.core.set_timeout(timeout);
+        self
+    }
+
+    /// Calls the export.
+    pub fn call(&self, params: P) -> Result<R> {
+        let mut state = self.state.lock();
+        if state.is_none() {
+            *state = Some(self.bind()?);
+        }
+        let Some(bound) = state.as_mut() else {
+            return Err(Error::Engine("the handle's instance vanished".into()));
+        };
+        self.core.arm(&mut bound.live);
+        match bound.func.call(&mut bound.live.store, params) {
+            Ok(r) => Ok(r),
+            Err(err) => {
+                let (error, reusable) = self.core.trapped(&mut bound.live, err);
+                if !reusable {
+                    *state = None;
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// A new instance of the module and the export in it.
+    fn bind(&self) -> Result<Bound<P, R>> {
+        let (live, f) = self.core.instantiate()?;
+        let func = f
+            .typed::<P, R>(&live.store)
+            .map_err(|e| self.core.mismatch(&live, &f, &e.to_string()))?;
         Ok(Bound { live, func })
     }
 }

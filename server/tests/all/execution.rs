@@ -192,6 +192,122 @@ async fn typed_handle_takes_a_trap_as_a_typed_error() {
     let _ = ParamType::Core(ValKind::I32);
 }
 
+/// Guest-ABI exports a hostile module gets wrong: an allocator that fails
+/// (returns 0) for big requests, a result that points past the memory, an
+/// allocator that traps on request 13.
+const BAD_ABI: &str = r#"(module
+  (memory (export "memory") 1)
+  (func (export "echelon_alloc") (param $len i32) (result i32)
+    (if (i32.eq (local.get $len) (i32.const 13)) (then unreachable))
+    (if (result i32) (i32.gt_u (local.get $len) (i32.const 1000))
+      (then (i32.const 0)) (else (i32.const 64))))
+  (func (export "echelon_free") (param i32 i32))
+  (func (export "len") (param i32 i32) (result i32) local.get 1)
+  (func (export "wild") (result i64) i64.const 0x7fff000000000010)
+  (@custom "echelon:abi" "len(bytes) -> i32\nwild() -> string\n"))"#;
+
+#[tokio::test]
+async fn abi_handle_passes_strings_and_bytes_through_the_guest_abi() {
+    let (rt, _d) = runtime();
+    rt.load_module_as("rev", WasmSource::file(example("wat/reverse.wat")))
+        .await
+        .unwrap();
+    let reverse = rt.abi_func::<String, String>("rev", "reverse").unwrap();
+    assert_eq!(reverse.call("hello").unwrap(), "olleh");
+    assert_eq!(reverse.call("").unwrap(), "");
+    let big: String = (0..60_000).map(|i| (b'a' + (i % 26) as u8) as char).collect();
+    assert_eq!(reverse.call(&big).unwrap(), big.chars().rev().collect::<String>());
+    // The same export as bytes (a `string` may be taken as bytes): the
+    // module reverses bytes, so "é" comes back as invalid UTF-8 ...
+    let bytes = rt.abi_func::<Vec<u8>, Vec<u8>>("rev", "reverse").unwrap();
+    assert_eq!(bytes.call("é".as_bytes()).unwrap(), vec![0xA9, 0xC3]);
+    // ... which a `String` result refuses with a typed error.
+    let err = reverse.call("é").unwrap_err();
+    assert_eq!(err.kind(), "type", "{err}");
+    assert!(err.to_string().contains("UTF-8"), "{err}");
+    // Arguments and results are freed after each call: 2,000 calls of
+    // 64 KiB would need 256 MiB of guest memory otherwise.
+    let chunk = "x".repeat(64 << 10);
+    for _ in 0..2_000 {
+        assert_eq!(reverse.call(&chunk).unwrap().len(), 64 << 10);
+    }
+    // The execute path agrees.
+    let r = rt
+        .execute::<String>(
+            "rev",
+            "reverse",
+            vec![Value::String("abc".into())],
+            ExecOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.value, "cba");
+}
+
+#[tokio::test]
+async fn abi_handle_refuses_a_signature_the_module_does_not_have() {
+    let (rt, _d) = runtime();
+    rt.load_module_as("rev", WasmSource::file(example("wat/reverse.wat")))
+        .await
+        .unwrap();
+    rt.load_module_as("add", WasmSource::bytes(ADD)).await.unwrap();
+    // Same core signature, other types in the echelon:abi section.
+    let err = rt.abi_func::<(i32, i32), i64>("rev", "reverse").unwrap_err();
+    assert_eq!(err.kind(), "type", "{err}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("(string) -> string") && msg.contains("(i32, i32) -> i64"),
+        "{msg}"
+    );
+    // A string result is not taken as `()`, nor a string as a number.
+    let err = rt.abi_func::<String, ()>("rev", "reverse").unwrap_err();
+    assert_eq!(err.kind(), "type", "{err}");
+    // Another parameter count than the section declares.
+    let err = rt
+        .abi_func::<(String, i32), String>("rev", "reverse")
+        .unwrap_err();
+    assert!(err.to_string().contains("(string, i32) -> string"), "{err}");
+    // Another core signature (no section to compare with): both named.
+    let err = rt.abi_func::<i64, i32>("add", "add").unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("(i32, i32) -> (i32)") && msg.contains("lowered to (i64) -> (i32)"),
+        "{msg}"
+    );
+    // No guest ABI in the module: (ptr, len) lowers to add's (i32, i32).
+    let err = rt.abi_func::<String, i32>("add", "add").unwrap_err();
+    assert!(
+        err.to_string().contains("does not implement the guest ABI"),
+        "{err}"
+    );
+    // Numbers alone need no guest ABI.
+    let add = rt.abi_func::<(i32, i32), i32>("add", "add").unwrap();
+    assert_eq!(add.call((40, 2)).unwrap(), 42);
+    let err = rt.abi_func::<String, String>("rev", "missing").unwrap_err();
+    assert_eq!(err.kind(), "not_found", "{err}");
+}
+
+#[tokio::test]
+async fn abi_handle_survives_a_hostile_guest_abi() {
+    let (rt, _d) = runtime();
+    rt.load_module_as("bad", WasmSource::bytes(BAD_ABI))
+        .await
+        .unwrap();
+    let len = rt.abi_func::<Vec<u8>, i32>("bad", "len").unwrap();
+    assert_eq!(len.call(&[1, 2, 3]).unwrap(), 3);
+    // The allocator fails: a memory error, not a write to address 0.
+    let err = len.call(&[0; 2000]).unwrap_err();
+    assert_eq!(err.kind(), "memory", "{err}");
+    // The allocator traps: a trap error, and the handle goes on.
+    let err = len.call(&[0; 13]).unwrap_err();
+    assert_eq!(err.kind(), "trap", "{err}");
+    assert_eq!(len.call(&[0; 7]).unwrap(), 7);
+    // A result outside the memory: refused before anything is allocated.
+    let wild = rt.abi_func::<(), String>("bad", "wild").unwrap();
+    let err = wild.call(()).unwrap_err();
+    assert_eq!(err.kind(), "type", "{err}");
+}
+
 mod over_http {
     //! The server answers requests that do not call wasm while every
     //! execution slot is busy with a spinning plugin.
