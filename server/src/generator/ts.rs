@@ -63,7 +63,9 @@
 //!   units, as JavaScript and AssemblyScript), `length`, `charCodeAt` (-1 out of
 //!   range, as AssemblyScript), `indexOf`, `lastIndexOf`, `includes`,
 //!   `startsWith`, `endsWith`, `substring`, `slice`, `concat`, `toString`
-//!   (integers, `bool`), `toUpperCase`/`toLowerCase`. Inside, strings are
+//!   (integers, `bool`), `toUpperCase`/`toLowerCase` (all of Unicode, as
+//!   AssemblyScript maps it: its tables, special casing such as "ß" to "SS",
+//!   final sigma, surrogate pairs). Inside, strings are
 //!   UTF-16 as in JavaScript (an emoji has length 2); a string is truthy
 //!   when not empty. See [`prelude`] for the memory layout and the
 //!   collector.
@@ -120,12 +122,9 @@
 //!   TypeScript reads it).
 //! - Not supported yet (each reported with its position): arrays, typed
 //!   arrays other than `Uint8Array`, and objects as export/import parameters
-//!   or results, nested arrays, inheritance and static members, assignments
-//!   and `++`/`--` on fields and elements used as values, `Mathf.random`,
-//!   converting
-//!   floats to strings, Unicode case mapping beyond ASCII (`toUpperCase`
-//!   leaves other characters unchanged),
-//!   closures and nested functions, `var`, exceptions, `import`. Names
+//!   or results, nested arrays, assignments and `++`/`--` on fields and
+//!   elements used as values, `Mathf.random`, closures and nested
+//!   functions, `var`, exceptions, `import`. Names
 //!   starting with `__` are reserved.
 //!
 //! Diagnostics carry 1-based line and column; warnings report variables that
