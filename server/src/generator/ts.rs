@@ -108,11 +108,12 @@
 //!   (`NativeMath`, from musl, with the lookup tables `asc -O3` uses)
 //!   ported into the prelude (`f64`), so results are AssemblyScript's bit
 //!   for bit; `Mathf` has the same functions and constants for `f32`
-//!   (`NativeMathf`, ported the same way; not `random`); a module gets only the functions (and tables) it uses, and no
+//!   (`NativeMathf`, ported the same way); a module gets only the functions (and tables) it uses, and no
 //!   heap for them; the constants `PI`, `E`, `LN2`, `LN10`, `LOG2E`,
-//!   `LOG10E`, `SQRT2`, `SQRT1_2`, `NaN` and `Infinity`, and `Math.random()`
-//!   from a built-in seeded generator (see [`codegen`]), so modules need no
-//!   imports. AssemblyScript's instruction built-ins named by wasm type are
+//!   `LOG10E`, `SQRT2`, `SQRT1_2`, `NaN` and `Infinity`, and `Math.random()` and
+//!   `Mathf.random()` from one built-in seeded generator (see [`codegen`]),
+//!   so modules need no imports (AssemblyScript keeps two states and
+//!   imports its seed; values differ from asc's). AssemblyScript's instruction built-ins named by wasm type are
 //!   there too: `i32`/`i64` `clz`, `ctz`, `popcnt`, `rotl`, `rotr`,
 //!   `reinterpret_f32`/`reinterpret_f64`; `f32`/`f64` `abs`, `ceil`,
 //!   `floor`, `trunc`, `nearest`, `sqrt`, `copysign`, `min`, `max`,
@@ -123,7 +124,7 @@
 //! - Not supported yet (each reported with its position): arrays, typed
 //!   arrays other than `Uint8Array`, and objects as export/import parameters
 //!   or results, nested arrays, assignments and `++`/`--` on fields and
-//!   elements used as values, `Mathf.random`, closures and nested
+//!   elements used as values, closures and nested
 //!   functions, `var`, exceptions, `import`. Names
 //!   starting with `__` are reserved.
 //!

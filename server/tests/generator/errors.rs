@@ -103,7 +103,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ("export function f(): i32 { let x = 1; (x + 1)++; return x; }", "++;", "apply to a variable, a field or an element"),
     ("export function f(): i32 { let a = [1]; return a; }", "a;", "not assignable to `i32`"),
     ("export function f(): i32 { /* never closed\n return 0; }", "/*", "unterminated block comment"),
-    ("export function f(): f32 { return Mathf.random(); }", "Mathf.random", "not supported"),
+    ("export function f(): f32 { return Mathf.random(1); }", "Mathf.random", "argument"),
     ("export function f(d: f64): f32 { return Mathf.sin(d); }", "d)", "not assignable to `f32`"),
     ("export function f(): i32 { return 1 # 2; }", "#", "expected `;`"),
     ("let g: i32 = later;\nconst later = 1;", "later;", "cannot find name `later`"),
