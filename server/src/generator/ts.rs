@@ -77,9 +77,23 @@
 //!   Uint8Array(n)`, index, `length`.
 //! - Classes: fields (`x: T [= init];`, laid out in order, each aligned to
 //!   its size), one `constructor`, methods, `this`, `new C(...)`, field
-//!   reads, `o.f = v`/`o.f op= v` as statements, method calls; no
-//!   inheritance, static members, accessors or modifiers. A field access
-//!   through null traps.
+//!   reads, `o.f = v`/`o.f op= v` as statements, method calls, single
+//!   inheritance (`extends`, `super(...)`, `super.m()`, overriding methods
+//!   dispatched on the instance's class), `static` fields and methods.
+//!   Member modifiers as TypeScript writes them: `public`, `protected`,
+//!   `private` and `readonly` on fields, methods and `static` members, and
+//!   on constructor parameters (parameter properties, `constructor(private
+//!   x: i32)`: a field set from the parameter first thing in the
+//!   constructor, after `super(...)`); `get x()`/`set x(v)` accessors
+//!   (methods `get:x`/`set:x`, inherited and overridden like methods; `o.x
+//!   op= v` through them needs a variable or `this` as `o`). Checks, each
+//!   an error at the use: a `private` member used outside its class, a
+//!   `protected` one outside its class and the classes that extend it
+//!   (TypeScript's rule: asc 0.28 does not check either), a `readonly`
+//!   field assigned outside its class's constructor or, when it has an
+//!   initializer, anywhere (as asc), a `static readonly` one assigned at
+//!   all, a getter without a setter assigned, a setter without a getter
+//!   read. A field access through null traps.
 //! - The guest ABI: a module that uses strings exports `memory`,
 //!   `echelon_alloc(len) -> ptr` and `echelon_free(ptr, len)`; an exported
 //!   function with `string` (UTF-8) or `Uint8Array` (`bytes`) parameters or

@@ -730,6 +730,7 @@ impl FnCtx<'_> {
                                 format!("class `{class}` has no static method `{property}`"),
                             ));
                         }
+                        self.check_access(self.static_modifiers(class, property), property, callee.span)?;
                         let callee = Expr {
                             kind: ExprKind::Ident(name),
                             span: callee.span,
@@ -785,6 +786,7 @@ impl FnCtx<'_> {
     pub(super) fn static_field(&self, class: &str, property: &str, span: Span) -> CResult<String> {
         let name = super::classes::static_name(class, property);
         if self.globals.contains_key(&name) {
+            self.check_access(self.static_modifiers(class, property), property, span)?;
             Ok(name)
         } else {
             Err(err(
