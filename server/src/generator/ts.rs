@@ -85,8 +85,9 @@
 //!   on constructor parameters (parameter properties, `constructor(private
 //!   x: i32)`: a field set from the parameter first thing in the
 //!   constructor, after `super(...)`); `get x()`/`set x(v)` accessors
-//!   (methods `get:x`/`set:x`, inherited and overridden like methods; `o.x
-//!   op= v` through them needs a variable or `this` as `o`). Checks, each
+//!   (methods `get:x`/`set:x`, inherited and overridden like methods,
+//!   `super.x` reads the parent's getter; `o.x op= v` through them needs a
+//!   variable or `this` as `o`). Checks, each
 //!   an error at the use: a `private` member used outside its class, a
 //!   `protected` one outside its class and the classes that extend it
 //!   (TypeScript's rule: asc 0.28 does not check either), a `readonly`

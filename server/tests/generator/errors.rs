@@ -139,6 +139,8 @@ const CASES: &[(&str, &str, &str)] = &[
     ("class P { private constructor() {} }", "private", "constructors are not supported"),
     ("export function f(private x: i32): i32 { return x; }", "private", "only allowed in a constructor"),
     ("class P { x: i32 = 0; get x(): i32 { return 1; } }", "x(", "both a field and an accessor"),
+    ("class P { get g(): i32 { return 1; } }\nclass Q extends P { h(): i32 { return super.k; } }", "super.k", "no getter `k`"),
+    ("class P { private m(): i32 { return 1; } }\nclass Q extends P { h(): i32 { return super.m(); } }", "super.m", "`m` is private"),
 ];
 
 fn position(src: &str, needle: &str) -> (u32, u32) {

@@ -55,7 +55,7 @@ class Savings extends Account {
   }
 
   get total(): i64 {
-    return this.raw() + this.bonus;
+    return super.total + this.bonus;
   }
 
   protected fee(): i64 {
@@ -63,7 +63,7 @@ class Savings extends Account {
   }
 
   charges(): i64 {
-    return this.fee() * 100 + this.history;
+    return this.fee() * 100 + this.history + this.raw() * 10000;
   }
 }
 

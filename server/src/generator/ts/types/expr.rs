@@ -232,6 +232,10 @@ impl FnCtx<'_> {
             ExprKind::Member { object, property } => match math_object(object) {
                 Some(ns) if !self.shadows(ns) => self.member(ns, property, e.span),
                 _ => {
+                    if matches!(&object.kind, ExprKind::Ident(n) if n == "super") && !self.shadows("super") {
+                        // `super.x`: the parent's getter.
+                        return self.super_method_call(&format!("get:{property}"), &[], e.span, e.span);
+                    }
                     if let Some(class) = self.class_named(object) {
                         let name = self.static_field(class, property, e.span)?;
                         return self.read(&name, e.span);

@@ -528,9 +528,13 @@ impl FnCtx<'_> {
         else {
             return Err(err(
                 callee_span,
-                format!("class `{}` has no method `{name}`", self.class_name(parent)),
+                match name.strip_prefix("get:") {
+                    Some(p) => format!("class `{}` has no getter `{p}` (`super.x` reads an accessor)", self.class_name(parent)),
+                    None => format!("class `{}` has no method `{name}`", self.class_name(parent)),
+                },
             ));
         };
+        self.check_access(self.modifiers(parent, name), name, callee_span)?;
         let sig = self.method_signature(owner, name)?;
         let mut targs = vec![TExpr {
             ty: Type::Class(owner),
