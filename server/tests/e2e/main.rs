@@ -317,7 +317,10 @@ async fn playground(client: &Client) {
         .as_str()
         .unwrap_or_default()
         .to_string();
-    assert!(code.contains("export function greet(name: string): string"), "example code: {code}");
+    assert!(
+        code.contains("export function greet(name: string): string"),
+        "example code: {code}"
+    );
     click(client, "play-compile").await;
     wait_until(
         client,
@@ -354,9 +357,9 @@ async fn playground(client: &Client) {
         click(client, "play-run").await;
         let result = text(client, "play-result").await;
         // The result, then spaces and the call's time: `    (0.12 ms)`.
-        let timing = result.strip_prefix(expected).unwrap_or_else(|| {
-            panic!("strings example: {result:?}, expected {expected:?} and the time")
-        });
+        let timing = result
+            .strip_prefix(expected)
+            .unwrap_or_else(|| panic!("strings example: {result:?}, expected {expected:?} and the time"));
         let ms = timing
             .strip_prefix(' ')
             .and_then(|t| t.trim_start().strip_prefix('('))

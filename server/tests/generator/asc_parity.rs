@@ -127,7 +127,11 @@ fn escaped(from: u32, to: u32) -> String {
             out.push_str(&format!("\\u{cp:04X}"));
         } else {
             let c = cp - 0x10000;
-            out.push_str(&format!("\\u{:04X}\\u{:04X}", 0xD800 + (c >> 10), 0xDC00 + (c & 0x3FF)));
+            out.push_str(&format!(
+                "\\u{:04X}\\u{:04X}",
+                0xD800 + (c >> 10),
+                0xDC00 + (c & 0x3FF)
+            ));
         }
     }
     out
@@ -169,7 +173,13 @@ fn unicode_case_mapping_matches_assemblyscript_over_the_bmp() {
     let file = tmp.path().join("unicode_case.ts");
     std::fs::write(&file, &src).expect("write the program");
     let mut mismatches = Vec::new();
-    let compared = compare("unicode_case (generated)", &src, &file, tmp.path(), &mut mismatches);
+    let compared = compare(
+        "unicode_case (generated)",
+        &src,
+        &file,
+        tmp.path(),
+        &mut mismatches,
+    );
     assert_eq!(compared, blocks.len() * 2);
     assert!(
         mismatches.is_empty(),

@@ -300,11 +300,19 @@ export function outside(n: i32): i32 {
             for i in 0..300_u32 {
                 if i % 3 == 1 || i % 7 == 0 {
                     let got = next32.call(&mut store, ()).unwrap();
-                    assert_eq!(got.to_bits(), f32_of(splitmix(&mut state)).to_bits(), "seed {s}, draw {i}");
+                    assert_eq!(
+                        got.to_bits(),
+                        f32_of(splitmix(&mut state)).to_bits(),
+                        "seed {s}, draw {i}"
+                    );
                     assert!((0.0..1.0).contains(&got));
                 } else {
                     let got = next64.call(&mut store, ()).unwrap();
-                    assert_eq!(got.to_bits(), f64_of(splitmix(&mut state)).to_bits(), "seed {s}, draw {i}");
+                    assert_eq!(
+                        got.to_bits(),
+                        f64_of(splitmix(&mut state)).to_bits(),
+                        "seed {s}, draw {i}"
+                    );
                     assert!((0.0..1.0).contains(&got));
                 }
             }

@@ -944,7 +944,10 @@ mod tests {
         assert_eq!(ops.iter().filter(|o| o.starts_with("F32ConvertI64U")).count(), 1);
         assert_eq!(ops.iter().filter(|o| o.starts_with("F64ConvertI64U")).count(), 1);
         // One state global, advanced by both draws and set by `__seed`.
-        let sets = ops.iter().filter(|o| o.starts_with("GlobalSet")).collect::<Vec<_>>();
+        let sets = ops
+            .iter()
+            .filter(|o| o.starts_with("GlobalSet"))
+            .collect::<Vec<_>>();
         assert_eq!(sets.len(), 3, "{ops:?}");
         assert!(sets.iter().all(|s| *s == sets[0]), "{sets:?}");
     }

@@ -3,8 +3,8 @@
 //! the stack.
 
 use super::ast::{
-    Access, ClassDecl, Expr, ExprKind, FieldDecl, Function, ImportDecl, Item, MemberModifiers, Param, Program,
-    Span, Stmt, StmtKind, SwitchCase, TypeName, VarDecl,
+    Access, ClassDecl, Expr, ExprKind, FieldDecl, Function, ImportDecl, Item, MemberModifiers, Param,
+    Program, Span, Stmt, StmtKind, SwitchCase, TypeName, VarDecl,
 };
 use super::lexer::{tokenize, NumberLit, Tok, Token};
 use crate::generator::error::Diagnostic;
@@ -354,7 +354,10 @@ impl Parser {
                 access = Some(Access::Private);
             } else if !readonly && self.is_word("readonly") {
                 readonly = true;
-            } else if let Some(flag) = is_static.as_deref_mut().filter(|f| !**f && self.is_word("static")) {
+            } else if let Some(flag) = is_static
+                .as_deref_mut()
+                .filter(|f| !**f && self.is_word("static"))
+            {
                 *flag = true;
             } else {
                 break;
@@ -368,7 +371,10 @@ impl Parser {
     /// A parameter list; with `properties`, a constructor's, whose
     /// parameters may carry modifiers (parameter properties): their indices
     /// and modifiers are added there.
-    fn params_with(&mut self, mut properties: Option<&mut Vec<(usize, Access, bool)>>) -> PResult<Vec<Param>> {
+    fn params_with(
+        &mut self,
+        mut properties: Option<&mut Vec<(usize, Access, bool)>>,
+    ) -> PResult<Vec<Param>> {
         self.expect_punct("(")?;
         let mut params = Vec::new();
         while !self.is_punct(")") {
@@ -536,7 +542,15 @@ impl Parser {
                 None
             };
             self.expect_punct(";")?;
-            Self::note(&mut class, &member, is_static, mspan, access, readonly, init.is_some());
+            Self::note(
+                &mut class,
+                &member,
+                is_static,
+                mspan,
+                access,
+                readonly,
+                init.is_some(),
+            );
             let field = FieldDecl {
                 name: member,
                 span: mspan,
@@ -642,7 +656,13 @@ impl Parser {
     }
 
     /// A function after its parameters: the result type and the body.
-    fn function_body(&mut self, exported: bool, name: String, span: Span, params: Vec<Param>) -> PResult<Function> {
+    fn function_body(
+        &mut self,
+        exported: bool,
+        name: String,
+        span: Span,
+        params: Vec<Param>,
+    ) -> PResult<Function> {
         let result = self.type_annotation()?;
         self.expect_punct("{")?;
         let mut body = Vec::new();

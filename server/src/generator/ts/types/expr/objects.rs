@@ -115,7 +115,11 @@ impl FnCtx<'_> {
     }
 
     /// The modifiers of static member `name` of the class named `class`.
-    pub(in crate::generator::ts::types) fn static_modifiers(&self, class: &str, name: &str) -> Option<&Modifiers> {
+    pub(in crate::generator::ts::types) fn static_modifiers(
+        &self,
+        class: &str,
+        name: &str,
+    ) -> Option<&Modifiers> {
         let c = *self.module.classes.get(class)?;
         self.module.class_info.get(c as usize)?.statics.get(name)
     }
@@ -129,7 +133,10 @@ impl FnCtx<'_> {
         span: Span,
     ) -> CResult<()> {
         let Some(m) = mods else { return Ok(()) };
-        let shown = name.strip_prefix("get:").or(name.strip_prefix("set:")).unwrap_or(name);
+        let shown = name
+            .strip_prefix("get:")
+            .or(name.strip_prefix("set:"))
+            .unwrap_or(name);
         let owner = self.class_name(m.owner);
         match m.access {
             Access::Public => Ok(()),
@@ -529,7 +536,10 @@ impl FnCtx<'_> {
             return Err(err(
                 callee_span,
                 match name.strip_prefix("get:") {
-                    Some(p) => format!("class `{}` has no getter `{p}` (`super.x` reads an accessor)", self.class_name(parent)),
+                    Some(p) => format!(
+                        "class `{}` has no getter `{p}` (`super.x` reads an accessor)",
+                        self.class_name(parent)
+                    ),
                     None => format!("class `{}` has no method `{name}`", self.class_name(parent)),
                 },
             ));
