@@ -225,11 +225,16 @@ impl FnCtx<'_> {
         op: Option<BinOp>,
         object: &Expr,
         o: TExpr,
-        c: u32,
         property: &str,
         value: &Expr,
         span: Span,
     ) -> CResult<TExpr> {
+        let Type::Class(c) = o.ty else {
+            return Err(err(
+                span,
+                "internal: an accessor of a value that is not an object",
+            ));
+        };
         let setter = format!("set:{property}");
         if self.implementation(c, &setter).is_none() {
             return Err(err(
@@ -298,7 +303,7 @@ impl FnCtx<'_> {
         if !self.has_field(c, property) && self.implementation(c, &format!("get:{property}")).is_some()
             || self.implementation(c, &format!("set:{property}")).is_some()
         {
-            return self.setter_assign(op, object, o, c, property, value, span);
+            return self.setter_assign(op, object, o, property, value, span);
         }
         let (offset, ty) = self.field(c, property, span)?;
         self.check_access(self.modifiers(c, property), property, span)?;
