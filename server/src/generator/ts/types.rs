@@ -340,6 +340,11 @@ fn check_program_with(
             continue;
         }
         start.in_prelude = in_prelude;
+        // A static field `C.x`'s initializer is inside class `C`.
+        start.class = decl
+            .name
+            .split_once('.')
+            .and_then(|(class, _)| module.classes.get(class).copied());
         if decl.name.starts_with("__") && !in_prelude {
             errors.push(reserved(decl.span));
             continue;

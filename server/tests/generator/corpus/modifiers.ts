@@ -9,6 +9,8 @@ class Account {
   readonly kind: i32 = 7;
   static readonly LIMIT: i64 = 1000000;
   private static created: i32 = 0;
+  private static base: i64 = 40;
+  static readonly START: i64 = Account.base + 2;
 
   constructor(id: i32, private owner: string, public readonly rate: f64) {
     this.id = id;
@@ -112,5 +114,5 @@ export function statics(): i64 {
   let before = Account.count();
   new Account(2, "x", 0);
   new Savings(3, "y", 1);
-  return Account.LIMIT + Account.count() - before;
+  return Account.LIMIT + Account.count() - before + Account.START * 10;
 }
