@@ -93,8 +93,8 @@
 //!   (TypeScript's rule: asc 0.28 does not check either), a `readonly`
 //!   field assigned outside its class's constructor or, when it has an
 //!   initializer, anywhere (as asc), a `static readonly` one assigned at
-//!   all, a getter without a setter assigned, a setter without a getter
-//!   read. A field access through null traps.
+//!   all, a getter without a setter assigned (as asc), a setter without a
+//!   getter read (asc compiles it to a trap). A field access through null traps.
 //! - The guest ABI: a module that uses strings exports `memory`,
 //!   `echelon_alloc(len) -> ptr` and `echelon_free(ptr, len)`; an exported
 //!   function with `string` (UTF-8) or `Uint8Array` (`bytes`) parameters or
