@@ -63,7 +63,9 @@
 //!   units, as JavaScript and AssemblyScript), `length`, `charCodeAt` (-1 out of
 //!   range, as AssemblyScript), `indexOf`, `lastIndexOf`, `includes`,
 //!   `startsWith`, `endsWith`, `substring`, `slice`, `concat`, `toString`
-//!   (integers, `bool`), `toUpperCase`/`toLowerCase`. Inside, strings are
+//!   (integers, `bool`), `toUpperCase`/`toLowerCase` (all of Unicode, as
+//!   AssemblyScript maps it: its tables, special casing such as "ß" to "SS",
+//!   final sigma, surrogate pairs). Inside, strings are
 //!   UTF-16 as in JavaScript (an emoji has length 2); a string is truthy
 //!   when not empty. See [`prelude`] for the memory layout and the
 //!   collector.
@@ -75,9 +77,24 @@
 //!   Uint8Array(n)`, index, `length`.
 //! - Classes: fields (`x: T [= init];`, laid out in order, each aligned to
 //!   its size), one `constructor`, methods, `this`, `new C(...)`, field
-//!   reads, `o.f = v`/`o.f op= v` as statements, method calls; no
-//!   inheritance, static members, accessors or modifiers. A field access
-//!   through null traps.
+//!   reads, `o.f = v`/`o.f op= v` as statements, method calls, single
+//!   inheritance (`extends`, `super(...)`, `super.m()`, overriding methods
+//!   dispatched on the instance's class), `static` fields and methods.
+//!   Member modifiers as TypeScript writes them: `public`, `protected`,
+//!   `private` and `readonly` on fields, methods and `static` members, and
+//!   on constructor parameters (parameter properties, `constructor(private
+//!   x: i32)`: a field set from the parameter first thing in the
+//!   constructor, after `super(...)`); `get x()`/`set x(v)` accessors
+//!   (methods `get:x`/`set:x`, inherited and overridden like methods,
+//!   `super.x` reads the parent's getter; `o.x op= v` through them needs a
+//!   variable or `this` as `o`). Checks, each
+//!   an error at the use: a `private` member used outside its class, a
+//!   `protected` one outside its class and the classes that extend it
+//!   (TypeScript's rule: asc 0.28 does not check either), a `readonly`
+//!   field assigned outside its class's constructor or, when it has an
+//!   initializer, anywhere (as asc), a `static readonly` one assigned at
+//!   all, a getter without a setter assigned (as asc), a setter without a
+//!   getter read (asc compiles it to a trap). A field access through null traps.
 //! - The guest ABI: a module that uses strings exports `memory`,
 //!   `echelon_alloc(len) -> ptr` and `echelon_free(ptr, len)`; an exported
 //!   function with `string` (UTF-8) or `Uint8Array` (`bytes`) parameters or
@@ -106,11 +123,12 @@
 //!   (`NativeMath`, from musl, with the lookup tables `asc -O3` uses)
 //!   ported into the prelude (`f64`), so results are AssemblyScript's bit
 //!   for bit; `Mathf` has the same functions and constants for `f32`
-//!   (`NativeMathf`, ported the same way; not `random`); a module gets only the functions (and tables) it uses, and no
+//!   (`NativeMathf`, ported the same way); a module gets only the functions (and tables) it uses, and no
 //!   heap for them; the constants `PI`, `E`, `LN2`, `LN10`, `LOG2E`,
-//!   `LOG10E`, `SQRT2`, `SQRT1_2`, `NaN` and `Infinity`, and `Math.random()`
-//!   from a built-in seeded generator (see [`codegen`]), so modules need no
-//!   imports. AssemblyScript's instruction built-ins named by wasm type are
+//!   `LOG10E`, `SQRT2`, `SQRT1_2`, `NaN` and `Infinity`, and `Math.random()` and
+//!   `Mathf.random()` from one built-in seeded generator (see [`codegen`]),
+//!   so modules need no imports (AssemblyScript keeps two states and
+//!   imports its seed; values differ from asc's). AssemblyScript's instruction built-ins named by wasm type are
 //!   there too: `i32`/`i64` `clz`, `ctz`, `popcnt`, `rotl`, `rotr`,
 //!   `reinterpret_f32`/`reinterpret_f64`; `f32`/`f64` `abs`, `ceil`,
 //!   `floor`, `trunc`, `nearest`, `sqrt`, `copysign`, `min`, `max`,
@@ -120,12 +138,9 @@
 //!   TypeScript reads it).
 //! - Not supported yet (each reported with its position): arrays, typed
 //!   arrays other than `Uint8Array`, and objects as export/import parameters
-//!   or results, nested arrays, inheritance and static members, assignments
-//!   and `++`/`--` on fields and elements used as values, `Mathf.random`,
-//!   converting
-//!   floats to strings, Unicode case mapping beyond ASCII (`toUpperCase`
-//!   leaves other characters unchanged),
-//!   closures and nested functions, `var`, exceptions, `import`. Names
+//!   or results, nested arrays, assignments and `++`/`--` on fields and
+//!   elements used as values, closures and nested
+//!   functions, `var`, exceptions, `import`. Names
 //!   starting with `__` are reserved.
 //!
 //! Diagnostics carry 1-based line and column; warnings report variables that

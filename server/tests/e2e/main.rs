@@ -299,6 +299,74 @@ async fn playground(client: &Client) {
         info.contains("line 1") && info.contains("nope"),
         "compile error shown: {info}"
     );
+
+    // The page's `strings` example: chosen in the select, compiled, called
+    // with its own arguments, then with non-ASCII ones (Unicode case
+    // mapping: "ß" upper-cases to "SS").
+    client
+        .find(Locator::Id("play-example"))
+        .await
+        .expect("#play-example")
+        .select_by_value("strings")
+        .await
+        .expect("choose the strings example");
+    let code: String = client
+        .execute("return document.getElementById('play-code').value", vec![])
+        .await
+        .expect("read the code")
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        code.contains("export function greet(name: string): string"),
+        "example code: {code}"
+    );
+    click(client, "play-compile").await;
+    wait_until(
+        client,
+        "!document.getElementById('play-run').disabled && document.getElementById('play-compile-info').classList.contains('ok')",
+        Duration::from_secs(30),
+    )
+    .await;
+    client
+        .find(Locator::Id("play-func"))
+        .await
+        .expect("#play-func")
+        .select_by_value("greet")
+        .await
+        .expect("choose greet");
+    for (args, expected) in [
+        (
+            None,
+            r#"greet("Ada Lovelace") = "Hello, ADA! \"Ada Lovelace\" has 12 UTF-16 units and 6 vowels.""#,
+        ),
+        (
+            Some(r#"["straße café"]"#),
+            r#"greet("straße café") = "Hello, STRASSE! \"straße café\" has 11 UTF-16 units and 3 vowels.""#,
+        ),
+    ] {
+        if let Some(args) = args {
+            client
+                .execute(
+                    "document.getElementById('play-args').value = arguments[0]",
+                    vec![serde_json::json!(args)],
+                )
+                .await
+                .expect("set the arguments");
+        }
+        click(client, "play-run").await;
+        let result = text(client, "play-result").await;
+        // The result, then spaces and the call's time: `    (0.12 ms)`.
+        let timing = result
+            .strip_prefix(expected)
+            .unwrap_or_else(|| panic!("strings example: {result:?}, expected {expected:?} and the time"));
+        let ms = timing
+            .strip_prefix(' ')
+            .and_then(|t| t.trim_start().strip_prefix('('))
+            .and_then(|t| t.strip_suffix(" ms)"))
+            .unwrap_or_else(|| panic!("strings example timing: {timing:?}"));
+        assert!(ms.parse::<f64>().is_ok(), "strings example timing: {timing:?}");
+    }
 }
 
 async fn stream(client: &Client) {

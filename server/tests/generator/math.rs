@@ -229,3 +229,101 @@ export function compare(a: i32, b: i32): bool { return a < b; }
         "i32:1"
     );
 }
+
+/// SplitMix64 as the generated code computes it: the next state and the
+/// mixed output.
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// `Math.random` and `Mathf.random` draw from one SplitMix64 state in the
+/// module (no imports): the f64 from the top 53 bits of each output, the
+/// f32 from the top 24; `__seed` resets the state for both; values stay in
+/// [0, 1). Checked draw by draw against the generator computed here, with
+/// and without Binaryen.
+#[test]
+fn math_and_mathf_random_share_one_seedable_generator() {
+    let src = r#"
+export function next64(): f64 { return Math.random(); }
+export function next32(): f32 { return Mathf.random(); }
+export function outside(n: i32): i32 {
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const x = Mathf.random();
+    const y = Math.random();
+    if (!(x >= 0 && x < 1)) bad++;
+    if (!(y >= 0 && y < 1)) bad++;
+  }
+  return bad;
+}
+"#;
+    let optimized = {
+        let options = GeneratorOptions::optimized(OptimizationLevel::Speed);
+        let r = Generator::new().generate_from_typescript(src, &options);
+        assert!(r.success, "{:?}", r.errors);
+        r.wasm.expect("a module")
+    };
+    for wasm in [compile(src), optimized] {
+        let engine = Engine::default();
+        let module = Module::new(&engine, &wasm).expect("valid");
+        assert_eq!(module.imports().count(), 0, "the generator needs no imports");
+        let mut store = wasmtime::Store::new(&engine, ());
+        let instance = wasmtime::Instance::new(&mut store, &module, &[]).expect("instantiates");
+        let next64 = instance
+            .get_typed_func::<(), f64>(&mut store, "next64")
+            .expect("next64");
+        let next32 = instance
+            .get_typed_func::<(), f32>(&mut store, "next32")
+            .expect("next32");
+        let seed = instance
+            .get_typed_func::<i64, ()>(&mut store, "__seed")
+            .expect("the seed export");
+        let outside = instance
+            .get_typed_func::<i32, i32>(&mut store, "outside")
+            .expect("outside");
+
+        // Without a seed: the default state, the same in every instance.
+        let mut state = echelon::generator::ts::codegen::RANDOM_DEFAULT_SEED as u64;
+        let f64_of = |z: u64| (z >> 11) as f64 / (1u64 << 53) as f64;
+        let f32_of = |z: u64| (z >> 40) as f32 / (1u32 << 24) as f32;
+        assert_eq!(next64.call(&mut store, ()).unwrap(), f64_of(splitmix(&mut state)));
+        assert_eq!(next32.call(&mut store, ()).unwrap(), f32_of(splitmix(&mut state)));
+
+        for s in [0_i64, 1, 42, -1, i64::MIN, 0x1234_5678_9ABC_DEF0] {
+            seed.call(&mut store, s).unwrap();
+            let mut state = s as u64;
+            // An irregular interleaving: each draw advances the one state.
+            for i in 0..300_u32 {
+                if i % 3 == 1 || i % 7 == 0 {
+                    let got = next32.call(&mut store, ()).unwrap();
+                    assert_eq!(
+                        got.to_bits(),
+                        f32_of(splitmix(&mut state)).to_bits(),
+                        "seed {s}, draw {i}"
+                    );
+                    assert!((0.0..1.0).contains(&got));
+                } else {
+                    let got = next64.call(&mut store, ()).unwrap();
+                    assert_eq!(
+                        got.to_bits(),
+                        f64_of(splitmix(&mut state)).to_bits(),
+                        "seed {s}, draw {i}"
+                    );
+                    assert!((0.0..1.0).contains(&got));
+                }
+            }
+        }
+        // The same seed gives the same value to both, the f32 rounded down.
+        seed.call(&mut store, 7).unwrap();
+        let a = next64.call(&mut store, ()).unwrap();
+        seed.call(&mut store, 7).unwrap();
+        let b = next32.call(&mut store, ()).unwrap();
+        assert_eq!(f64::from(b), (a * 16_777_216.0).floor() / 16_777_216.0);
+        assert_ne!(f64::from(b), a, "53 bits against 24");
+        assert_eq!(outside.call(&mut store, 100_000).unwrap(), 0);
+    }
+}

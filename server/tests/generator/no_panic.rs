@@ -103,6 +103,18 @@ const TOKENS: &[&str] = &[
     "constructor",
     "|",
     "round",
+    // Member modifiers, accessors, inheritance, case mapping, Mathf.
+    "private",
+    "protected",
+    "public",
+    "readonly",
+    "static",
+    "get",
+    "set",
+    "extends",
+    "super",
+    "toUpperCase",
+    "Mathf",
 ];
 
 fn check(src: &str) {

@@ -59,6 +59,41 @@ pub struct ClassDecl {
     pub static_fields: Vec<FieldDecl>,
     /// `static` methods: functions named `Class.method`, without `this`.
     pub static_methods: Vec<Function>,
+    /// The modifiers written on members (`private`, `protected`,
+    /// `readonly`), one entry per member that has any. Accessors are the
+    /// methods named `get:x` and `set:x`.
+    pub modifiers: Vec<MemberModifiers>,
+}
+
+/// Who may use a class member, as TypeScript declares it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Access {
+    /// `public` (the default): anywhere.
+    #[default]
+    Public,
+    /// `protected`: inside the class and the classes that extend it.
+    Protected,
+    /// `private`: inside the class.
+    Private,
+}
+
+/// The modifiers of one class member.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberModifiers {
+    /// The member's name (`get:x`/`set:x` for accessors).
+    pub name: String,
+    /// Whether it is a `static` member.
+    pub is_static: bool,
+    /// Where the name is written.
+    pub span: Span,
+    /// `public`, `protected` or `private`.
+    pub access: Access,
+    /// `readonly` (fields only).
+    pub readonly: bool,
+    /// Whether the field has an initializer where it is declared (a
+    /// `readonly` one can then not be assigned at all, as in
+    /// AssemblyScript).
+    pub initialized: bool,
 }
 
 /// A field `name: T [= init];`.

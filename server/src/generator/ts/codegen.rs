@@ -1,15 +1,16 @@
 //! Code generation: the typed program to a wasm module, through
 //! [`ModuleBuilder`].
 //!
-//! `Math.random` is a built-in SplitMix64 generator, expanded inline at each
-//! use: its 64-bit state is a module global (initially [`RANDOM_DEFAULT_SEED`]), so generated modules need
-//! no imports; the exported function [`RANDOM_SEED_EXPORT`]`(seed: i64)` resets
-//! it. Each instance starts from the same state, so runs are reproducible
+//! `Math.random` and `Mathf.random` are a built-in SplitMix64 generator,
+//! expanded inline at each use: its 64-bit state is one module global
+//! (initially [`RANDOM_DEFAULT_SEED`]) that both draw from, so generated
+//! modules need no imports; the exported function
+//! [`RANDOM_SEED_EXPORT`]`(seed: i64)` resets it. Each instance starts from the same state, so runs are reproducible
 //! unless the host seeds them.
 
 use std::collections::HashMap;
 
-use wasm_encoder::{BlockType, Ieee64, Instruction as I};
+use wasm_encoder::{BlockType, Ieee32, Ieee64, Instruction as I};
 
 use super::ir::{Callee, LabelId, TExpr, TExprKind, TFunction, TProgram, TStmt, Type};
 
@@ -320,10 +321,13 @@ pub fn generate(program: &TProgram) -> Result<Vec<u8>, GeneratorError> {
 }
 
 /// SplitMix64 (Steele, Lea, Flood 2014): advance the state by the golden
-/// gamma, mix it, and use the top 53 bits as a float in [0, 1). It is
-/// expanded at each use (`z` is a scratch `i64` local), so the state update
-/// and the mixing optimize together with the caller's loop.
-fn random_body(state: GlobalId, z: u32) -> Vec<I<'static>> {
+/// gamma, mix it, and use the top 53 bits as an `f64` in [0, 1) or, for
+/// `Mathf.random` (`f32`), the top 24 bits as an `f32` in [0, 1) (both
+/// exact: 53 and 24 bits are the types' precisions), so `Mathf.random()` is
+/// `Math.random()` of the same state rounded down to a multiple of 2^-24.
+/// It is expanded at each use (`z` is a scratch `i64` local), so the state
+/// update and the mixing optimize together with the caller's loop.
+fn random_body(state: GlobalId, z: u32, f32: bool) -> Vec<I<'static>> {
     let s = state.0;
     let mut v = vec![
         I::GlobalGet(s),
@@ -351,12 +355,24 @@ fn random_body(state: GlobalId, z: u32) -> Vec<I<'static>> {
         I::I64Const(31),
         I::I64ShrU,
         I::I64Xor,
-        I::I64Const(11),
-        I::I64ShrU,
-        I::F64ConvertI64U,
-        I::F64Const(Ieee64::from(1.0 / (1u64 << 53) as f64)),
-        I::F64Mul,
     ]);
+    if f32 {
+        v.extend([
+            I::I64Const(40),
+            I::I64ShrU,
+            I::F32ConvertI64U,
+            I::F32Const(Ieee32::from(1.0 / (1u32 << 24) as f32)),
+            I::F32Mul,
+        ]);
+    } else {
+        v.extend([
+            I::I64Const(11),
+            I::I64ShrU,
+            I::F64ConvertI64U,
+            I::F64Const(Ieee64::from(1.0 / (1u64 << 53) as f64)),
+            I::F64Mul,
+        ]);
+    }
     v
 }
 
@@ -869,8 +885,8 @@ impl Emitter<'_> {
                         let id = self.links.imports.get(*i as usize).copied().flatten();
                         self.out.push(I::Call(id.map_or(u32::MAX, |f| f.0)));
                     }
-                    Callee::Random => match self.random {
-                        Some((state, z)) => self.out.extend(random_body(state, z)),
+                    Callee::Random { f32 } => match self.random {
+                        Some((state, z)) => self.out.extend(random_body(state, z, *f32)),
                         None => self.out.push(I::Unreachable),
                     },
                 }
@@ -917,6 +933,23 @@ mod tests {
         assert_eq!(ops.iter().filter(|o| o.starts_with("F64ConvertI64U")).count(), 2);
         let exports = crate::generator::dts::module_declaration(&wasm).unwrap();
         assert!(exports.contains("__seed(seed: bigint): void"), "{exports}");
+    }
+
+    #[test]
+    fn mathf_random_is_inline_on_the_same_state() {
+        let wasm = generate("export function f(): f32 { return Mathf.random() + (Math.random() as f32); }");
+        assert!(validate(&wasm).valid);
+        let ops = operators(&wasm);
+        assert!(!ops.iter().any(|o| o.starts_with("Call ")), "{ops:?}");
+        assert_eq!(ops.iter().filter(|o| o.starts_with("F32ConvertI64U")).count(), 1);
+        assert_eq!(ops.iter().filter(|o| o.starts_with("F64ConvertI64U")).count(), 1);
+        // One state global, advanced by both draws and set by `__seed`.
+        let sets = ops
+            .iter()
+            .filter(|o| o.starts_with("GlobalSet"))
+            .collect::<Vec<_>>();
+        assert_eq!(sets.len(), 3, "{ops:?}");
+        assert!(sets.iter().all(|s| *s == sets[0]), "{sets:?}");
     }
 
     #[test]

@@ -288,8 +288,12 @@ pub struct TExpr {
 pub enum Callee {
     /// A function of the program, by its index among the program's functions.
     User(u32),
-    /// The built-in `Math.random` generator.
-    Random,
+    /// The built-in generator: `Math.random` (an `f64`) or, with `f32`,
+    /// `Mathf.random`; both advance the same state.
+    Random {
+        /// Whether the result is an `f32` (`Mathf.random`).
+        f32: bool,
+    },
     /// A function of the runtime prelude (see [`prelude`](super::prelude)),
     /// by name; only the prelude functions a program reaches are emitted.
     Runtime(&'static str),
@@ -530,7 +534,8 @@ pub struct TProgram {
     /// Initialization of globals whose initializer is not a constant, run by
     /// the start function, with the locals it needs.
     pub start: Option<TFunction>,
-    /// Whether `Math.random` is used (the generator is then emitted).
+    /// Whether `Math.random` or `Mathf.random` is used (the generator is
+    /// then emitted).
     pub uses_random: bool,
     /// How many of `functions` (the first ones) come from the source; the
     /// rest are the runtime prelude's.

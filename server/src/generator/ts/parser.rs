@@ -3,8 +3,8 @@
 //! the stack.
 
 use super::ast::{
-    ClassDecl, Expr, FieldDecl, Function, ImportDecl, Item, Param, Program, Span, Stmt, StmtKind, SwitchCase,
-    TypeName, VarDecl,
+    Access, ClassDecl, Expr, ExprKind, FieldDecl, Function, ImportDecl, Item, MemberModifiers, Param,
+    Program, Span, Stmt, StmtKind, SwitchCase, TypeName, VarDecl,
 };
 use super::lexer::{tokenize, NumberLit, Tok, Token};
 use crate::generator::error::Diagnostic;
@@ -334,9 +334,64 @@ impl Parser {
     }
 
     fn params(&mut self) -> PResult<Vec<Param>> {
+        self.params_with(None)
+    }
+
+    /// Reads `public`, `protected`, `private` and `readonly` before a name
+    /// (a word followed by another word; `get(): i32` is a method named
+    /// `get`): the access, whether `readonly` was written, and whether any
+    /// modifier was. With `statics`, also `static`.
+    fn modifiers(&mut self, mut is_static: Option<&mut bool>) -> (Access, bool, bool) {
+        let mut access = None;
+        let mut readonly = false;
+        let mut any = false;
+        while matches!(self.peek_at(1), Tok::Ident(_)) {
+            if access.is_none() && self.is_word("public") {
+                access = Some(Access::Public);
+            } else if access.is_none() && self.is_word("protected") {
+                access = Some(Access::Protected);
+            } else if access.is_none() && self.is_word("private") {
+                access = Some(Access::Private);
+            } else if !readonly && self.is_word("readonly") {
+                readonly = true;
+            } else if let Some(flag) = is_static
+                .as_deref_mut()
+                .filter(|f| !**f && self.is_word("static"))
+            {
+                *flag = true;
+            } else {
+                break;
+            }
+            any = true;
+            self.advance();
+        }
+        (access.unwrap_or_default(), readonly, any)
+    }
+
+    /// A parameter list; with `properties`, a constructor's, whose
+    /// parameters may carry modifiers (parameter properties): their indices
+    /// and modifiers are added there.
+    fn params_with(
+        &mut self,
+        mut properties: Option<&mut Vec<(usize, Access, bool)>>,
+    ) -> PResult<Vec<Param>> {
         self.expect_punct("(")?;
         let mut params = Vec::new();
         while !self.is_punct(")") {
+            let mods_span = self.span();
+            let (access, readonly, any) = self.modifiers(None);
+            if any {
+                match properties.as_deref_mut() {
+                    Some(props) => props.push((params.len(), access, readonly)),
+                    None => {
+                        return Err(Diagnostic::new(
+                            mods_span.line,
+                            mods_span.column,
+                            "parameter properties (`private x: T`) are only allowed in a constructor",
+                        ))
+                    }
+                }
+            }
             let (pname, pspan) = self.ident("a parameter name")?;
             let ty = self.type_annotation()?;
             if self.is_punct("=") {
@@ -382,46 +437,71 @@ impl Parser {
             methods: Vec::new(),
             static_fields: Vec::new(),
             static_methods: Vec::new(),
+            modifiers: Vec::new(),
         };
         while !self.eat_punct("}") {
             if self.peek() == &Tok::Eof {
                 return Err(self.unexpected("`}` to close the class"));
             }
-            // `static` before a member's name (not a member named `static`).
-            let is_static = self.is_word("static") && matches!(self.peek_at(1), Tok::Ident(_));
-            if is_static {
+            let mods_span = self.span();
+            let mut is_static = false;
+            let (access, readonly, _) = self.modifiers(Some(&mut is_static));
+            // `get x()` / `set x(v)`: accessors (not a method named `get`).
+            let accessor = ["get", "set"]
+                .into_iter()
+                .find(|w| self.is_word(w) && matches!(self.peek_at(1), Tok::Ident(_)));
+            if accessor.is_some() {
                 self.advance();
             }
-            if [
-                "static",
-                "private",
-                "public",
-                "protected",
-                "readonly",
-                "get",
-                "set",
-            ]
-            .iter()
-            .any(|w| self.is_word(w))
-                && !matches!(self.peek_at(1), Tok::Punct("(" | ":" | "=" | ";"))
-            {
-                return Err(self.unexpected(
-                    "a field, `constructor` or a method (access modifiers, `readonly` and accessors are not supported)",
-                ));
-            }
             let (member, mspan) = self.ident_or_keyword_here("a field, `constructor` or a method")?;
+            let fail = |message: &str| Err(Diagnostic::new(mods_span.line, mods_span.column, message));
             if self.is_punct("(") {
-                let f = self.function_rest(false, member.clone(), mspan)?;
-                if is_static {
-                    if member == "constructor" {
+                if readonly {
+                    return fail("`readonly` applies to fields only");
+                }
+                if let Some(kind) = accessor {
+                    if is_static {
+                        return fail("static accessors are not supported");
+                    }
+                    let f = self.function_rest(false, format!("{kind}:{member}"), mspan)?;
+                    let ok = if kind == "get" {
+                        f.params.is_empty() && f.result.is_some()
+                    } else {
+                        f.params.len() == 1 && f.result.as_ref().is_none_or(|r| r.name == "void")
+                    };
+                    if !ok {
+                        return Err(Diagnostic::new(
+                            mspan.line,
+                            mspan.column,
+                            if kind == "get" {
+                                "a getter takes no parameters and declares its result type"
+                            } else {
+                                "a setter takes one parameter and returns nothing"
+                            },
+                        ));
+                    }
+                    if class.methods.iter().any(|m| m.name == f.name) {
+                        return Err(Diagnostic::new(
+                            mspan.line,
+                            mspan.column,
+                            format!("duplicate {kind}ter `{member}`"),
+                        ));
+                    }
+                    Self::note(&mut class, &f.name, false, mspan, access, false, false);
+                    class.methods.push(f);
+                    continue;
+                }
+                if member == "constructor" {
+                    if is_static {
                         return Err(Diagnostic::new(
                             mspan.line,
                             mspan.column,
                             "a constructor cannot be `static`",
                         ));
                     }
-                    class.static_methods.push(f);
-                } else if member == "constructor" {
+                    if access != Access::Public {
+                        return fail("`private` and `protected` constructors are not supported");
+                    }
                     if class.constructor.is_some() {
                         return Err(Diagnostic::new(
                             mspan.line,
@@ -429,6 +509,9 @@ impl Parser {
                             "a class has one constructor",
                         ));
                     }
+                    let mut props = Vec::new();
+                    let params = self.params_with(Some(&mut props))?;
+                    let mut f = self.function_body(false, member, mspan, params)?;
                     if f.result.is_some() {
                         return Err(Diagnostic::new(
                             mspan.line,
@@ -436,11 +519,21 @@ impl Parser {
                             "a constructor has no result type",
                         ));
                     }
+                    Self::parameter_properties(&mut class, &mut f, &props);
                     class.constructor = Some(f);
+                    continue;
+                }
+                let f = self.function_rest(false, member.clone(), mspan)?;
+                Self::note(&mut class, &member, is_static, mspan, access, false, false);
+                if is_static {
+                    class.static_methods.push(f);
                 } else {
                     class.methods.push(f);
                 }
                 continue;
+            }
+            if accessor.is_some() {
+                return Err(self.unexpected("`(` after the accessor's name"));
             }
             let ty = self.type_annotation()?;
             let init = if self.eat_punct("=") {
@@ -449,6 +542,15 @@ impl Parser {
                 None
             };
             self.expect_punct(";")?;
+            Self::note(
+                &mut class,
+                &member,
+                is_static,
+                mspan,
+                access,
+                readonly,
+                init.is_some(),
+            );
             let field = FieldDecl {
                 name: member,
                 span: mspan,
@@ -482,8 +584,85 @@ impl Parser {
     }
 
     /// A function from its parameter list on.
+    /// Records the modifiers of a member when it has any.
+    fn note(
+        class: &mut ClassDecl,
+        name: &str,
+        is_static: bool,
+        span: Span,
+        access: Access,
+        readonly: bool,
+        initialized: bool,
+    ) {
+        if access != Access::Public || readonly {
+            class.modifiers.push(MemberModifiers {
+                name: name.to_string(),
+                is_static,
+                span,
+                access,
+                readonly,
+                initialized,
+            });
+        }
+    }
+
+    /// `constructor(private x: T)`: a field `x` with those modifiers, set
+    /// from the parameter at the start of the constructor (after
+    /// `super(...)`).
+    fn parameter_properties(class: &mut ClassDecl, ctor: &mut Function, props: &[(usize, Access, bool)]) {
+        let at = usize::from(ctor.body.first().is_some_and(|s| {
+            matches!(&s.kind, StmtKind::Expr(Expr { kind: ExprKind::Call { callee, .. }, .. })
+                if matches!(&callee.kind, ExprKind::Ident(n) if n == "super"))
+        }));
+        for (k, &(index, access, readonly)) in props.iter().enumerate() {
+            let Some(p) = ctor.params.get(index) else { continue };
+            class.fields.push(FieldDecl {
+                name: p.name.clone(),
+                span: p.span,
+                ty: p.ty.clone(),
+                init: None,
+            });
+            Self::note(class, &p.name, false, p.span, access, readonly, false);
+            let this = Expr {
+                kind: ExprKind::This,
+                span: p.span,
+            };
+            let value = Expr {
+                kind: ExprKind::Ident(p.name.clone()),
+                span: p.span,
+            };
+            let assign = Expr {
+                kind: ExprKind::MemberAssign {
+                    op: None,
+                    object: Box::new(this),
+                    property: p.name.clone(),
+                    value: Box::new(value),
+                },
+                span: p.span,
+            };
+            ctor.body.insert(
+                at + k,
+                Stmt {
+                    kind: StmtKind::Expr(assign),
+                    span: p.span,
+                },
+            );
+        }
+    }
+
     fn function_rest(&mut self, exported: bool, name: String, span: Span) -> PResult<Function> {
         let params = self.params()?;
+        self.function_body(exported, name, span, params)
+    }
+
+    /// A function after its parameters: the result type and the body.
+    fn function_body(
+        &mut self,
+        exported: bool,
+        name: String,
+        span: Span,
+        params: Vec<Param>,
+    ) -> PResult<Function> {
         let result = self.type_annotation()?;
         self.expect_punct("{")?;
         let mut body = Vec::new();

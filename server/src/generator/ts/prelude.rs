@@ -66,6 +66,10 @@ pub const MATH_TABLES_SOURCE: &str = include_str!("prelude/math_tables.ts");
 /// The prelude's source: floats to strings (AssemblyScript's `dtoa`).
 pub const DTOA_SOURCE: &str = include_str!("prelude/dtoa.ts");
 
+/// The prelude's source: Unicode case mapping (AssemblyScript's
+/// `toUpperCase`/`toLowerCase` and their tables).
+pub const CASEMAP_SOURCE: &str = include_str!("prelude/casemap.ts");
+
 /// The parsed prelude (parsed once per process).
 ///
 /// # Errors
@@ -74,7 +78,13 @@ pub fn program() -> Result<&'static Program, Vec<Diagnostic>> {
     static PARSED: OnceLock<Result<Program, Diagnostic>> = OnceLock::new();
     let parsed = PARSED.get_or_init(|| {
         let mut program = parse_program(SOURCE)?;
-        for part in [MATH_SOURCE, MATHF_SOURCE, MATH_TABLES_SOURCE, DTOA_SOURCE] {
+        for part in [
+            MATH_SOURCE,
+            MATHF_SOURCE,
+            MATH_TABLES_SOURCE,
+            DTOA_SOURCE,
+            CASEMAP_SOURCE,
+        ] {
             program.items.extend(parse_program(part)?.items);
         }
         Ok(program)

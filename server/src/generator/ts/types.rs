@@ -142,6 +142,11 @@ struct FnCtx<'m> {
     /// Locals whose value is read somewhere.
     reads: HashSet<u32>,
     warnings: Vec<Diagnostic>,
+    /// The class whose method, constructor or static method this is (for
+    /// `private` and `protected`).
+    class: Option<u32>,
+    /// Whether this is that class's constructor (for `readonly`).
+    in_constructor: bool,
 }
 
 /// What checking one function produced besides errors.
@@ -210,7 +215,7 @@ fn check_program_with(
             .as_ref()
             .and_then(|b| class_names.get(&b.name).copied())
             .and_then(|p| laid_out.get(p as usize).and_then(|l| l.as_ref()).map(|l| (p, l)));
-        match classes::layout(c, parent, &|t| resolve_type(t, &class_names)) {
+        match classes::layout(c, i as u32, parent, &|t| resolve_type(t, &class_names)) {
             Ok(info) => laid_out[i] = Some(info),
             Err(e) => {
                 errors.push(e);
@@ -335,6 +340,11 @@ fn check_program_with(
             continue;
         }
         start.in_prelude = in_prelude;
+        // A static field `C.x`'s initializer is inside class `C`.
+        start.class = decl
+            .name
+            .split_once('.')
+            .and_then(|(class, _)| module.classes.get(class).copied());
         if decl.name.starts_with("__") && !in_prelude {
             errors.push(reserved(decl.span));
             continue;
@@ -695,6 +705,11 @@ fn function(
 ) -> CResult<CheckedFunction> {
     let mut ctx = FnCtx::new(module, sig.params.len(), sig.result);
     ctx.in_prelude = in_prelude;
+    // Methods are the functions `C#m`, static methods `C.m` (see classes.rs).
+    if let Some((class, member)) = f.name.split_once('#').or_else(|| f.name.split_once('.')) {
+        ctx.class = module.classes.get(class).copied();
+        ctx.in_constructor = f.name.contains('#') && member == "constructor";
+    }
     for (p, ty) in f.params.iter().zip(&sig.params) {
         ctx.declare(&p.name, p.span, *ty, false)?;
     }
@@ -748,6 +763,8 @@ impl<'m> FnCtx<'m> {
             in_prelude: false,
             reads: HashSet::new(),
             warnings: Vec::new(),
+            class: None,
+            in_constructor: false,
         }
     }
 

@@ -81,7 +81,7 @@ fn scan(
                     *slot = true;
                 }
             }
-            Callee::Random => {}
+            Callee::Random { .. } => {}
         },
         TExprKind::Str(_) => *literals = true,
         _ => {}

@@ -57,7 +57,7 @@ fn callees(body: &[TStmt], by_name: &HashMap<&str, usize>) -> (Vec<usize>, bool)
                     }
                 }
                 Callee::Import(_) => import = true,
-                Callee::Random => {}
+                Callee::Random { .. } => {}
             }
         }
     });
@@ -144,7 +144,7 @@ impl Analysis {
                 by_name(name).is_some_and(|i| self.allocates.get(i).copied().unwrap_or(true))
             }
             Callee::Import(_) => true,
-            Callee::Random => false,
+            Callee::Random { .. } => false,
         }
     }
 
@@ -189,7 +189,7 @@ fn has_safe_point(body: &[TStmt], by_name: &HashMap<&str, usize>, allocates: &[b
                             .get(name)
                             .is_some_and(|i| allocates.get(*i).copied().unwrap_or(true)),
                         Callee::Import(_) => true,
-                        Callee::Random => false,
+                        Callee::Random { .. } => false,
                     };
             }
         });

@@ -339,7 +339,9 @@ function __str_slice(s: string, start: i32, end: i32): string {
   return __str_copy(p, a as u32, b as u32);
 }
 
-// ASCII case mapping (other characters are kept).
+// Case mapping. ASCII letters are mapped here, one unit for one; at the
+// first unit from U+0080 the rest goes to `__str_case_full` (casemap.ts,
+// AssemblyScript's full Unicode mapping).
 function __str_case(s: string, upper: bool): string {
   let p = __ptr(s);
   let len = __load32(p);
@@ -347,7 +349,9 @@ function __str_case(s: string, upper: bool): string {
   let lo: u32 = upper ? 97 : 65;
   for (let i: u32 = 0; i < len; i++) {
     let c = __unit(p, i);
-    if (c >= lo && c < lo + 26) c = upper ? c - 32 : c + 32;
+    if (c >= 0x80) return __str_case_full(p, len, upper, r, i);
+    // a-z up or A-Z down: the same bit.
+    if (c - lo < 26) c = c ^ 32;
     __store16(r + 4 + (i << 1), c);
   }
   return __str(r);

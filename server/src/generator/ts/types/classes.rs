@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use super::{err, CResult};
 use crate::generator::ts::ast::{
-    self, ClassDecl, Expr, ExprKind, Function, Param, Span, Stmt, StmtKind, TypeName,
+    self, Access, ClassDecl, Expr, ExprKind, Function, Param, Span, Stmt, StmtKind, TypeName,
 };
 use crate::generator::ts::ir::{TClass, Type};
 
@@ -37,8 +37,26 @@ pub(super) struct ClassInfo {
     pub references: Vec<u32>,
     /// The class it extends.
     pub parent: Option<u32>,
-    /// The methods it declares itself (not the inherited ones).
+    /// The methods it declares itself (not the inherited ones); accessors
+    /// are the methods `get:x` and `set:x`.
     pub own_methods: Vec<String>,
+    /// The modifiers of its instance members that have any (fields,
+    /// methods and accessors, the inherited ones included), by name.
+    pub members: HashMap<String, Modifiers>,
+    /// The modifiers of its own static members that have any, by name.
+    pub statics: HashMap<String, Modifiers>,
+}
+
+/// The modifiers of a member and the class that declares it.
+#[derive(Debug, Clone)]
+pub(super) struct Modifiers {
+    pub owner: u32,
+    pub access: Access,
+    pub readonly: bool,
+    pub initialized: bool,
+    /// Where the member is declared (a field's initializer, which the
+    /// constructor runs, is an assignment at this position).
+    pub span: Span,
 }
 
 impl ClassInfo {
@@ -126,6 +144,7 @@ pub(super) fn order(decls: &[&ClassDecl], names: &HashMap<String, u32>) -> CResu
 /// offsets), then its own in order, each aligned to its size.
 pub(super) fn layout(
     c: &ClassDecl,
+    own: u32,
     parent: Option<(u32, &ClassInfo)>,
     resolve: &dyn Fn(&TypeName) -> CResult<Type>,
 ) -> CResult<ClassInfo> {
@@ -156,6 +175,36 @@ pub(super) fn layout(
         }
         offset += size;
     }
+    let mut members = parent.map(|(_, p)| p.members.clone()).unwrap_or_default();
+    // A member declared again (an overriding method) takes its new modifiers.
+    for m in &c.methods {
+        members.remove(&m.name);
+    }
+    let mut statics = HashMap::new();
+    for m in &c.modifiers {
+        let mods = Modifiers {
+            owner: own,
+            access: m.access,
+            readonly: m.readonly,
+            initialized: m.initialized,
+            span: m.span,
+        };
+        if m.is_static {
+            statics.insert(m.name.clone(), mods);
+        } else {
+            members.insert(m.name.clone(), mods);
+        }
+    }
+    for m in &c.methods {
+        if let Some(name) = m.name.strip_prefix("get:").or(m.name.strip_prefix("set:")) {
+            if fields.contains_key(name) {
+                return Err(err(
+                    m.span,
+                    format!("`{name}` is both a field and an accessor of `{}`", c.name),
+                ));
+            }
+        }
+    }
     Ok(ClassInfo {
         name: c.name.clone(),
         fields,
@@ -163,6 +212,8 @@ pub(super) fn layout(
         references,
         parent: parent.map(|(i, _)| i),
         own_methods: c.methods.iter().map(|m| m.name.clone()).collect(),
+        members,
+        statics,
     })
 }
 

@@ -232,6 +232,10 @@ impl FnCtx<'_> {
             ExprKind::Member { object, property } => match math_object(object) {
                 Some(ns) if !self.shadows(ns) => self.member(ns, property, e.span),
                 _ => {
+                    if matches!(&object.kind, ExprKind::Ident(n) if n == "super") && !self.shadows("super") {
+                        // `super.x`: the parent's getter.
+                        return self.super_method_call(&format!("get:{property}"), &[], e.span, e.span);
+                    }
                     if let Some(class) = self.class_named(object) {
                         let name = self.static_field(class, property, e.span)?;
                         return self.read(&name, e.span);
@@ -730,6 +734,7 @@ impl FnCtx<'_> {
                                 format!("class `{class}` has no static method `{property}`"),
                             ));
                         }
+                        self.check_access(self.static_modifiers(class, property), property, callee.span)?;
                         let callee = Expr {
                             kind: ExprKind::Ident(name),
                             span: callee.span,
@@ -785,6 +790,7 @@ impl FnCtx<'_> {
     pub(super) fn static_field(&self, class: &str, property: &str, span: Span) -> CResult<String> {
         let name = super::classes::static_name(class, property);
         if self.globals.contains_key(&name) {
+            self.check_access(self.static_modifiers(class, property), property, span)?;
             Ok(name)
         } else {
             Err(err(

@@ -1,5 +1,5 @@
 //! The `Math` and `Mathf` namespaces: functions that map to single wasm
-//! instructions, the constants, `Math.random` (a built-in generator, see
+//! instructions, the constants, `Math.random` and `Mathf.random` (a built-in generator, see
 //! codegen), and the rest of AssemblyScript's `Math` (`NativeMath`, f64)
 //! and `Mathf` (`NativeMathf`, f32), computed by the prelude's port of
 //! their musl-based code (`prelude/math.ts`, `prelude/mathf.ts`), so
@@ -13,7 +13,7 @@ use crate::generator::ts::ir::{Callee, TExpr, TExprKind, Type};
 use crate::generator::ts::types::convert::{coerce, constant};
 use crate::generator::ts::types::{err, CResult, FnCtx};
 
-const SUPPORTED: &str = "abs, acos, acosh, asin, asinh, atan, atan2, atanh, cbrt, ceil, clz32, cos, cosh, exp, exp2, expm1, floor, fround, hypot, imul, log, log10, log1p, log2, max, min, pow, random (`Math` only), round, sign, sin, sinh, sqrt, tan, tanh, trunc and the constants PI, E, LN2, LN10, LOG2E, LOG10E, SQRT2, SQRT1_2";
+const SUPPORTED: &str = "abs, acos, acosh, asin, asinh, atan, atan2, atanh, cbrt, ceil, clz32, cos, cosh, exp, exp2, expm1, floor, fround, hypot, imul, log, log10, log1p, log2, max, min, pow, random, round, sign, sin, sinh, sqrt, tan, tanh, trunc and the constants PI, E, LN2, LN10, LOG2E, LOG10E, SQRT2, SQRT1_2";
 
 /// The one-argument functions computed by the prelude: name, the `Math`
 /// (f64) function and the `Mathf` (f32) one.
@@ -222,15 +222,15 @@ impl FnCtx<'_> {
                 };
                 Ok(binary(instr, a, b, ty))
             }
-            "random" if !f32 => {
+            "random" => {
                 arity(0)?;
                 self.uses_random = true;
                 Ok(TExpr {
                     kind: TExprKind::Call {
-                        callee: Callee::Random,
+                        callee: Callee::Random { f32 },
                         args: Vec::new(),
                     },
-                    ty: Type::F64,
+                    ty: if f32 { Type::F32 } else { Type::F64 },
                 })
             }
             _ => Err(err(

@@ -5,9 +5,9 @@
 use wasm_encoder::{Instruction as I, MemArg};
 
 use super::{binary, runtime_call};
-use crate::generator::ts::ast::{BinOp, Expr, Span};
+use crate::generator::ts::ast::{Access, BinOp, Expr, ExprKind, Span};
 use crate::generator::ts::ir::{Callee, TExpr, TExprKind, Type};
-use crate::generator::ts::types::classes::method_name;
+use crate::generator::ts::types::classes::{method_name, Modifiers};
 use crate::generator::ts::types::convert::{coerce, constant, ClassParents};
 use crate::generator::ts::types::{err, CResult, FnCtx};
 
@@ -108,6 +108,75 @@ impl FnCtx<'_> {
             .ok_or_else(|| err(span, format!("class `{}` has no field `{name}`", info.name)))
     }
 
+    /// The modifiers of instance member `name` (`get:x`/`set:x` for
+    /// accessors) of class `c`, if it has any.
+    fn modifiers(&self, c: u32, name: &str) -> Option<&Modifiers> {
+        self.module.class_info.get(c as usize)?.members.get(name)
+    }
+
+    /// The modifiers of static member `name` of the class named `class`.
+    pub(in crate::generator::ts::types) fn static_modifiers(
+        &self,
+        class: &str,
+        name: &str,
+    ) -> Option<&Modifiers> {
+        let c = *self.module.classes.get(class)?;
+        self.module.class_info.get(c as usize)?.statics.get(name)
+    }
+
+    /// `private` members may be used only inside their class, `protected`
+    /// ones inside it and the classes that extend it (TypeScript's rule).
+    pub(in crate::generator::ts::types) fn check_access(
+        &self,
+        mods: Option<&Modifiers>,
+        name: &str,
+        span: Span,
+    ) -> CResult<()> {
+        let Some(m) = mods else { return Ok(()) };
+        let shown = name
+            .strip_prefix("get:")
+            .or(name.strip_prefix("set:"))
+            .unwrap_or(name);
+        let owner = self.class_name(m.owner);
+        match m.access {
+            Access::Public => Ok(()),
+            Access::Private if self.class == Some(m.owner) => Ok(()),
+            Access::Protected if self.class.is_some_and(|k| ClassParents::extends(k, m.owner)) => Ok(()),
+            Access::Private => Err(err(
+                span,
+                format!("property `{shown}` is private and only accessible within class `{owner}`"),
+            )),
+            Access::Protected => Err(err(
+                span,
+                format!(
+                    "property `{shown}` is protected and only accessible within class `{owner}` and the classes that extend it"
+                ),
+            )),
+        }
+    }
+
+    /// A `readonly` field may be assigned only in its class's constructor,
+    /// and not at all when it has an initializer (as in AssemblyScript);
+    /// the initializer itself is the constructor's assignment at the
+    /// field's own position.
+    fn check_readonly(&self, mods: Option<&Modifiers>, name: &str, span: Span) -> CResult<()> {
+        let Some(m) = mods.filter(|m| m.readonly) else {
+            return Ok(());
+        };
+        if self.in_constructor && self.class == Some(m.owner) && (!m.initialized || span == m.span) {
+            return Ok(());
+        }
+        let owner = self.class_name(m.owner);
+        Err(err(
+            span,
+            if m.initialized {
+                format!("cannot assign to `{name}`: it is a read-only property of `{owner}`, set by its initializer")
+            } else {
+                format!("cannot assign to `{name}`: it is a read-only property of `{owner}`, set only in its constructor")
+            },
+        ))
+    }
+
     /// `this` inside a method or constructor.
     pub(super) fn this(&mut self, span: Span) -> CResult<TExpr> {
         match self.lookup_local("this") {
@@ -122,10 +191,84 @@ impl FnCtx<'_> {
         }
     }
 
-    /// `object.field` of a class instance.
+    /// `object.field` of a class instance, or its getter `get field()`.
     pub(super) fn field_read(&mut self, object: TExpr, c: u32, name: &str, span: Span) -> CResult<TExpr> {
+        if !self.has_field(c, name) {
+            let getter = format!("get:{name}");
+            if self.implementation(c, &getter).is_some() {
+                return self.method_call(object, c, &getter, &[], span, span);
+            }
+            if self.implementation(c, &format!("set:{name}")).is_some() {
+                return Err(err(
+                    span,
+                    format!("`{name}` of `{}` has a setter but no getter", self.class_name(c)),
+                ));
+            }
+        }
         let (offset, ty) = self.field(c, name, span)?;
+        self.check_access(self.modifiers(c, name), name, span)?;
         Ok(load_field(object, offset, ty))
+    }
+
+    fn has_field(&self, c: u32, name: &str) -> bool {
+        self.module
+            .class_info
+            .get(c as usize)
+            .is_some_and(|i| i.fields.contains_key(name))
+    }
+
+    /// `object.x = value` (or `op=`) through the setter `set x(v)`; a
+    /// compound assignment reads through the getter, for an object that is
+    /// a variable or `this` (evaluated twice).
+    fn setter_assign(
+        &mut self,
+        op: Option<BinOp>,
+        object: &Expr,
+        o: TExpr,
+        property: &str,
+        value: &Expr,
+        span: Span,
+    ) -> CResult<TExpr> {
+        let Type::Class(c) = o.ty else {
+            return Err(err(
+                span,
+                "internal: an accessor of a value that is not an object",
+            ));
+        };
+        let setter = format!("set:{property}");
+        if self.implementation(c, &setter).is_none() {
+            return Err(err(
+                span,
+                format!(
+                    "cannot assign to `{property}`: `{}` has a getter for it but no setter",
+                    self.class_name(c)
+                ),
+            ));
+        }
+        let value = match op {
+            None => value.clone(),
+            Some(_) if !matches!(object.kind, ExprKind::Ident(_) | ExprKind::This) => {
+                return Err(err(
+                    span,
+                    "a compound assignment through an accessor needs a variable or `this` before the `.`",
+                ))
+            }
+            Some(op) => Expr {
+                kind: ExprKind::Binary {
+                    op,
+                    lhs: Box::new(Expr {
+                        kind: ExprKind::Member {
+                            object: Box::new(object.clone()),
+                            property: property.to_string(),
+                        },
+                        span,
+                    }),
+                    rhs: Box::new(value.clone()),
+                },
+                span,
+            },
+        };
+        self.method_call(o, c, &setter, std::slice::from_ref(&value), span, span)
     }
 
     /// `object.field = value` or `object.field op= value`, as a statement.
@@ -139,6 +282,12 @@ impl FnCtx<'_> {
     ) -> CResult<TExpr> {
         if let Some(class) = self.class_named(object) {
             let name = self.static_field(class, property, span)?;
+            if self.static_modifiers(class, property).is_some_and(|m| m.readonly) {
+                return Err(err(
+                    span,
+                    format!("cannot assign to `{property}`: it is a read-only static property of `{class}`"),
+                ));
+            }
             return self.assign(op, &name, span, value, false);
         }
         let o = self.expr(object, None)?;
@@ -151,7 +300,14 @@ impl FnCtx<'_> {
                 ),
             ));
         };
+        if !self.has_field(c, property) && self.implementation(c, &format!("get:{property}")).is_some()
+            || self.implementation(c, &format!("set:{property}")).is_some()
+        {
+            return self.setter_assign(op, object, o, property, value, span);
+        }
         let (offset, ty) = self.field(c, property, span)?;
+        self.check_access(self.modifiers(c, property), property, span)?;
+        self.check_readonly(self.modifiers(c, property), property, span)?;
         // The object is evaluated once: a compound assignment reads it from a local.
         let tmp = self.locals.len() as u32;
         self.locals.push(o.ty);
@@ -232,6 +388,7 @@ impl FnCtx<'_> {
                 format!("class `{}` has no method `{name}`", self.class_name(c)),
             ));
         };
+        self.check_access(self.modifiers(c, name), name, callee_span)?;
         let sig = self.method_signature(owner, name)?;
         let what = format!("method `{}.{name}`", self.class_name(c));
         let targs = self.arguments(&what, args, sig.params.get(1..).unwrap_or(&[]), span)?;
@@ -383,9 +540,16 @@ impl FnCtx<'_> {
         else {
             return Err(err(
                 callee_span,
-                format!("class `{}` has no method `{name}`", self.class_name(parent)),
+                match name.strip_prefix("get:") {
+                    Some(p) => format!(
+                        "class `{}` has no getter `{p}` (`super.x` reads an accessor)",
+                        self.class_name(parent)
+                    ),
+                    None => format!("class `{}` has no method `{name}`", self.class_name(parent)),
+                },
             ));
         };
+        self.check_access(self.modifiers(parent, name), name, callee_span)?;
         let sig = self.method_signature(owner, name)?;
         let mut targs = vec![TExpr {
             ty: Type::Class(owner),
