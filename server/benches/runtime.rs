@@ -176,7 +176,7 @@ fn fresh_instance(c: &mut Criterion) {
         .expect("sandbox");
     let fresh = ExecOptions::default()
         .with_instance(InstanceMode::Fresh)
-        .with_sandbox(sandbox.id);
+        .with_sandbox(sandbox.id.clone());
 
     let engine = wasmtime::Engine::new(&engine_config(&config)).expect("engine");
     let module = wasmtime::Module::from_file(&engine, example("wat/math.wat")).expect("module");
@@ -200,6 +200,24 @@ fn fresh_instance(c: &mut Criterion) {
                 .expect("call");
             assert_eq!(r.value, 8);
         })
+    });
+    // The synchronous path: a typed handle with a fresh instance per call
+    // under the same sandbox (attached to the module, as handles take it).
+    tokio
+        .block_on(rt.instantiate(
+            "math",
+            echelon::runtime::InstantiateOptions {
+                sandbox_id: Some(sandbox.id.clone()),
+                ..Default::default()
+            },
+        ))
+        .expect("attach the sandbox");
+    let handle = rt
+        .func::<(i32, i32), i32>("math", "add")
+        .expect("typed handle")
+        .with_fresh_instances();
+    g.bench_function("typed_handle", |b| {
+        b.iter(|| assert_eq!(handle.call((5, 3)).expect("call"), 8))
     });
     g.bench_function("raw", |b| {
         b.iter(|| {

@@ -395,6 +395,13 @@ impl<P: AbiParams, R: AbiResult> AbiFunction<P, R> {
         self
     }
 
+    /// Gives each call a new instance of its own, dropped when the call
+    /// returns (see [`TypedFunction::with_fresh_instances`](super::TypedFunction::with_fresh_instances)).
+    pub fn with_fresh_instances(mut self) -> Self {
+        self.core.fresh = true;
+        self
+    }
+
     /// Calls the export with `args`.
     pub fn call(&self, args: P::Args<'_>) -> Result<R> {
         let mut state = self.state.lock();
@@ -452,7 +459,7 @@ impl<P: AbiParams, R: AbiResult> AbiFunction<P, R> {
                 }
             }
         }
-        if !reusable || !freed {
+        if !reusable || !freed || self.core.fresh {
             *state = None;
         }
         result

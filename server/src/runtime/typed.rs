@@ -86,6 +86,8 @@ pub(super) struct HandleCore {
     pub name: String,
     pub timeout: Duration,
     pub fuel: Option<u64>,
+    /// Each call gets a new instance, dropped when it returns.
+    pub fresh: bool,
 }
 
 impl HandleCore {
@@ -123,6 +125,7 @@ impl HandleCore {
             name: name.to_string(),
             timeout,
             fuel,
+            fresh: false,
         })
     }
 
@@ -210,6 +213,15 @@ impl<P: WasmParams, R: WasmResults> TypedFunction<P, R> {
         self
     }
 
+    /// Gives each call a new instance of its own, dropped when the call
+    /// returns (as [`InstanceMode::Fresh`](super::InstanceMode) does for
+    /// `execute`): no state carries from one call to the next. The
+    /// instance made when the handle was resolved serves the first call.
+    pub fn with_fresh_instances(mut self) -> Self {
+        self.core.fresh = true;
+        self
+    }
+
     /// Calls the export.
     pub fn call(&self, params: P) -> Result<R> {
         let mut state = self.state.lock();
@@ -220,16 +232,17 @@ impl<P: WasmParams, R: WasmResults> TypedFunction<P, R> {
             return Err(Error::Engine("the handle's instance vanished".into()));
         };
         self.core.arm(&mut bound.live);
-        match bound.func.call(&mut bound.live.store, params) {
-            Ok(r) => Ok(r),
+        let (result, reusable) = match bound.func.call(&mut bound.live.store, params) {
+            Ok(r) => (Ok(r), true),
             Err(err) => {
                 let (error, reusable) = self.core.trapped(&mut bound.live, err);
-                if !reusable {
-                    *state = None;
-                }
-                Err(error)
+                (Err(error), reusable)
             }
+        };
+        if !reusable || self.core.fresh {
+            *state = None;
         }
+        result
     }
 
     /// A new instance of the module and the export in it.

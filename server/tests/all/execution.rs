@@ -134,6 +134,12 @@ async fn typed_handle_calls_synchronously_and_keeps_its_own_state() {
         .await
         .unwrap();
     assert_eq!(r.value, 1);
+    // With a fresh instance per call, no state carries over.
+    let fresh = rt.func::<(), i32>("add", "count").unwrap().with_fresh_instances();
+    for _ in 0..3 {
+        assert_eq!(fresh.call(()).unwrap(), 1);
+    }
+    assert_eq!(count.call(()).unwrap(), 3);
 }
 
 #[tokio::test]
