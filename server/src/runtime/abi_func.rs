@@ -9,9 +9,9 @@ use std::time::Duration;
 use echelon_shared::abi::host as host_abi;
 use echelon_shared::abi::{AbiType, CoreType};
 use parking_lot::Mutex;
-use wasmtime::{Func, Memory, TypedFunc, Val, ValType};
+use wasmtime::{Func, Val, ValType};
 
-use super::instance::LiveInstance;
+use super::instance::{AbiExports, LiveInstance};
 use super::typed::HandleCore;
 use super::WasmRuntime;
 use crate::{Error, Result};
@@ -63,21 +63,13 @@ impl<P, R> std::fmt::Debug for AbiFunction<P, R> {
 struct Bound {
     live: LiveInstance,
     func: Func,
-    abi: Option<AbiParts>,
+    abi: Option<AbiExports>,
     /// The lowered arguments of the current call.
     args: Vec<Val>,
     /// The core results of the current call (one or none).
     results: Vec<Val>,
     /// Argument blocks to free after the current call.
     owned: Vec<(i32, i32)>,
-}
-
-/// The guest's ABI exports.
-#[derive(Clone)]
-struct AbiParts {
-    memory: Memory,
-    alloc: TypedFunc<i32, i32>,
-    free: TypedFunc<(i32, i32), ()>,
 }
 
 /// Why lowering an argument or lifting a result failed: a clean error, or a
@@ -98,7 +90,7 @@ impl From<Error> for AbiFailure {
 #[doc(hidden)]
 pub struct Lowering<'a> {
     live: &'a mut LiveInstance,
-    abi: Option<&'a AbiParts>,
+    abi: Option<&'a AbiExports>,
     args: &'a mut Vec<Val>,
     owned: &'a mut Vec<(i32, i32)>,
     name: &'a str,
@@ -147,7 +139,7 @@ impl Lowering<'_> {
 #[doc(hidden)]
 pub struct Lifting<'a> {
     live: &'a mut LiveInstance,
-    abi: Option<&'a AbiParts>,
+    abi: Option<&'a AbiExports>,
     name: &'a str,
 }
 
@@ -534,7 +526,7 @@ impl<P: AbiParams, R: AbiResult> AbiFunction<P, R> {
         let indirect =
             self.params.iter().any(|t| t.is_indirect()) || Res::TYPE.is_some_and(AbiType::is_indirect);
         let abi = match live.abi_exports() {
-            Some((memory, alloc, free)) => Some(AbiParts { memory, alloc, free }),
+            Some(abi) => Some(abi.clone()),
             None if indirect => {
                 return Err(Error::type_error(
                     &self.core.name,

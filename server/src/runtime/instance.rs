@@ -254,11 +254,13 @@ pub(crate) struct LiveInstance {
     pub baseline: u64,
 }
 
-struct AbiExports {
-    memory: Memory,
-    alloc: TypedFunc<i32, i32>,
-    free: TypedFunc<(i32, i32), ()>,
-    last_error: Option<TypedFunc<(), i64>>,
+/// The guest ABI's exports of an instance.
+#[derive(Clone)]
+pub(crate) struct AbiExports {
+    pub memory: Memory,
+    pub alloc: TypedFunc<i32, i32>,
+    pub free: TypedFunc<(i32, i32), ()>,
+    pub last_error: Option<TypedFunc<(), i64>>,
 }
 
 /// The outcome of one call on an instance.
@@ -698,10 +700,8 @@ impl LiveInstance {
 
     /// The guest ABI's exports (`memory`, `echelon_alloc`, `echelon_free`),
     /// when the module has all three with their types.
-    pub(crate) fn abi_exports(&self) -> Option<(Memory, TypedFunc<i32, i32>, TypedFunc<(i32, i32), ()>)> {
-        self.abi
-            .as_ref()
-            .map(|a| (a.memory, a.alloc.clone(), a.free.clone()))
+    pub(crate) fn abi_exports(&self) -> Option<&AbiExports> {
+        self.abi.as_ref()
     }
 
     /// Turns a wasmtime error from a call into an [`Error`], reading the
