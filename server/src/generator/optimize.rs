@@ -212,7 +212,10 @@ pub fn optimize_levels(wasm: &[u8], opt_level: u8, shrink_level: u8) -> Result<O
     };
     check(wasm)?;
     let mut options = OptimizationOptions::new_opt_level_0();
+    // `new_opt_level_0` turns Binaryen's default pass list off; the levels
+    // only choose among passes once it is on (as `wasm-opt -O1`.. does).
     options
+        .add_default_passes(opt_level > 0 || shrink_level > 0)
         .optimize_level(match opt_level {
             0 => OptimizeLevel::Level0,
             1 => OptimizeLevel::Level1,

@@ -2,7 +2,7 @@
 //! optimization level.
 
 use echelon::generator::{
-    optimize, validate, Generator, GeneratorOptions, GeneratorSource, OptimizationLevel,
+    optimize, optimize_levels, validate, Generator, GeneratorOptions, GeneratorSource, OptimizationLevel,
 };
 use wasmtime::Val;
 
@@ -147,5 +147,30 @@ fn size_optimization_shrinks_the_examples() {
         let wasm = compile(src);
         let o = optimize(&wasm, OptimizationLevel::Size).expect("optimizes");
         assert!(o.wasm.len() < wasm.len(), "{} -> {}", wasm.len(), o.wasm.len());
+    }
+}
+
+/// `optimize_levels` (what `compile_rust` runs as `wasm-opt -O3 -s1`) runs
+/// Binaryen's passes at the levels asked: above -O0 the code changes
+/// (here a constant expression folds), at -O0 only the round trip.
+#[test]
+fn optimize_levels_runs_binaryens_passes() {
+    let wat = r#"(module
+      (func (export "f") (result i32)
+        (local i32)
+        (local.set 0 (i32.const 20))
+        (i32.add (i32.mul (local.get 0) (i32.const 2)) (i32.const 2))))"#;
+    let wasm = wat::parse_str(wat).expect("wat");
+    let o0 = optimize_levels(&wasm, 0, 0).expect("-O0");
+    let o2 = optimize_levels(&wasm, 2, 1).expect("-O2 -s1");
+    let o3 = optimize_levels(&wasm, 3, 1).expect("-O3 -s1");
+    assert_eq!(o0.wasm.len(), wasm.len(), "-O0 leaves the code alone");
+    for o in [&o2, &o3] {
+        assert!(o.wasm.len() < wasm.len(), "{} -> {}", wasm.len(), o.wasm.len());
+        let text = wasmprinter::print_bytes(&o.wasm).expect("prints");
+        assert!(
+            text.contains("i32.const 42") && !text.contains("i32.mul"),
+            "{text}"
+        );
     }
 }
