@@ -431,7 +431,7 @@ impl<P: AbiParams, R: AbiResult> AbiFunction<P, R> {
             },
             Err(failure) => Err(failure),
         };
-        let (result, reusable) = match outcome {
+        let (mut result, reusable) = match outcome {
             Ok(r) => (Ok(r), true),
             Err(AbiFailure::Error(e)) => (Err(e), true),
             Err(AbiFailure::Trap(trap)) => {
@@ -439,6 +439,10 @@ impl<P: AbiParams, R: AbiResult> AbiFunction<P, R> {
                 (Err(e), reusable)
             }
         };
+        // A plugin's key-value writes are committed only when it succeeded.
+        if let Err(e) = b.live.finish_plugin_call_sync(result.is_ok()) {
+            result = Err(e);
+        }
         // Free the arguments unless the instance is being discarded (after
         // an unclean trap its allocator may be mid-update). A free that
         // traps (the call used up its time or fuel) discards the instance;

@@ -13,7 +13,7 @@ use wasmtime::{
 use crate::sandbox::{check_capability, Capability, Sandbox, DEPTH_EXCEEDED, DEPTH_GLOBAL_EXPORT};
 use crate::wasi::{ExitRefused, WasiCapabilities, WASI_MODULE};
 
-use super::builtins::{self, Builtin, LogLine, ECHELON_MODULE};
+use super::builtins::{self, Builtin, LogLevel, LogLine, ECHELON_MODULE};
 use super::events::ViolationKind;
 use super::host::{lift_params, lower_results, HostCaller, HostFunc, HostFunction};
 use super::limits::LimitExceeded;
@@ -491,6 +491,38 @@ impl LiveInstance {
             Err(e) => Err(Error::Engine(format!("the key-value commit task failed: {e}"))),
         };
         (result, logs)
+    }
+
+    /// Ends a synchronous call (the typed handles): the plugin's log lines
+    /// go to `tracing` (target `echelon::plugin`), and its key-value writes
+    /// are committed when the call succeeded (`ok`), dropped otherwise, as
+    /// [`execute`](super::WasmRuntime::execute) does. The commit runs on
+    /// the calling thread (one fsync).
+    pub(crate) fn finish_plugin_call_sync(&mut self, ok: bool) -> Result<()> {
+        let Some(p) = self.store.data_mut().plugin.as_deref_mut() else {
+            return Ok(());
+        };
+        let module = p.env.module_id.clone();
+        for line in p.take_logs() {
+            let message = line.message.as_str();
+            match line.level {
+                LogLevel::Debug => tracing::debug!(target: "echelon::plugin", module = &*module, "{message}"),
+                LogLevel::Info => tracing::info!(target: "echelon::plugin", module = &*module, "{message}"),
+                LogLevel::Warn => tracing::warn!(target: "echelon::plugin", module = &*module, "{message}"),
+                LogLevel::Error => tracing::error!(target: "echelon::plugin", module = &*module, "{message}"),
+            }
+        }
+        if p.kv.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::take(&mut p.kv);
+        if !ok {
+            return Ok(());
+        }
+        match &p.env.kv {
+            Some(store) => store.commit(&p.env.namespace, &batch, &p.env.kv_quota),
+            None => Ok(()),
+        }
     }
 
     async fn call_inner(

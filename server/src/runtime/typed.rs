@@ -232,13 +232,17 @@ impl<P: WasmParams, R: WasmResults> TypedFunction<P, R> {
             return Err(Error::Engine("the handle's instance vanished".into()));
         };
         self.core.arm(&mut bound.live);
-        let (result, reusable) = match bound.func.call(&mut bound.live.store, params) {
+        let (mut result, reusable) = match bound.func.call(&mut bound.live.store, params) {
             Ok(r) => (Ok(r), true),
             Err(err) => {
                 let (error, reusable) = self.core.trapped(&mut bound.live, err);
                 (Err(error), reusable)
             }
         };
+        // A plugin's key-value writes are committed only when it succeeded.
+        if let Err(e) = bound.live.finish_plugin_call_sync(result.is_ok()) {
+            result = Err(e);
+        }
         if !reusable || self.core.fresh {
             *state = None;
         }

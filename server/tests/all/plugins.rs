@@ -156,6 +156,29 @@ fn kv_sandbox() -> SandboxConfig {
     SandboxConfig::default().grant([Capability::KvRead, Capability::KvWrite])
 }
 
+/// The typed handles commit a plugin's key-value writes when a call
+/// succeeds and drop them when it fails, as `execute` does.
+#[tokio::test]
+async fn typed_handles_commit_kv_writes_only_for_calls_that_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (rt, _d) = runtime_with(RuntimeConfig::default().kv_path(dir.path().join("kv.redb")));
+    plugin(&rt, "store", "wat/plugins/kv.wat", kv_sandbox())
+        .await
+        .unwrap();
+    let set = rt.abi_func::<(String, Vec<u8>), i32>("store", "set").unwrap();
+    assert_eq!(set.call(("colour", &b"blue"[..])).unwrap(), 0);
+    let kv = rt.kv().unwrap();
+    assert_eq!(kv.keys("store").unwrap(), ["colour"]);
+    let get = rt.abi_func::<String, Vec<u8>>("store", "get").unwrap();
+    assert_eq!(get.call("colour").unwrap(), b"blue");
+    // `fill(n, fail)` writes n keys, then traps when `fail` is set.
+    let fill = rt.func::<(i32, i32), i32>("store", "fill").unwrap();
+    assert_eq!(fill.call((5, 1)).unwrap_err().kind(), "trap");
+    assert_eq!(kv.keys("store").unwrap(), ["colour"]);
+    assert_eq!(fill.call((5, 0)).unwrap(), 5);
+    assert_eq!(kv.keys("store").unwrap().len(), 6);
+}
+
 #[tokio::test]
 async fn kv_reads_writes_and_persists_across_restart() {
     let dir = tempfile::tempdir().unwrap();
