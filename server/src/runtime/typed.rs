@@ -26,7 +26,10 @@ use crate::{Error, Result};
 /// thread: from async code, call it inside `spawn_blocking`.
 ///
 /// After a trap that may have left the guest inconsistent (a timeout, a
-/// memory limit), the handle replaces its instance on the next call.
+/// memory limit), the handle replaces its instance on the next call. A
+/// plugin's key-value writes are committed when a call succeeds and
+/// dropped when it fails; its log lines go to `tracing` (target
+/// `echelon::plugin`).
 ///
 /// ```no_run
 /// # fn demo(rt: &echelon::WasmRuntime) -> echelon::Result<()> {
